@@ -1,0 +1,59 @@
+"""What flows between the stages: the loaded month and the computed month.
+
+load/validate produce ``MonthInputs``; compute produces ``MonthResult``;
+render only reads ``MonthResult``. Frames use the English column aliases of
+kehu.schema; see docs/ARCHITECTURE.md for every column.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+from kehu.month import Month
+
+
+@dataclass
+class SheetCount:
+    """Manifest line of one input sheet (SPEC §5, §9.10)."""
+    file: str
+    sheet: str
+    dataset: str | None
+    read: int = 0
+    used: int = 0
+    rejected: int = 0
+    ignored: int = 0      # unused with a warning (other month, unknown id…)
+    duplicate: int = 0
+    empty: int = 0
+
+
+@dataclass
+class MonthInputs:
+    month: Month
+    frames: dict[str, pd.DataFrame]            # dataset key → typed frame (+ _file, _sheet, _row)
+    sheets: list[SheetCount] = field(default_factory=list)
+    findings: list = field(default_factory=list)
+
+    def __getitem__(self, key: str) -> pd.DataFrame:
+        return self.frames[key]
+
+
+@dataclass
+class MonthResult:
+    month: Month
+    results: dict                              # exactly what results.json holds
+    staff: pd.DataFrame                        # assessed staff
+    customers: pd.DataFrame
+    attendance_events: pd.DataFrame
+    kpi_indicators: pd.DataFrame
+    visit_detail: pd.DataFrame
+    visit_rows: pd.DataFrame
+    callback_events: pd.DataFrame
+    callbacks_month: pd.DataFrame
+    notices: pd.DataFrame
+    churn_warnings: pd.DataFrame
+    rooms: pd.DataFrame
+    findings: list
+    as_of: date
+    calendar: object = None                    # kehu.compute.calendar.WorkCalendar
