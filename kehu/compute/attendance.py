@@ -1,0 +1,543 @@
+"""Attendance and discipline (SPEC §2.2–2.4 with the §9.1–9.4 and §9.7 clarifications).
+
+The policy is seed 004_d812919048b065d8.txt, 一、考勤制度:
+  1、上班时间 — 夏季 上午9:20—12:30 下午15:20—18:30; 冬季 上午9:50—13:00 下午15:20—18:30.
+  2、考核办法 — (1) 每次迟到/早退在30分钟以内的扣除员工50元,30-60分钟的扣除100元,
+  60分钟以上扣除200元; (2) 旷工一次扣除100元; (3) 私自逛街、购物、吃饭 … 发现一次扣200元,
+  并在本片区内通报; (4) 不穿工作服一次,扣50元; (5) 每月请假超过3次以上的,扣除100元.
+Every number is read from the rules file (``[schedule]``, ``[attendance]``, ``[violations]``).
+
+How it is computed: the month is a dense grid of *sessions*, one per
+(employee, day, half) with half 0 = AM and 1 = PM, addressed by the integer
+key ``(employee_code * days + day) * 2 + half``. Times are integer minutes
+since 00:00 of the month's first day. Punches are mapped onto the grid and
+reduced to (earliest, latest) per session with one group-by; the (few) merged
+leave intervals cut the grid's session bounds in a loop over their rank within
+the day, each step vectorised. No Python loop ever runs over punch rows.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+
+from kehu.compute.calendar import WorkCalendar, as_date
+from kehu.findings import WARNING, Finding
+from kehu.month import Month
+from kehu.rules import money
+
+DAY_MINUTES = 1440
+AM, PM = 0, 1
+SESSION_LABELS = ("AM", "PM")
+EVENT_COLUMNS = ["employee_id", "date", "session", "type", "minutes", "amount"]
+SUMMARY_COLUMNS = ["employee_id", "late", "early", "absent_days", "missing_punches", "leave_requests", "deduction"]
+_SESSION_ORDER = {"AM": 0, "PM": 1, "DAY": 2}
+_TYPE_ORDER = {"late": 0, "early": 1, "missing_punch": 2, "absent": 3, "leave_limit": 4, "violation": 5}
+
+
+@dataclass
+class AttendanceResult:
+    """``events``: one row per deduction event and per missing punch (columns EVENT_COLUMNS);
+    ``summary``: one row per assessed employee (SUMMARY_COLUMNS); ``findings``: W-visit-unlogged."""
+    events: pd.DataFrame
+    summary: pd.DataFrame
+    findings: list
+
+
+@dataclass
+class ViolationResult:
+    """``summary`` [employee_id, count, deduction, notice] per assessed employee;
+    ``notices`` the month's 通报 [employee_id, name, room, date, kind, note, amount];
+    ``events`` the occurrences in the attendance-event shape (type "violation")."""
+    summary: pd.DataFrame
+    notices: pd.DataFrame
+    events: pd.DataFrame
+
+
+# ---------------------------------------------------------------------------
+# Who is assessed, and when (SPEC §2.2, §9.7)
+
+def assessed_staff(staff: pd.DataFrame, month: Month) -> pd.DataFrame:
+    """Staff employed on at least one day of ``month`` (SPEC §9.7): 入职日期 empty or
+    ≤ the last day, and 离职日期 empty or ≥ the first day. Order and columns are kept."""
+    hired = _date_column(staff, "hired_on")
+    left = _date_column(staff, "left_on")
+    employed = (hired.isna() | (hired <= pd.Timestamp(month.last_day))) & \
+               (left.isna() | (left >= pd.Timestamp(month.first_day)))
+    return staff.loc[employed.to_numpy()].reset_index(drop=True)
+
+
+def _date_column(frame: pd.DataFrame, column: str) -> pd.Series:
+    if column not in frame:
+        return pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+    return pd.to_datetime(frame[column])
+
+
+def clock_minutes(text: str) -> int:
+    """'09:50' → 590 (minutes after midnight)."""
+    hours, minutes = str(text).split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def season_of(day: date, schedule: dict) -> dict:
+    """The ``[schedule.*]`` season whose MM-DD range (inclusive, may wrap the year) holds ``day``
+    (seed 004 考勤制度 1、上班时间: 夏季 / 冬季)."""
+    md = f"{day:%m-%d}"
+    for season in schedule.values():
+        start, end = season["from"], season["to"]
+        inside = start <= md <= end if start <= end else (md >= start or md <= end)
+        if inside:
+            return season
+    raise ValueError(f"规则 [schedule] 的季节没有覆盖 {md},请检查 from/to")
+
+
+def session_times(day: date, schedule: dict) -> tuple[int, int, int, int]:
+    """(AM start, AM end, PM start, PM end) of ``day`` in minutes after midnight."""
+    season = season_of(day, schedule)
+    return (*(clock_minutes(t) for t in season["am"]), *(clock_minutes(t) for t in season["pm"]))
+
+
+def session_boundary(am_end: int, pm_start: int) -> int:
+    """Boundary B between AM and PM punches: the midpoint of AM end and PM start,
+    rounded down to a minute (summer 13:55, winter 14:10; SPEC §2.3.1)."""
+    return (am_end + pm_start) // 2
+
+
+# ---------------------------------------------------------------------------
+# The month grid
+
+@dataclass
+class MonthGrid:
+    """Days of the month × assessed employees, with per-day session times."""
+    month: Month
+    ids: np.ndarray            # employee_id per employee code
+    workday: np.ndarray        # bool per day index
+    times: np.ndarray          # (days, 4) minutes after midnight: AM start/end, PM start/end
+    boundary: np.ndarray       # B per day, minutes after midnight
+    hired: np.ndarray          # first employed day index per employee code
+    left: np.ndarray           # last employed day index per employee code
+
+    @property
+    def days(self) -> int:
+        return len(self.workday)
+
+    @property
+    def size(self) -> int:
+        return len(self.ids) * self.days * 2
+
+    def codes(self, employee_ids: pd.Series) -> np.ndarray:
+        """Employee code per id; -1 for ids not assessed."""
+        return pd.Index(self.ids).get_indexer(employee_ids.astype(object))
+
+    def checked(self, codes: np.ndarray, days: np.ndarray) -> np.ndarray:
+        """True where (employee, day) is a workday inside the employment (SPEC §2.2)."""
+        inside = (codes >= 0) & (days >= 0) & (days < self.days)
+        c, d = np.where(inside, codes, 0), np.clip(days, 0, self.days - 1)
+        return inside & self.workday[d] & (self.hired[c] <= d) & (d <= self.left[c])
+
+
+def month_grid(assessed: pd.DataFrame, month: Month, rules: dict, calendar: WorkCalendar) -> MonthGrid:
+    """The grid of ``month``; raises CalendarError when a day is not covered (SPEC §2.1)."""
+    days = [month.first_day + timedelta(days=i) for i in range(month.last_day.day)]
+    workdays = set(calendar.workdays(month.first_day, month.last_day))
+    times = np.array([session_times(d, rules["schedule"]) for d in days], dtype=np.int64)
+    hired = _day_index(_date_column(assessed, "hired_on"), month, default=0)
+    left = _day_index(_date_column(assessed, "left_on"), month, default=len(days) - 1)
+    return MonthGrid(month, assessed["employee_id"].astype(object).to_numpy(),
+                     np.array([d in workdays for d in days]), times,
+                     session_boundary(times[:, 1], times[:, 2]), hired, left)
+
+
+def _day_index(dates: pd.Series, month: Month, default: int) -> np.ndarray:
+    offset = (dates - pd.Timestamp(month.first_day)).dt.days
+    return offset.fillna(default).to_numpy(dtype=np.int64)
+
+
+def month_minutes(values: pd.Series, month: Month) -> np.ndarray:
+    """Datetimes → integer minutes since 00:00 of the month's first day (seconds dropped)."""
+    minutes = pd.to_datetime(values).to_numpy(dtype="datetime64[m]")
+    return (minutes - np.datetime64(month.first_day, "m")).astype(np.int64)
+
+
+@dataclass
+class Sessions:
+    """Dense per-session arrays indexed by session key (see module docstring)."""
+    start: np.ndarray          # effective start, minutes since month start
+    end: np.ndarray            # effective end
+    checked: np.ndarray        # a workday inside the employment
+    excused: np.ndarray        # fully covered by leave
+    first: np.ndarray          # earliest punch (valid where punched)
+    last: np.ndarray           # latest punch
+    punched: np.ndarray        # at least one punch
+
+
+def session_grid(grid: MonthGrid) -> Sessions:
+    """Every (employee, day, half) session with its scheduled bounds and no punches yet."""
+    key = np.arange(grid.size)
+    code, day, half = key // (2 * grid.days), (key // 2) % grid.days, key % 2
+    start = day * DAY_MINUTES + grid.times[day, 2 * half]
+    end = day * DAY_MINUTES + grid.times[day, 2 * half + 1]
+    empty = np.zeros(grid.size, dtype=np.int64)
+    return Sessions(start, end, grid.checked(code, day), np.zeros(grid.size, bool),
+                    empty, empty.copy(), np.zeros(grid.size, bool))
+
+
+# ---------------------------------------------------------------------------
+# Punches (SPEC §2.3.1)
+
+def punch_times(punches: pd.DataFrame, leave: pd.DataFrame, rules: dict) -> pd.DataFrame:
+    """Punches plus the start times of approved 补卡 rows: [employee_id, at]."""
+    fix = leave.loc[leave["kind"] == rules["attendance"]["punch_fix_kind"], ["employee_id", "starts_at"]]
+    both = pd.concat([punches[["employee_id", "punched_at"]].rename(columns={"punched_at": "at"}),
+                      fix.rename(columns={"starts_at": "at"})], ignore_index=True)
+    return both.loc[both["at"].notna()]
+
+
+def split_at_boundary(grid: MonthGrid, codes: np.ndarray, minutes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Session key of each punch: before B → AM, at or after B → PM. Punches on days that
+    are not workdays or outside the employment are dropped (SPEC §2.3). → (keys, minutes)."""
+    day = np.floor_divide(minutes, DAY_MINUTES)
+    keep = grid.checked(codes, day)
+    codes, day, minutes = codes[keep], day[keep], minutes[keep]
+    half = (minutes - day * DAY_MINUTES >= grid.boundary[day]).astype(np.int64)
+    return (codes * grid.days + day) * 2 + half, minutes
+
+
+def collect_punches(sessions: Sessions, keys: np.ndarray, minutes: np.ndarray) -> None:
+    """Earliest and latest punch of each session (equal minutes collapse by construction)."""
+    if len(keys) == 0:
+        return
+    bounds = pd.Series(minutes).groupby(keys).agg(["min", "max"])
+    at = bounds.index.to_numpy()
+    sessions.first[at] = bounds["min"].to_numpy()
+    sessions.last[at] = bounds["max"].to_numpy()
+    sessions.punched[at] = True
+
+
+# ---------------------------------------------------------------------------
+# Leave (SPEC §2.3.2, §9.1, §9.3)
+
+def leave_intervals(leave: pd.DataFrame, grid: MonthGrid, rules: dict) -> pd.DataFrame:
+    """Excusing leave rows of assessed staff as [code, s, e] minutes, clipped to the month."""
+    rows = leave.loc[leave["kind"].isin(rules["attendance"]["excusing_kinds"])
+                     & leave["starts_at"].notna() & leave["ends_at"].notna()]
+    frame = pd.DataFrame({"code": grid.codes(rows["employee_id"]),
+                          "s": month_minutes(rows["starts_at"], grid.month),
+                          "e": month_minutes(rows["ends_at"], grid.month)})
+    frame[["s", "e"]] = frame[["s", "e"]].clip(0, grid.days * DAY_MINUTES)
+    return frame.loc[(frame["code"] >= 0) & (frame["e"] > frame["s"])]
+
+
+def merge_leave(intervals: pd.DataFrame) -> pd.DataFrame:
+    """One employee's intervals merged where they overlap or touch (SPEC §9.1)."""
+    if intervals.empty:
+        return intervals
+    ordered = intervals.sort_values(["code", "s"], kind="stable").reset_index(drop=True)
+    reach = ordered.groupby("code")["e"].cummax().groupby(ordered["code"]).shift()
+    run = (reach.isna() | (ordered["s"] > reach)).cumsum()
+    return ordered.groupby(run).agg(code=("code", "first"), s=("s", "min"), e=("e", "max")).reset_index(drop=True)
+
+
+def leave_pieces(merged: pd.DataFrame) -> pd.DataFrame:
+    """Merged intervals cut into per-day pieces [code, day, s, e, rank]; rank = order by
+    start within the employee-day, so a multi-day leave cuts every day it covers (SPEC §2.3)."""
+    first_day = merged["s"].to_numpy() // DAY_MINUTES
+    count = (merged["e"].to_numpy() - 1) // DAY_MINUTES - first_day + 1
+    row = np.repeat(np.arange(len(merged)), count)
+    day = first_day[row] + np.arange(len(row)) - np.repeat(np.cumsum(count) - count, count)
+    pieces = pd.DataFrame({"code": merged["code"].to_numpy()[row], "day": day,
+                           "s": np.maximum(merged["s"].to_numpy()[row], day * DAY_MINUTES),
+                           "e": np.minimum(merged["e"].to_numpy()[row], (day + 1) * DAY_MINUTES)})
+    pieces = pieces.sort_values(["code", "day", "s"], kind="stable")
+    pieces["rank"] = pieces.groupby(["code", "day"]).cumcount()
+    return pieces
+
+
+def cut_session(sessions: Sessions, keys: np.ndarray, s: np.ndarray, e: np.ndarray) -> None:
+    """One leave [s, e] per session (SPEC §2.3.2): covers → excused; covers the start →
+    start := e; covers the end → end := s; strictly inside or apart → nothing."""
+    start, end = sessions.start[keys], sessions.end[keys]
+    sessions.excused[keys] |= (s <= start) & (e >= end)
+    sessions.start[keys] = np.where((s <= start) & (start < e) & (e < end), e, start)
+    sessions.end[keys] = np.where((start < s) & (s < end) & (end <= e), s, end)
+
+
+def apply_leave(sessions: Sessions, grid: MonthGrid, leave: pd.DataFrame, rules: dict) -> None:
+    """Apply each employee-day's merged leave pieces in ascending start order (SPEC §9.1)."""
+    merged = merge_leave(leave_intervals(leave, grid, rules))
+    if merged.empty:
+        return
+    pieces = leave_pieces(merged)
+    for _, step in pieces.groupby("rank", sort=True):
+        base = (step["code"].to_numpy() * grid.days + step["day"].to_numpy()) * 2
+        for half in (AM, PM):
+            cut_session(sessions, base + half, step["s"].to_numpy(), step["e"].to_numpy())
+
+
+# ---------------------------------------------------------------------------
+# Per-session outcome (SPEC §2.3.3–2.3.5, §9.2, §9.4)
+
+def session_midpoint(sessions: Sessions) -> np.ndarray:
+    """start + ⌊(end − start) / 2⌋ of the effective session (SPEC §2.3.3)."""
+    return sessions.start + (sessions.end - sessions.start) // 2
+
+
+def punch_sides(sessions: Sessions) -> tuple[np.ndarray, np.ndarray]:
+    """(has in-punch, has out-punch) per session. Punches all on one side of the midpoint
+    count as one punch on that side — in at/before it, out after (SPEC §2.3.3, §9.2);
+    the in-punch is the earliest, the out-punch the latest."""
+    live = sessions.checked & ~sessions.excused & sessions.punched
+    mid = session_midpoint(sessions)
+    all_before, all_after = sessions.last <= mid, sessions.first > mid
+    return live & ~all_after, live & ~all_before
+
+
+def late_minutes(sessions: Sessions) -> np.ndarray:
+    """in − start (SPEC §2.3.4)."""
+    return sessions.first - sessions.start
+
+
+def early_minutes(sessions: Sessions) -> np.ndarray:
+    """end − out (SPEC §2.3.4)."""
+    return sessions.end - sessions.last
+
+
+def tier_amounts(minutes: np.ndarray, rules: dict) -> np.ndarray:
+    """Deduction per late/early event by its raw minutes (seed 004 考勤制度 2、(1);
+    SPEC §2.3.5, §9.4): a tier holds up to and including max_minutes; the last is open."""
+    tiers = rules["attendance"]["tiers"]
+    bounds = np.array([t["max_minutes"] for t in tiers[:-1]], dtype=np.int64)
+    amounts = np.array([money(t["amount"]) for t in tiers], dtype=object)
+    return amounts[np.searchsorted(bounds, minutes, side="left")]
+
+
+def absent_sessions(sessions: Sessions) -> np.ndarray:
+    """A checked, non-excused session without any punch (SPEC §2.3.3)."""
+    return sessions.checked & ~sessions.excused & ~sessions.punched
+
+
+# ---------------------------------------------------------------------------
+# Events
+
+def _events(grid: MonthGrid, code, day, session, kind: str, minutes, amount) -> pd.DataFrame:
+    n = len(code)
+    return pd.DataFrame({
+        "code": np.asarray(code, dtype=np.int64), "day": np.asarray(day, dtype=np.int64),
+        "session": np.asarray(session, dtype=object) if n else np.array([], dtype=object),
+        "type": np.full(n, kind, dtype=object),
+        "minutes": pd.array(minutes, dtype="Int64"),
+        "amount": np.asarray(amount, dtype=object) if n else np.array([], dtype=object),
+    })
+
+
+def _session_events(grid: MonthGrid, keys: np.ndarray, kind: str, minutes, amount) -> pd.DataFrame:
+    labels = np.array(SESSION_LABELS, dtype=object)[keys % 2]
+    return _events(grid, keys // (2 * grid.days), (keys // 2) % grid.days, labels, kind, minutes, amount)
+
+
+def timing_events(sessions: Sessions, grid: MonthGrid, rules: dict) -> list[pd.DataFrame]:
+    """Late and early events where minutes > grace (SPEC §2.3.4, §9.4)."""
+    grace = rules["attendance"]["grace_minutes"]
+    has_in, has_out = punch_sides(sessions)
+    found = []
+    for kind, has, minutes in (("late", has_in, late_minutes(sessions)), ("early", has_out, early_minutes(sessions))):
+        keys = np.flatnonzero(has & (minutes > grace))
+        found.append(_session_events(grid, keys, kind, minutes[keys], tier_amounts(minutes[keys], rules)))
+    return found
+
+
+def missing_punch_events(sessions: Sessions, grid: MonthGrid, rules: dict) -> pd.DataFrame:
+    """缺卡: a punched session lacking its in- or out-punch; listed for 补卡 (SPEC §2.4)."""
+    has_in, has_out = punch_sides(sessions)
+    keys = np.flatnonzero(has_in ^ has_out)
+    amount = np.full(len(keys), money(rules["attendance"]["missing_punch_amount"]), dtype=object)
+    return _session_events(grid, keys, "missing_punch", [pd.NA] * len(keys), amount)
+
+
+def absence_events(sessions: Sessions, grid: MonthGrid, rules: dict) -> pd.DataFrame:
+    """旷工: one absence per day with an absent session, session AM, PM or DAY (both)
+    (seed 004 考勤制度 2、(2) 旷工一次扣除100元; SPEC §2.4)."""
+    pairs = absent_sessions(sessions).reshape(-1, 2)
+    rows = np.flatnonzero(pairs.any(axis=1))
+    am, pm = pairs[rows, AM], pairs[rows, PM]
+    label = np.where(am & pm, "DAY", np.where(am, "AM", "PM")).astype(object)
+    amount = np.full(len(rows), money(rules["attendance"]["absence_amount"]), dtype=object)
+    return _events(grid, rows // grid.days, rows % grid.days, label, "absent", [pd.NA] * len(rows), amount)
+
+
+def leave_requests(leave: pd.DataFrame, grid: MonthGrid, rules: dict) -> np.ndarray:
+    """请假次数 per employee code: counted-kind rows (事假, 病假) starting in the month (SPEC §2.4)."""
+    limit = rules["attendance"]["leave_limit"]
+    start = pd.to_datetime(leave["starts_at"])
+    month = grid.month
+    rows = leave.loc[leave["kind"].isin(limit["counted_kinds"]).to_numpy()
+                     & (start >= pd.Timestamp(month.first_day)).to_numpy()
+                     & (start < pd.Timestamp(month.last_day + timedelta(days=1))).to_numpy()]
+    codes = grid.codes(rows["employee_id"])
+    return np.bincount(codes[codes >= 0], minlength=len(grid.ids))
+
+
+def leave_limit_events(requests: np.ndarray, grid: MonthGrid, rules: dict) -> pd.DataFrame:
+    """More than max_free counted leaves → one deduction on the month's last day
+    (seed 004 考勤制度 2、(5) 每月请假超过3次以上的,扣除100元)."""
+    limit = rules["attendance"]["leave_limit"]
+    codes = np.flatnonzero(requests > limit["max_free"])
+    n = len(codes)
+    return _events(grid, codes, np.full(n, grid.days - 1), [None] * n, "leave_limit",
+                   [pd.NA] * n, np.full(n, money(limit["amount"]), dtype=object))
+
+
+def finish_events(parts: list[pd.DataFrame], grid: MonthGrid) -> tuple[pd.DataFrame, np.ndarray]:
+    """Concatenate event parts → (events with EVENT_COLUMNS ordered by employee, date,
+    session, type; the employee code of each event)."""
+    events = pd.concat(parts, ignore_index=True)
+    order = np.lexsort((events["type"].map(_TYPE_ORDER).to_numpy(),
+                        events["session"].map(_SESSION_ORDER).fillna(3).to_numpy(),
+                        events["day"].to_numpy(), events["code"].to_numpy()))
+    events = events.iloc[order].reset_index(drop=True)
+    first = np.datetime64(grid.month.first_day, "ns")
+    return pd.DataFrame({
+        "employee_id": pd.Series(grid.ids[events["code"].to_numpy()], dtype=object),
+        "date": pd.Series(first + events["day"].to_numpy().astype("timedelta64[D]")).astype("datetime64[ns]"),
+        "session": pd.Series(events["session"].to_numpy(), dtype=object),
+        "type": pd.Series(events["type"].to_numpy(), dtype=object),
+        "minutes": events["minutes"].astype("Int64"),
+        "amount": pd.Series(events["amount"].to_numpy(), dtype=object),
+    }), events["code"].to_numpy()
+
+
+def decimal_totals(codes: np.ndarray, amounts: np.ndarray, n: int) -> list[Decimal]:
+    """Σ amount per code as exact Decimals (one bincount per distinct amount)."""
+    totals = [Decimal("0")] * n
+    for amount in set(amounts.tolist()):
+        counts = np.bincount(codes[amounts == amount], minlength=n)
+        totals = [t + amount * int(c) for t, c in zip(totals, counts)]
+    return totals
+
+
+def attendance_summary(events: pd.DataFrame, codes: np.ndarray, requests: np.ndarray, grid: MonthGrid) -> pd.DataFrame:
+    """One row per assessed employee: event counts and the deduction (SPEC §6 attendance)."""
+    n = len(grid.ids)
+    kinds = events["type"].to_numpy()
+
+    def count(kind: str) -> np.ndarray:
+        return np.bincount(codes[kinds == kind], minlength=n)
+
+    return pd.DataFrame({
+        "employee_id": pd.Series(grid.ids, dtype=object),
+        "late": count("late"), "early": count("early"), "absent_days": count("absent"),
+        "missing_punches": count("missing_punch"), "leave_requests": requests.astype(np.int64),
+        "deduction": pd.Series(decimal_totals(codes, events["amount"].to_numpy(), n), dtype=object),
+    }, columns=SUMMARY_COLUMNS)
+
+
+# ---------------------------------------------------------------------------
+# W-visit-unlogged (SPEC §2.4)
+
+def unlogged_visit_findings(leave: pd.DataFrame, visits: pd.DataFrame, rules: dict) -> list[Finding]:
+    """Each 外出走访 row without a 出访登记 row of the same employee on a day it covers
+    (seed 004 出访登记; SPEC §2.4) → warning W-visit-unlogged, pointing at the leave row."""
+    kind = rules["attendance"]["visit_leave_kind"]
+    rows = leave.loc[leave["kind"] == kind]
+    if rows.empty:
+        return []
+    logged = set(zip(visits["manager_id"].astype(object), pd.to_datetime(visits["date"]).dt.date))
+    found = []
+    for eid, start, end, file, sheet, row in zip(rows["employee_id"], rows["starts_at"], rows["ends_at"],
+                                                 rows["_file"], rows["_sheet"], rows["_row"]):
+        days = _covered_days(start, end)
+        if not any((eid, d) in logged for d in days):
+            found.append(_unlogged(eid, days[0], file, sheet, row))
+    return found
+
+
+def _covered_days(start, end) -> list[date]:
+    """Calendar days a leave touches; an end at 00:00 does not touch its day."""
+    first = as_date(start)
+    if pd.isna(end) or pd.Timestamp(end) <= pd.Timestamp(start):
+        return [first]
+    last = as_date(pd.Timestamp(end) - pd.Timedelta(minutes=1))
+    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+def _unlogged(eid, day: date, file, sheet, row) -> Finding:
+    return Finding(
+        severity=WARNING, code="W-visit-unlogged", dataset="leave",
+        message=(f"工号 {eid} 在 {day:%Y-%m-%d} 登记了外出走访,但出访登记中没有该员工当天的出访记录;"
+                 f"请补填出访登记(日期、客户编号、方式),或更正请假外出的类型/日期。"),
+        file=str(file), sheet=str(sheet), row=int(row), value=f"{day:%Y-%m-%d}", employee_id=str(eid))
+
+
+# ---------------------------------------------------------------------------
+# The engine
+
+def compute_attendance(staff: pd.DataFrame, punches: pd.DataFrame, leave: pd.DataFrame,
+                       visits: pd.DataFrame, month: Month, rules: dict,
+                       calendar: WorkCalendar) -> AttendanceResult:
+    """Attendance events, per-employee summary and W-visit-unlogged findings of ``month``
+    (seed 004 考勤制度; SPEC §2.2–2.4, §9.1–9.4, §9.7). Raises CalendarError when a day
+    of the month is covered neither by the 日历 sheet nor by the official schedule."""
+    grid = month_grid(assessed_staff(staff, month), month, rules, calendar)
+    sessions = session_grid(grid)
+    times = punch_times(punches, leave, rules)
+    collect_punches(sessions, *split_at_boundary(grid, grid.codes(times["employee_id"]),
+                                                 month_minutes(times["at"], month)))
+    apply_leave(sessions, grid, leave, rules)
+    requests = leave_requests(leave, grid, rules)
+    parts = [*timing_events(sessions, grid, rules), missing_punch_events(sessions, grid, rules),
+             absence_events(sessions, grid, rules), leave_limit_events(requests, grid, rules)]
+    events, codes = finish_events(parts, grid)
+    return AttendanceResult(events, attendance_summary(events, codes, requests, grid),
+                            unlogged_visit_findings(leave, visits, rules))
+
+
+# ---------------------------------------------------------------------------
+# Violations (seed 004 考勤制度 2、(3)(4); SPEC §2.4 违纪)
+
+def compute_violations(staff: pd.DataFrame, violations: pd.DataFrame, month: Month, rules: dict) -> ViolationResult:
+    """Each 违纪记录 row is one occurrence: the amount of its kind from ``violations.kinds``;
+    kinds with ``notice = true`` (私自外出) also put the employee in the month's 通报."""
+    people = assessed_staff(staff, month)
+    rows = violation_rows(people, violations, month, rules)
+    summary = violation_summary(people, rows)
+    notice_rows = rows.loc[rows["notice"].to_numpy(dtype=bool)]
+    notices = notice_rows[["employee_id", "name", "room", "date", "kind", "note", "amount"]].reset_index(drop=True)
+    events = pd.DataFrame({
+        "employee_id": rows["employee_id"].astype(object).to_numpy(), "date": rows["date"].to_numpy(),
+        "session": pd.Series([None] * len(rows), dtype=object), "type": pd.Series(["violation"] * len(rows), dtype=object),
+        "minutes": pd.array([pd.NA] * len(rows), dtype="Int64"), "amount": pd.Series(rows["amount"].to_numpy(), dtype=object),
+    }, columns=EVENT_COLUMNS)
+    return ViolationResult(summary, notices, events)
+
+
+def violation_rows(people: pd.DataFrame, violations: pd.DataFrame, month: Month, rules: dict) -> pd.DataFrame:
+    """Violations of assessed staff inside the month with amount, notice, name and room."""
+    kinds = rules["violations"]["kinds"]
+    date = pd.to_datetime(violations["date"]).astype("datetime64[ns]")
+    inside = (date >= pd.Timestamp(month.first_day)) & (date <= pd.Timestamp(month.last_day))
+    rows = violations.loc[(inside & violations["kind"].isin(list(kinds))
+                           & violations["employee_id"].isin(people["employee_id"])).to_numpy()].copy()
+    rows["date"] = pd.to_datetime(rows["date"]).astype("datetime64[ns]")
+    rows["amount"] = pd.Series([money(kinds[k]["amount"]) for k in rows["kind"]], index=rows.index, dtype=object)
+    rows["notice"] = [bool(kinds[k]["notice"]) for k in rows["kind"]]
+    if "note" not in rows:
+        rows["note"] = None
+    names = people.set_index("employee_id")[["name", "room"]]
+    rows = rows.join(names, on="employee_id")
+    return rows.sort_values(["date", "employee_id", "_row"], kind="stable") if "_row" in rows else rows.sort_values(["date", "employee_id"], kind="stable")
+
+
+def violation_summary(people: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    """[employee_id, count, deduction, notice] for every assessed employee."""
+    ids = people["employee_id"].astype(object).to_numpy()
+    codes = pd.Index(ids).get_indexer(rows["employee_id"].astype(object))
+    n = len(ids)
+    return pd.DataFrame({
+        "employee_id": pd.Series(ids, dtype=object),
+        "count": np.bincount(codes, minlength=n).astype(np.int64),
+        "deduction": pd.Series(decimal_totals(codes, rows["amount"].to_numpy(dtype=object), n), dtype=object),
+        "notice": np.bincount(codes[rows["notice"].to_numpy(dtype=bool)], minlength=n) > 0,
+    })

@@ -1,0 +1,58 @@
+"""The row ledger: accounts for every input row (SPEC §5, §9.10).
+
+read = used + rejected + ignored (unused with a warning) + duplicate + empty,
+per sheet. Rows are dropped from the typed frames only through ``drop`` so
+the manifest can never lose one.
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+import pandas as pd
+
+from kehu.model import SheetCount
+
+KINDS = ("rejected", "ignored", "duplicate")
+
+
+class Ledger:
+    def __init__(self) -> None:
+        self._sheets: dict[tuple[str, str], SheetCount] = {}
+        self._dropped: dict[tuple[str, str], Counter] = {}
+        self.headers: dict[tuple[str, str], dict[str, tuple[str, str]]] = {}   # alias → (header, letter)
+
+    def sheet(self, file: str, sheet: str, dataset: str | None, read: int, empty: int) -> None:
+        self._sheets[(file, sheet)] = SheetCount(file, sheet, dataset, read=read, empty=empty)
+
+    def drop_count(self, file: str, sheet: str, n: int, kind: str) -> None:
+        """Count ``n`` rows of a sheet that was not typed at all (unknown or ambiguous sheet)."""
+        if n:
+            self._dropped.setdefault((file, sheet), Counter())[kind] += n
+
+    def drop(self, frame: pd.DataFrame, mask: pd.Series, kind: str) -> pd.DataFrame:
+        """Remove the rows under ``mask`` from ``frame``, counting them as ``kind``."""
+        assert kind in KINDS
+        if not mask.any():
+            return frame
+        gone = frame.loc[mask, ["_file", "_sheet"]]
+        for (file, sheet), n in gone.value_counts(sort=False).items():
+            self._dropped.setdefault((file, sheet), Counter())[kind] += int(n)
+        return frame.loc[~mask]
+
+    def locate(self, file: str, sheet: str, alias: str) -> tuple[str, str]:
+        """The header text and column letter of ``alias`` in that sheet ("", "" if absent)."""
+        return self.headers.get((file, sheet), {}).get(alias, ("", ""))
+
+    def counts(self, frames: dict[str, pd.DataFrame]) -> list[SheetCount]:
+        used = Counter()
+        for frame in frames.values():
+            if len(frame):
+                for key, n in frame[["_file", "_sheet"]].value_counts(sort=False).items():
+                    used[key] += int(n)
+        out = []
+        for key, count in sorted(self._sheets.items()):
+            dropped = self._dropped.get(key, Counter())
+            count.rejected, count.ignored, count.duplicate = (dropped[k] for k in KINDS)
+            count.used = used[key]
+            out.append(count)
+        return out

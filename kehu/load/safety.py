@@ -1,0 +1,164 @@
+"""Guards for untrusted workbooks, checked before any parser sees the file.
+
+A clerk (or an attacker) can hand in an encrypted workbook, a file that is
+not a zip, a zip bomb, an XML entity bomb or a sheet declaring a huge
+dimension. calamine aborts the whole process on a huge declared dimension,
+so these are refused here, each with a finding, never a traceback or a hang.
+"""
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
+
+MAX_UNCOMPRESSED = 2 * 1024**3      # all entries of one workbook
+MAX_RATIO = 200                     # per entry, above 10 MB uncompressed
+MAX_CELLS = 60_000_000              # declared dimension rows × columns
+MAX_ROWS = 1_048_576                # Excel's own limit
+MAX_COLS = 16_384
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+_ERROR_CELL = re.compile(rb'<(?:\w+:)?c\s([^>]*?\bt="e"[^>]*)>.*?<(?:\w+:)?v>([^<]*)</', re.S)
+_CELL_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
+
+
+class UnsafeFile(Exception):
+    """The file must not be parsed; ``code`` and the Chinese message say why."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass
+class XlsxCheck:
+    """What the pre-scan learnt: error cells per sheet XML (calamine blanks them)."""
+    error_cells: dict = field(default_factory=dict)   # sheet name → {(row, col_letter): "#DIV/0!"}
+
+
+def _letters_to_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ch - 64)
+    return n
+
+
+def check_xlsx(path: Path) -> XlsxCheck:
+    """Raise UnsafeFile unless ``path`` is a plain, sane .xlsx workbook."""
+    head = path.read_bytes()[:8] if path.stat().st_size < 8 else path.open("rb").read(8)
+    if not head:
+        raise UnsafeFile("E-file-empty", "文件是空的(0 字节)。请重新导出该文件。")
+    if head.startswith(OLE_MAGIC):
+        raise UnsafeFile("E-file-encrypted", "文件已加密(设置了打开密码)或是旧版 .xls 格式,无法读取。"
+                         "请在 Excel 中取消密码(文件→信息→保护工作簿)或另存为 .xlsx 后重新放入。")
+    if not head.startswith(b"PK"):
+        hint = "看起来是文本/CSV 文件,请把扩展名改为 .csv" if _looks_like_text(path) else "请在 Excel 中打开后另存为 .xlsx"
+        raise UnsafeFile("E-file-format", f"文件扩展名是 .xlsx,但内容不是 Excel 工作簿;{hint}。")
+    try:
+        with zipfile.ZipFile(path) as zf:
+            _check_entries(zf)
+            _check_workbook_xml(zf)
+            return XlsxCheck(error_cells=_scan_sheets(zf))
+    except zipfile.BadZipFile:
+        raise UnsafeFile("E-file-format", "文件已损坏,不是有效的 .xlsx(zip)文件。请重新导出。") from None
+
+
+def _looks_like_text(path: Path) -> bool:
+    sample = path.open("rb").read(4096)
+    return b"\x00" not in sample and (b"," in sample or b"\t" in sample or b"\n" in sample)
+
+
+def _check_entries(zf: zipfile.ZipFile) -> None:
+    total = 0
+    for info in zf.infolist():
+        if info.flag_bits & 0x1:
+            raise UnsafeFile("E-file-encrypted", "工作簿内的内容已加密,无法读取。请取消密码后另存为 .xlsx。")
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if total > MAX_UNCOMPRESSED or (info.file_size > 10 * 1024**2 and ratio > MAX_RATIO):
+            raise UnsafeFile("E-file-zipbomb", f"文件解压后异常巨大({info.filename}: 压缩比 {ratio:.0f}:1),"
+                             "疑似损坏或恶意文件,已拒绝读取。请重新导出该文件。")
+    names = set(zf.namelist())
+    if "xl/workbook.xml" not in names:
+        if "EncryptedPackage" in names:
+            raise UnsafeFile("E-file-encrypted", "文件已加密,无法读取。请取消密码后另存为 .xlsx。")
+        raise UnsafeFile("E-file-format", "文件不是 Excel 工作簿(缺少 xl/workbook.xml)。请在 Excel 中另存为 .xlsx。")
+
+
+def _check_workbook_xml(zf: zipfile.ZipFile) -> None:
+    for name in ("xl/workbook.xml", "xl/sharedStrings.xml", "xl/styles.xml"):
+        if name not in zf.namelist():
+            continue
+        with zf.open(name) as fh:
+            head = fh.read(4096)
+        if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+            raise UnsafeFile("E-file-xml", f"文件中的 XML 含有实体声明({name}),可能是恶意文件,已拒绝读取。请重新导出。")
+    try:
+        SafeET.fromstring(zf.read("xl/workbook.xml"))
+    except (DefusedXmlException, SafeET.ParseError) as exc:
+        raise UnsafeFile("E-file-xml", f"工作簿结构 (xl/workbook.xml) 无法安全解析: {exc}") from None
+
+
+def _sheet_entries(zf: zipfile.ZipFile) -> list[str]:
+    return sorted(n for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml"))
+
+
+def _scan_sheets(zf: zipfile.ZipFile) -> dict:
+    """Check each sheet's declared dimension and collect its error cells (#DIV/0! …)."""
+    result = {}
+    names = _sheet_titles(zf)
+    for entry in _sheet_entries(zf):
+        with zf.open(entry) as fh:
+            head = fh.read(65536)
+            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                raise UnsafeFile("E-file-xml", f"工作表 XML 含有实体声明({entry}),可能是恶意文件,已拒绝读取。")
+            _check_dimension(head, names.get(entry, entry))
+            errors = _error_cells(head + fh.read()) if b't="e"' in head or zf.getinfo(entry).file_size > 65536 else {}
+        if errors:
+            result[names.get(entry, entry)] = errors
+    return result
+
+
+def _check_dimension(head: bytes, sheet: str) -> None:
+    m = _DIMENSION.search(head)
+    if not m:
+        return
+    last_col, last_row = (m.group(3), m.group(4)) if m.group(3) else (m.group(1), m.group(2))
+    rows, cols = int(last_row), _letters_to_index(last_col)
+    if rows > MAX_ROWS or cols > MAX_COLS or rows * cols > MAX_CELLS:
+        raise UnsafeFile("E-sheet-too-large", f"工作表「{sheet}」声明的范围异常巨大({rows:,} 行 × {cols:,} 列),"
+                         "无法安全读取。请删除多余的空行/空列格式后另存,或重新导出。")
+
+
+def _error_cells(xml: bytes) -> dict:
+    if b't="e"' not in xml:
+        return {}
+    cells = {}
+    for m in _ERROR_CELL.finditer(xml):
+        ref = _CELL_REF.search(m.group(1))
+        if ref:
+            cells[(int(ref.group(2)), ref.group(1).decode())] = m.group(2).decode("utf-8", "replace")
+    return cells
+
+
+def _sheet_titles(zf: zipfile.ZipFile) -> dict:
+    """Map xl/worksheets/sheetN.xml → the sheet's visible name."""
+    try:
+        wb = SafeET.fromstring(zf.read("xl/workbook.xml"))
+        rels = SafeET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, DefusedXmlException, SafeET.ParseError):
+        return {}
+    targets = {r.get("Id"): r.get("Target", "") for r in rels}
+    out = {}
+    for sheet in wb.iter():
+        if sheet.tag.endswith("}sheet"):
+            rid = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
+            target = targets.get(rid, "").lstrip("/")
+            target = target if target.startswith("xl/") else "xl/" + target
+            out[target] = sheet.get("name")
+    return out

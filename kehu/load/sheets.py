@@ -1,0 +1,242 @@
+"""Recognise each raw sheet by its header and type its cells (SPEC §1).
+
+A sheet is the dataset whose required columns its header row holds; the
+header row is the first row holding at least two of a dataset's column names
+(title rows above it are allowed). Each typed cell that cannot be read is a
+finding at that cell; a row with an error is rejected (counted in the ledger).
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from kehu.findings import ERROR, WARNING, Finding, column_letter
+from kehu.load import values as V
+from kehu.load.ledger import Ledger
+from kehu.load.reader import RawSheet
+from kehu.schema import DATASETS, Dataset
+
+HEADER_SCAN_ROWS = 30
+_SPACES = re.compile(r"[\s\u3000]+")
+
+
+def normalise_header(cell) -> str:
+    return _SPACES.sub("", str(cell)).lower() if cell is not None else ""
+
+
+def _names(dataset: Dataset) -> dict[str, str]:
+    """Accepted header text (normalised) → alias."""
+    out = {}
+    for col in dataset.columns:
+        out[normalise_header(col.name)] = col.alias
+        out[normalise_header(col.alias)] = col.alias
+    return out
+
+
+NAMES = {d.key: _names(d) for d in DATASETS}
+
+
+def recognise(rows: list) -> tuple[Dataset | None, int, dict[int, str], list[Dataset], Dataset | None]:
+    """(dataset, header row index, column index → alias, tied datasets, nearest partial match)."""
+    nearest = None
+    for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        cells = [normalise_header(c) for c in row]
+        candidates = []
+        for dataset in DATASETS:
+            names = NAMES[dataset.key]
+            present = {names[c] for c in cells if c in names}
+            if len(present) < 2:
+                continue
+            if any(req <= present for req in dataset.required_sets):
+                required = max(len(req) for req in dataset.required_sets if req <= present)
+                candidates.append((required, dataset))
+            elif nearest is None:
+                nearest = dataset
+        if candidates:
+            best = max(r for r, _ in candidates)
+            winners = [d for r, d in candidates if r == best]
+            mapping = _column_map(cells, NAMES[winners[0].key])
+            return winners[0], index, mapping, winners if len(winners) > 1 else [], nearest
+    return None, -1, {}, [], nearest
+
+
+def _column_map(cells: list[str], names: dict[str, str]) -> dict[int, str]:
+    mapping, seen = {}, set()
+    for i, c in enumerate(cells):
+        alias = names.get(c)
+        if alias and alias not in seen:  # the first of two same-named columns is used
+            mapping[i] = alias
+            seen.add(alias)
+    return mapping
+
+
+def is_blank(v) -> bool:
+    return v is None or (isinstance(v, str) and not _SPACES.sub("", v)) or (isinstance(v, float) and np.isnan(v))
+
+
+class SheetParser:
+    """Types one recognised sheet into a frame of its dataset's aliases."""
+
+    def __init__(self, raw: RawSheet, dataset: Dataset, header: int, mapping: dict[int, str],
+                 rules: dict, ledger: Ledger, findings: list):
+        self.raw, self.dataset, self.header, self.mapping = raw, dataset, header, mapping
+        self.rules, self.ledger, self.findings = rules, ledger, findings
+        header_row = raw.rows[header]
+        self.where = {alias: (str(header_row[i]).strip(), column_letter(i)) for i, alias in mapping.items()}
+        ledger.headers[(raw.file, raw.sheet)] = self.where
+
+    def parse(self) -> pd.DataFrame:
+        body = self.raw.rows[self.header + 1:]
+        width = max((len(r) for r in body), default=0)
+        frame = pd.DataFrame(body, columns=range(width), dtype=object) if body else pd.DataFrame(columns=range(width))
+        frame.index = np.arange(self.header + 2, self.header + 2 + len(frame))  # Excel row numbers
+        blank = frame.map(is_blank) if len(frame) else frame
+        empty = blank.all(axis=1) if len(frame) else pd.Series(dtype=bool)
+        self.ledger.sheet(self.raw.file, self.raw.sheet, self.dataset.key, read=len(frame), empty=int(empty.sum()))
+        frame, blank = frame.loc[~empty], blank.loc[~empty]
+        out = pd.DataFrame(index=frame.index)
+        errors = pd.Series(False, index=frame.index)
+        for i, alias in self.mapping.items():
+            raw = frame[i].where(~blank[i], None) if i in frame else pd.Series(None, index=frame.index, dtype=object)
+            raw = raw.map(V.clean_text, na_action="ignore").astype(object)
+            out[alias], bad = self._convert(alias, raw)
+            errors |= bad
+        for col in self.dataset.columns:
+            if col.alias not in out:
+                out[col.alias] = None
+        errors |= self._excel_errors(out.index)
+        out = self._combine(out)
+        out["_file"], out["_sheet"], out["_row"] = self.raw.file, self.raw.sheet, out.index.astype(int)
+        out = out.reset_index(drop=True)
+        return self.ledger.drop(out, pd.Series(errors.to_numpy(), index=out.index), "rejected")
+
+    def _convert(self, alias: str, raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+        col = self.dataset.column(alias)
+        if col.type == "enum":
+            choices = tuple(self._choices(col))
+            values, bad = V.to_enum(raw, choices)
+            expected = "、".join(choices)
+        elif col.type == "datetime":
+            values, bad, date_only = V.to_datetime(raw)
+            self.date_only = getattr(self, "date_only", {})
+            self.date_only[alias] = date_only
+            expected = V.EXPECTED["datetime"]
+        else:
+            values, bad = V.CONVERTERS[col.type](raw)
+            expected = V.EXPECTED[col.type]
+        if col.type == "phone":  # a malformed mobile is worth a look, not a rejection
+            self._cell_findings(bad, alias, raw, "W-phone", WARNING, f"应为{expected}")
+            bad = pd.Series(False, index=raw.index)
+        else:
+            code = "E-enum" if col.type == "enum" else f"E-{col.type}"
+            self._cell_findings(bad, alias, raw, code, ERROR, f"应为{expected}")
+        missing = raw.isna() & col.mandatory
+        self._cell_findings(missing, alias, raw, "E-required", ERROR, "不能为空")
+        return values, bad | missing
+
+    def _choices(self, col) -> list[str]:
+        if col.choices_rule:
+            table = self.rules
+            for part in col.choices_rule.split("."):
+                table = table[part]
+            return list(table)
+        return list(col.choices)
+
+    def _cell_findings(self, mask, alias, raw, code, severity, what) -> None:
+        if not mask.any():
+            return
+        header, letter = self.where.get(alias, (self.dataset.column(alias).name, ""))
+        emp = self._employee_column()
+        for row in mask.index[mask.to_numpy()]:
+            value = raw.at[row]
+            shown = "" if value is None else str(value)[:200]
+            msg = (f"{self.dataset.name}第 {row} 行「{header}」{what},"
+                   + (f"实际为「{shown}」。" if shown else "实际为空。") + "请改正后重新运行。")
+            self.findings.append(Finding(severity, code, msg, self.raw.file, self.raw.sheet, int(row), header,
+                                         letter, shown, self.dataset.key, self._employee(emp, row), rejected=severity == ERROR))
+
+    def _employee_column(self):
+        for alias in ("employee_id", "manager_id"):
+            if alias in self.mapping.values():
+                idx = next(i for i, a in self.mapping.items() if a == alias)
+                return idx
+        return None
+
+    def _employee(self, idx, row) -> str:
+        if idx is None:
+            return ""
+        try:
+            v = self.raw.rows[row - 1][idx]
+        except IndexError:
+            return ""
+        return str(int(v)) if isinstance(v, float) and v.is_integer() else ("" if v is None else str(v).strip())
+
+    def _excel_errors(self, index) -> pd.Series:
+        """Cells holding an Excel error (#DIV/0!, #N/A…), which calamine reads as blank."""
+        bad = pd.Series(False, index=index)
+        letters = {letter: alias for alias, (_, letter) in self.where.items()}
+        for (row, letter), text in sorted(self.raw.error_cells.items()):
+            if row in bad.index and letter in letters:
+                header = self.where[letters[letter]][0]
+                self.findings.append(Finding(
+                    ERROR, "E-cell-error",
+                    f"{self.dataset.name}第 {row} 行「{header}」是 Excel 错误值 {text}(公式出错)。请改为实际数值后重新运行。",
+                    self.raw.file, self.raw.sheet, int(row), header, letter, text, self.dataset.key,
+                    self._employee(self._employee_column(), row), rejected=True))
+                bad.at[row] = True
+        return bad
+
+    def _combine(self, out: pd.DataFrame) -> pd.DataFrame:
+        """Dataset-specific shaping: punches' 日期+时间, leave's 24:00 end, visit defaults."""
+        key = self.dataset.key
+        if key == "punches" and "punched_at" not in self.mapping.values():
+            times = pd.to_timedelta(out["time"].fillna("00:00") + ":00", errors="coerce")
+            out["punched_at"] = (out["date"] + times).where(out["time"].notna())
+        if key == "leave":
+            only = getattr(self, "date_only", {})
+            end_only = only.get("ends_at", pd.Series(False, index=out.index))
+            out["ends_at"] = out["ends_at"].where(~end_only, out["ends_at"] + pd.Timedelta(days=1))
+            out["start_date_only"] = only.get("starts_at", pd.Series(False, index=out.index))
+        if key == "visits":
+            for alias in ("problem_solved", "customer_signed"):
+                out[alias] = out[alias].map(lambda v: bool(v) if v is not None and v == v else False).astype(bool)
+            default = out["method"] == "上门"
+            out["callback_required"] = out["callback_required"].where(out["callback_required"].notna(), default)
+            out["callback_required"] = out["callback_required"].map(bool).astype(bool)
+        return out
+
+
+def parse_sheets(raws: list[RawSheet], rules: dict, ledger: Ledger, findings: list) -> dict[str, list[pd.DataFrame]]:
+    """Recognise and type every sheet; unknown and ambiguous sheets become findings."""
+    parts: dict[str, list[pd.DataFrame]] = {d.key: [] for d in DATASETS}
+    for raw in raws:
+        dataset, header, mapping, ties, nearest = recognise(raw.rows)
+        if dataset is None or ties:
+            _unmatched(raw, ties, nearest, header, ledger, findings)
+            continue
+        parts[dataset.key].append(SheetParser(raw, dataset, header, mapping, rules, ledger, findings).parse())
+    return parts
+
+
+def _unmatched(raw, ties, nearest, header, ledger, findings) -> None:
+    body = raw.rows[header + 1:] if ties else raw.rows
+    empty = sum(1 for r in body if all(is_blank(v) for v in r))
+    ledger.sheet(raw.file, raw.sheet, None, read=len(body), empty=empty)
+    ledger.drop_count(raw.file, raw.sheet, len(body) - empty, "rejected" if ties else "ignored")
+    if len(body) == empty:
+        return  # an empty sheet (e.g. Excel's default Sheet2) needs no word
+    if ties:
+        names = "、".join(d.name for d in ties)
+        findings.append(Finding(ERROR, "E-sheet-ambiguous",
+                                f"工作表的表头同时符合{names},无法判断是哪类数据。请删除不属于该表的列,或把数据分成两张表。",
+                                raw.file, raw.sheet, header + 1, rejected=True))
+        return
+    hint = ""
+    if nearest is not None:
+        need = sorted(min(nearest.required_sets, key=len))
+        missing = [nearest.column(a).name for a in need]
+        hint = f"它最像「{nearest.name}」,请确认表头包含这些列:{'、'.join(missing)}。"
+    findings.append(Finding(WARNING, "W-sheet-unknown",
+                            f"工作表无法识别为任何一类输入数据,已忽略。{hint}", raw.file, raw.sheet))

@@ -1,0 +1,270 @@
+"""Typing of raw cell values, column-wise (SPEC §1 "Values").
+
+Each converter takes a pandas Series of raw cells (as the reader returns them:
+str, int, float, bool, date, datetime, time or None, with blanks already None)
+and returns ``(values, bad)``: the typed Series and a boolean mask of cells
+that are not blank but could not be read. A bad cell is never silently
+blanked — the validator turns every ``bad`` cell into a finding.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+
+import numpy as np
+import pandas as pd
+
+_WS = re.compile(r"^[\s\u3000]+|[\s\u3000]+$")
+_INT_FLOAT = re.compile(r"^-?\d+\.0+$")
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日", "%Y.%m.%d", "%Y%m%d")
+_TIME_FORMATS = ("%H:%M", "%H:%M:%S", "%H：%M")
+_TRUE = {"是", "y", "yes", "true", "1", "√", "✓", "t"}
+_FALSE = {"否", "n", "no", "false", "0", "×", "✗", "x", "f"}
+EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+
+
+def clean_text(value):
+    """Trim whitespace (full-width too); blank → None."""
+    if value is None:
+        return None
+    if isinstance(value, float) and np.isnan(value):
+        return None
+    if isinstance(value, str):
+        value = _WS.sub("", value)
+        return value or None
+    return value
+
+
+def blank_mask(series: pd.Series) -> pd.Series:
+    return series.isna()
+
+
+def _bad(values: pd.Series, raw: pd.Series) -> pd.Series:
+    return values.isna() & raw.notna()
+
+
+def to_id(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Employee / customer id as a string: 1001.0 → "1001", "00123" stays "00123"."""
+    def one(v):
+        if isinstance(v, bool):
+            return None
+        if isinstance(v, (int, np.integer)):
+            return str(int(v))
+        if isinstance(v, (float, np.floating)):
+            return str(int(v)) if float(v).is_integer() else None
+        if isinstance(v, str):
+            return v[:-2] if v.endswith(".0") and v[:-2].isdigit() else v
+        return None
+    values = raw.map(one, na_action="ignore").astype(object)
+    return values, _bad(values, raw)
+
+
+def to_text(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    def one(v):
+        if isinstance(v, float) and v.is_integer():
+            return str(int(v))
+        if isinstance(v, (dt.datetime, dt.date, dt.time)):
+            return v.isoformat()
+        return str(v)
+    values = raw.map(one, na_action="ignore").astype(object)
+    return values, _bad(values, raw)
+
+
+def to_enum(raw: pd.Series, choices) -> tuple[pd.Series, pd.Series]:
+    values, _ = to_text(raw)
+    # common export variants: "a1" for "A1"
+    upper = {c.upper(): c for c in choices}
+    values = values.map(lambda v: v if v in choices else upper.get(str(v).upper()), na_action="ignore").astype(object)
+    return values, _bad(values, raw)
+
+
+def _decimal(v):
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, (int, np.integer)):
+        return Decimal(int(v))
+    if isinstance(v, (float, np.floating)):
+        if not np.isfinite(v):
+            return None
+        return Decimal(int(v)) if float(v).is_integer() else Decimal(repr(float(v)))
+    if isinstance(v, str):
+        text = v.replace(",", "").replace("，", "").replace("¥", "").replace("￥", "").replace("元", "").strip()
+        try:
+            d = Decimal(text)
+        except InvalidOperation:
+            return None
+        return d if d.is_finite() else None
+    return None
+
+
+def to_number(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    values = raw.map(_decimal, na_action="ignore").astype(object)
+    return values, _bad(values, raw)
+
+
+def to_money(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Money ≥ 0 as Decimal ("1,234.50", "¥100" accepted)."""
+    values = raw.map(_decimal, na_action="ignore").astype(object)
+    values = values.where(values.map(lambda d: d is None or d >= 0), None)
+    return values, _bad(values, raw)
+
+
+def to_int(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Integer ≥ 0 (member counts)."""
+    def one(v):
+        d = _decimal(v)
+        if d is None or d < 0 or d != d.to_integral_value():
+            return None
+        return int(d)
+    values = raw.map(one, na_action="ignore")
+    bad = values.isna() & raw.notna()
+    return values.astype("Int64"), bad
+
+
+def to_score(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Test score 0–100 (float); blank is 缺考 (NaN)."""
+    def one(v):
+        d = _decimal(v)
+        return float(d) if d is not None and 0 <= d <= 100 else None
+    values = raw.map(one, na_action="ignore")
+    bad = values.isna() & raw.notna()
+    return values.astype("float64"), bad
+
+
+def to_bool(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """是/否, Y/N, yes/no, true/false, 1/0, √/×."""
+    def one(v):
+        if isinstance(v, (bool, np.bool_)):
+            return bool(v)
+        if isinstance(v, (int, float)) and v in (0, 1):
+            return bool(v)
+        if isinstance(v, str):
+            key = v.strip().lower()
+            if key in _TRUE:
+                return True
+            if key in _FALSE:
+                return False
+        return None
+    values = raw.map(one, na_action="ignore").astype(object)
+    return values, _bad(values, raw)
+
+
+def _round_to_second(ts: pd.Series) -> pd.Series:
+    """Excel serial times are rounded to the nearest second (SPEC §9.8)."""
+    return ts.dt.round("s")
+
+
+def _parse_strings(strings: pd.Series, formats) -> pd.Series:
+    out = pd.Series(pd.NaT, index=strings.index, dtype="datetime64[ns]")
+    for fmt in formats:
+        todo = out.isna()
+        if not todo.any():
+            break
+        out[todo] = pd.to_datetime(strings[todo], format=fmt, errors="coerce")
+    return out
+
+
+def _datetimes(raw: pd.Series, formats) -> tuple[pd.Series, pd.Series]:
+    """Raw cells → datetime64 plus a mask of values that had no time part."""
+    kinds = raw.map(lambda v: "dt" if isinstance(v, (dt.datetime, pd.Timestamp)) else
+                    "d" if isinstance(v, dt.date) else "s" if isinstance(v, str) else
+                    "n" if isinstance(v, (int, float)) and not isinstance(v, bool) else "x", na_action="ignore")
+    out = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
+    date_only = pd.Series(False, index=raw.index)
+    is_dt, is_d, is_s, is_n = (kinds == k for k in ("dt", "d", "s", "n"))
+    if is_dt.any():
+        out[is_dt] = _round_to_second(pd.to_datetime(raw[is_dt].astype(object), errors="coerce"))
+    if is_d.any():
+        out[is_d] = pd.to_datetime(raw[is_d].map(lambda d: dt.datetime(d.year, d.month, d.day)), errors="coerce")
+        date_only |= is_d
+    if is_n.any():  # an Excel serial in a CSV or a general-format cell
+        serial = pd.to_numeric(raw[is_n], errors="coerce")
+        serial = serial.where((serial > 0) & (serial < 2958466))
+        out[is_n] = _round_to_second(pd.to_datetime(EXCEL_EPOCH) + pd.to_timedelta(serial, unit="D"))
+        date_only |= is_n & (serial == serial.round())
+    if is_s.any():
+        strings = raw[is_s].astype(str).str.replace(r"\s+", " ", regex=True).str.strip()
+        with_time = _parse_strings(strings, [f"{d} {t}" for d in _DATE_FORMATS[:3] for t in _TIME_FORMATS[:2]])
+        only_date = _parse_strings(strings, _DATE_FORMATS)
+        out[is_s] = with_time.fillna(only_date)
+        date_only[is_s] = with_time.isna() & only_date.notna()
+    return out, date_only
+
+
+def to_date(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    values, _ = _datetimes(raw, _DATE_FORMATS)
+    values = values.dt.normalize()
+    return values, _bad(values, raw)
+
+
+def to_datetime(raw: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Datetime with seconds dropped; also returns the date-only mask (SPEC §9.3)."""
+    values, date_only = _datetimes(raw, _DATE_FORMATS)
+    values = values.dt.floor("min")
+    return values, _bad(values, raw), date_only & values.notna()
+
+
+def to_time(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Time of day as "HH:MM" (seconds dropped after rounding Excel times to the second)."""
+    def one(v):
+        if isinstance(v, dt.datetime):
+            v = v.time()
+        if isinstance(v, dt.time):
+            secs = v.hour * 3600 + v.minute * 60 + v.second + round(v.microsecond / 1e6)
+            return f"{secs // 3600 % 24:02d}:{secs // 60 % 60:02d}"
+        if isinstance(v, dt.timedelta):
+            secs = round(v.total_seconds())
+            return f"{secs // 3600 % 24:02d}:{secs // 60 % 60:02d}" if 0 <= secs < 86400 else None
+        if isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v < 1:
+            secs = round(v * 86400)
+            return f"{secs // 3600 % 24:02d}:{secs // 60 % 60:02d}"
+        if isinstance(v, str):
+            for fmt in _TIME_FORMATS:
+                try:
+                    t = dt.datetime.strptime(v.strip(), fmt)
+                    return f"{t.hour:02d}:{t.minute:02d}"
+                except ValueError:
+                    continue
+        return None
+    values = raw.map(one, na_action="ignore").astype(object)
+    return values, _bad(values, raw)
+
+
+_MONTH = re.compile(r"^\s*(\d{4})\s*(?:-|/|年|\.)\s*(\d{1,2})\s*月?\s*$")
+
+
+def to_month(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Test month: 2026-10, 2026/10, 2026年10月, or a date in that month."""
+    def one(v):
+        if isinstance(v, (dt.date, dt.datetime)):
+            return f"{v.year:04d}-{v.month:02d}"
+        m = _MONTH.match(str(v))
+        if m and 1 <= int(m.group(2)) <= 12:
+            return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
+        return None
+    values = raw.map(one, na_action="ignore").astype(object)
+    return values, _bad(values, raw)
+
+
+def to_phone(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Mobile number as text; ``bad`` marks values that are not 11 digits (a warning)."""
+    values, _ = to_id(raw)
+    digits = values.map(lambda v: re.sub(r"[\s-]", "", v).removeprefix("+86"), na_action="ignore")
+    bad = values.notna() & ~digits.fillna("").str.fullmatch(r"1\d{10}")
+    return values, bad | (values.isna() & raw.notna())
+
+
+CONVERTERS = {
+    "id": to_id, "text": to_text, "money": to_money, "number": to_number, "int": to_int,
+    "score": to_score, "bool": to_bool, "date": to_date, "time": to_time, "month": to_month,
+    "phone": to_phone,
+}
+
+EXPECTED = {  # Chinese description of each type, for messages (expected vs found)
+    "id": "编号(数字或文本)", "text": "文本", "enum": "下列之一", "money": "不小于 0 的金额",
+    "number": "数字", "int": "不小于 0 的整数", "score": "0–100 的成绩", "bool": "是/否",
+    "date": "日期(如 2026-10-08、2026/10/8、2026年10月8日)",
+    "datetime": "日期时间(如 2026-10-08 09:20)", "time": "时间(如 9:20 或 09:20:31)",
+    "month": "月份(如 2026-10 或 2026年10月)", "phone": "11 位手机号",
+}

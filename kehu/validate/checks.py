@@ -1,0 +1,272 @@
+"""Dataset and cross-dataset checks (SPEC §1 "Duplicates", "Rows of other months", §5).
+
+Each check takes the typed frames, records findings and drops the rows it
+rejects or ignores through the ledger, so every row stays accounted for.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pandas as pd
+
+from kehu.findings import ERROR, WARNING, Finding
+from kehu.load.ledger import Ledger
+from kehu.month import Month
+from kehu.schema import BY_KEY
+
+MAX_FINDINGS_PER_KIND = 5000      # per code and sheet; the rest is summarised in one finding
+REQUIRED_DATASETS = ("staff", "customers", "punches", "targets", "visits", "tests", "callbacks")
+OPTIONAL_WITH_WARNING = ("leave", "violations")
+ACTUAL_REQUIRED = ("行业产品", "企信通", "其他集团指标")
+
+
+class Checker:
+    def __init__(self, frames: dict, month: Month, rules: dict, ledger: Ledger, findings: list):
+        self.f, self.month, self.rules, self.ledger, self.findings = frames, month, rules, ledger, findings
+        self.first = pd.Timestamp(month.first_day)
+        self.end = pd.Timestamp(month.last_day) + pd.Timedelta(days=1)   # exclusive
+
+    # -- finding helpers -------------------------------------------------
+    def flag(self, key: str, mask: pd.Series, alias: str, code: str, severity: str, message, drop: str | None):
+        """A finding per row under ``mask`` (message: row → str); drop those rows as ``drop``."""
+        frame = self.f[key]
+        if not mask.any():
+            return
+        hits = frame.loc[mask]
+        emp_col = "employee_id" if "employee_id" in frame else "manager_id" if "manager_id" in frame else None
+        for (file, sheet), group in hits.groupby(["_file", "_sheet"], sort=True):
+            header, letter = self.ledger.locate(file, sheet, alias)
+            header = header or BY_KEY[key].column(alias).name if alias else header
+            for i, row in enumerate(group.itertuples(index=True)):
+                if i == MAX_FINDINGS_PER_KIND:
+                    self.findings.append(Finding(severity, code, f"另有 {len(group) - i} 行同样的问题(未逐条列出)。",
+                                                 file, sheet, None, header, letter, "", key, rejected=drop == "rejected"))
+                    break
+                value = getattr(row, alias) if alias else ""
+                self.findings.append(Finding(
+                    severity, code, message(row), file, sheet, int(row._row) if hasattr(row, "_row") else None,
+                    header, letter, _show(value), key, _show(getattr(row, emp_col)) if emp_col else "",
+                    rejected=drop == "rejected"))
+        if drop:
+            self.f[key] = self.ledger.drop(frame, mask, drop)
+
+    # -- the checks ------------------------------------------------------
+    def run(self) -> dict:
+        self.missing_datasets()
+        self.exact_duplicates()
+        self.duplicate_keys()
+        self.staff_checks()
+        self.customer_checks()
+        self.target_checks()
+        self.visit_checks()
+        self.punch_checks()
+        self.leave_checks()
+        self.violation_checks()
+        self.test_checks()
+        self.callback_checks()
+        self.missing_targets()
+        return self.f
+
+    def missing_datasets(self):
+        for key in REQUIRED_DATASETS + OPTIONAL_WITH_WARNING:
+            if self.f[key].empty and not self._has_sheet(key):
+                name = BY_KEY[key].name
+                cols = "、".join(c.name for c in BY_KEY[key].columns if c.required)
+                severity = ERROR if key in REQUIRED_DATASETS else WARNING
+                self.findings.append(Finding(severity, "E-dataset-missing" if severity == ERROR else "W-dataset-missing",
+                                             f"输入文件夹中没有找到「{name}」(表头应包含:{cols})。"
+                                             + ("请放入该文件后重新运行。" if severity == ERROR else "如本月确实没有,可忽略。"),
+                                             dataset=key))
+
+    def _has_sheet(self, key):
+        return any(c.dataset == key for c in self.ledger._sheets.values())
+
+    def exact_duplicates(self):
+        for key, frame in self.f.items():
+            if frame.empty:
+                continue
+            cols = [c for c in frame.columns if not c.startswith("_") and c != "start_date_only"]
+            if key == "punches":  # punches at the same minute collapse silently
+                self.f[key] = self.ledger.drop(frame, frame.duplicated(["employee_id", "punched_at"]), "duplicate")
+                continue
+            as_text = frame[cols].astype(str)
+            dup = as_text.duplicated()
+            first = as_text.assign(_row=frame["_row"]).groupby(cols, sort=False)["_row"].transform("first")
+            self.flag(key, dup, "", "W-duplicate-row", WARNING,
+                      lambda r, first=first, key=key:
+                      f"{BY_KEY[key].name}第 {r._row} 行与第 {first.at[r.Index]} 行完全相同,只计一次。", "duplicate")
+
+    def duplicate_keys(self):
+        keys = {"staff": ["employee_id"], "customers": ["customer_id"], "targets": ["employee_id", "indicator"],
+                "tests": ["employee_id", "month"], "calendar": ["date"]}
+        for key, cols in keys.items():
+            frame = self.f[key]
+            if frame.empty:
+                continue
+            dup = frame.duplicated(cols, keep="first")
+            first = frame.groupby(cols, sort=False)["_row"].transform("first")
+            what = "、".join(BY_KEY[key].column(c).name for c in cols)
+            self.flag(key, dup, cols[-1], "E-duplicate-key", ERROR,
+                      lambda r, first=first, what=what, key=key:
+                      f"{BY_KEY[key].name}中「{what}」重复:第 {r._row} 行与第 {first.at[r.Index]} 行是同一个键但内容不同。"
+                      "已使用前一行;请删除或合并重复行。", "rejected")
+
+    def staff_checks(self):
+        s = self.f["staff"]
+        order = s["left_on"].notna() & s["hired_on"].notna() & (s["left_on"] < s["hired_on"])
+        self.flag("staff", order, "left_on", "E-date-order", ERROR,
+                  lambda r: f"员工 {r.employee_id} 的离职日期 {_d(r.left_on)} 早于入职日期 {_d(r.hired_on)}。请核对。", "rejected")
+        s = self.f["staff"]
+        rm = self.rules["roles"]["room_manager"]
+        managers = s[s["role"] == rm]
+        extra = managers.duplicated("room", keep="first")
+        extra_mask = s.index.isin(managers.index[extra])
+        self.flag("staff", pd.Series(extra_mask, index=s.index), "role", "E-room-manager", ERROR,
+                  lambda r: f"「{r.room}」已有一名{rm},第 {r._row} 行的 {r.name}({r.employee_id})是第二名。每个室只能有一名{rm}。", "rejected")
+
+    def _unknown(self, key, alias, ids: set, code, severity, what, drop):
+        frame = self.f[key]
+        mask = frame[alias].notna() & ~frame[alias].isin(ids)
+        name = BY_KEY[key].column(alias).name
+        self.flag(key, mask, alias, code, severity,
+                  lambda r: f"{BY_KEY[key].name}第 {r._row} 行「{name}」{getattr(r, alias)} 不在{what}中。{_unknown_hint(what)}", drop)
+
+    def customer_checks(self):
+        self._unknown("customers", "manager_id", self._staff_ids(), "E-unknown-employee", ERROR, "员工名册", "rejected")
+        c = self.f["customers"]
+        no_date = (c["status"] == "离网") & c["churned_on"].isna()
+        self.flag("customers", no_date, "churned_on", "E-churn-date", ERROR,
+                  lambda r: f"客户 {r.customer_id}({r.customer_name})状态为离网,但没有填写离网日期。请补填离网日期。", "rejected")
+        c = self.f["customers"]
+        odd = (c["status"] == "在网") & c["churned_on"].notna()
+        self.flag("customers", odd, "churned_on", "W-churn-date", WARNING,
+                  lambda r: f"客户 {r.customer_id} 状态为在网,却填写了离网日期 {_d(r.churned_on)};按在网处理。请核对状态。", None)
+        late = (c["status"] == "离网") & (c["churned_on"] >= self.end)
+        self.flag("customers", late, "churned_on", "W-churn-date", WARNING,
+                  lambda r: f"客户 {r.customer_id} 的离网日期 {_d(r.churned_on)} 在本月之后;本月按在网计算保有。", None)
+
+    def target_checks(self):
+        self._unknown("targets", "employee_id", self._staff_ids(), "E-unknown-employee", ERROR, "员工名册", "rejected")
+        t = self.f["targets"]
+        bad = (t["base"] > t["target"]) | (t["target"] > t["challenge"])
+        self.flag("targets", bad.fillna(False).astype(bool), "target", "E-target-order", ERROR,
+                  lambda r: f"{r.employee_id} 的「{r.indicator}」应满足 基本目标 ≤ 目标值 ≤ 挑战目标,实际为 {r.base} / {r.target} / {r.challenge}。", "rejected")
+        t = self.f["targets"]
+        no_actual = t["indicator"].isin(ACTUAL_REQUIRED) & t["actual"].isna()
+        self.flag("targets", no_actual, "actual", "E-required", ERROR,
+                  lambda r: f"{r.employee_id} 的「{r.indicator}」必须填写完成值。", "rejected")
+
+    def visit_checks(self):
+        self._unknown("visits", "manager_id", self._staff_ids(), "E-unknown-employee", ERROR, "员工名册", "rejected")
+        self._unknown("visits", "customer_id", self._customer_ids(), "W-unknown-customer", WARNING,
+                      "客户名册(视为潜在客户,不计入拜访考核)", "ignored")
+        v = self.f["visits"]
+        self.flag("visits", v["date"] >= self.end, "date", "W-row-outside-month", WARNING,
+                  lambda r: f"出访日期 {_d(r.date)} 在 {self.month.label} 之后,本月不使用。", "ignored")
+        v = self.f["visits"]
+        unsigned = v["problem_solved"] & ~v["customer_signed"]
+        self.flag("visits", unsigned & (v["date"] >= self.first), "customer_signed", "W-visit-unsigned", WARNING,
+                  lambda r: f"{_d(r.date)} 拜访客户 {r.customer_id} 解决了问题,但没有客户签名(涉及具体问题解决的客户要有客户签名)。请补签。", None)
+        owner = self.f["customers"].set_index("customer_id")["manager_id"]
+        foreign = v["customer_id"].map(owner).ne(v["manager_id"]) & v["customer_id"].isin(owner.index)
+        self.flag("visits", foreign & (v["date"] >= self.first), "customer_id", "W-visit-foreign", WARNING,
+                  lambda r: f"{_d(r.date)} {r.manager_id} 拜访的客户 {r.customer_id} 属于客户经理 {owner.get(r.customer_id)};仍计入该客户的拜访。", None)
+
+    def punch_checks(self):
+        self._unknown("punches", "employee_id", self._staff_ids(), "W-unknown-employee", WARNING, "员工名册", "ignored")
+        p = self.f["punches"]
+        outside = (p["punched_at"] < self.first) | (p["punched_at"] >= self.end)
+        self.flag("punches", outside, "punched_at", "W-row-outside-month", WARNING,
+                  lambda r: f"打卡时间 {r.punched_at:%Y-%m-%d %H:%M} 不在 {self.month.label},本月不使用。", "ignored")
+
+    def leave_checks(self):
+        self._unknown("leave", "employee_id", self._staff_ids(), "E-unknown-employee", ERROR, "员工名册", "rejected")
+        lv = self.f["leave"]
+        fix = lv["kind"] == self.rules["attendance"]["punch_fix_kind"]
+        self.flag("leave", fix & lv["start_date_only"], "starts_at", "E-punch-fix-time", ERROR,
+                  lambda r: f"补卡必须填写补卡的时间(如 2026-10-08 09:20),第 {r._row} 行只有日期。", "rejected")
+        lv = self.f["leave"]
+        fix = lv["kind"] == self.rules["attendance"]["punch_fix_kind"]
+        self.flag("leave", fix & lv["ends_at"].notna(), "ends_at", "W-punch-fix-end", WARNING,
+                  lambda r: "补卡只使用开始时间,结束时间已忽略。", None)
+        no_end = ~fix & lv["ends_at"].isna()
+        self.flag("leave", no_end, "ends_at", "E-required", ERROR,
+                  lambda r: f"请假外出第 {r._row} 行「结束时间」不能为空(只有补卡可以不填)。", "rejected")
+        lv = self.f["leave"]
+        order = lv["ends_at"].notna() & (lv["ends_at"] < lv["starts_at"])
+        self.flag("leave", order, "ends_at", "E-date-order", ERROR,
+                  lambda r: f"结束时间 {r.ends_at:%Y-%m-%d %H:%M} 早于开始时间 {r.starts_at:%Y-%m-%d %H:%M}。请核对。", "rejected")
+        lv = self.f["leave"]
+        ends = lv["ends_at"].fillna(lv["starts_at"])
+        outside = (ends < self.first) | (lv["starts_at"] >= self.end)
+        outside |= lv["kind"].eq(self.rules["attendance"]["punch_fix_kind"]) & (lv["starts_at"] < self.first)
+        self.flag("leave", outside, "starts_at", "W-row-outside-month", WARNING,
+                  lambda r: f"该{r.kind}不在 {self.month.label} 内,本月不使用。", "ignored")
+
+    def violation_checks(self):
+        self._unknown("violations", "employee_id", self._staff_ids(), "E-unknown-employee", ERROR, "员工名册", "rejected")
+        v = self.f["violations"]
+        self.flag("violations", (v["date"] < self.first) | (v["date"] >= self.end), "date", "W-row-outside-month", WARNING,
+                  lambda r: f"违纪日期 {_d(r.date)} 不在 {self.month.label},本月不使用。", "ignored")
+
+    def test_checks(self):
+        self._unknown("tests", "employee_id", self._staff_ids(), "E-unknown-employee", ERROR, "员工名册", "rejected")
+        t = self.f["tests"]
+        self.flag("tests", t["month"] > self.month.label, "month", "W-row-outside-month", WARNING,
+                  lambda r: f"测评月份 {r.month} 在 {self.month.label} 之后,本月不使用。", "ignored")
+
+    def callback_checks(self):
+        self._unknown("callbacks", "customer_id", self._customer_ids(), "E-unknown-customer", ERROR, "客户名册", "rejected")
+        self._unknown("callbacks", "agent_id", self._staff_ids(), "W-unknown-employee", WARNING, "员工名册", None)
+        days = self.rules["callbacks"]["next_month_days"]
+        c = self.f["callbacks"]
+        self.flag("callbacks", c["date"] >= self.end + pd.Timedelta(days=days), "date", "W-row-outside-month", WARNING,
+                  lambda r: f"回访日期 {_d(r.date)} 超过 {self.month.label} 月末 {days} 天,本月不使用。", "ignored")
+
+    def missing_targets(self):
+        """Every assessed manager needs a 指标 row per target indicator (SPEC §2.8)."""
+        staff, targets = self.f["staff"], self.f["targets"]
+        if staff.empty or not self._has_sheet("targets"):
+            return
+        have = set(zip(targets["employee_id"], targets["indicator"]))
+        file, sheet = (targets["_file"].iloc[0], targets["_sheet"].iloc[0]) if len(targets) else ("", "")
+        assessed = staff[_employed_in(staff, self.month)]
+        for row in assessed.itertuples(index=False):
+            for name in _target_indicators(self.rules, row.role):
+                if (row.employee_id, name) not in have:
+                    self.findings.append(Finding(
+                        ERROR, "E-target-missing", f"{row.name}({row.employee_id},{row.role})缺少「{name}」的指标行。"
+                        "请在指标表中补上基本目标、目标值、挑战目标。", file, sheet, None, "指标", "", name, "targets",
+                        row.employee_id))
+
+    def _staff_ids(self) -> set:
+        return set(self.f["staff"]["employee_id"])
+
+    def _customer_ids(self) -> set:
+        return set(self.f["customers"]["customer_id"])
+
+
+def _target_indicators(rules: dict, role: str) -> list[str]:
+    scheme = "room_manager" if role == rules["roles"]["room_manager"] else "customer_manager"
+    return [ind["name"] for ind in rules["kpi"][scheme].values() if ind["source"] != "retention"]
+
+
+def _employed_in(staff: pd.DataFrame, month: Month) -> pd.Series:
+    first, last = pd.Timestamp(month.first_day), pd.Timestamp(month.last_day)
+    return (staff["hired_on"].isna() | (staff["hired_on"] <= last)) & (staff["left_on"].isna() | (staff["left_on"] >= first))
+
+
+def _unknown_hint(what: str) -> str:
+    return "请核对编号(注意前导零),或先把该人员/客户加入名册。" if "名册" in what and "潜在" not in what else ""
+
+
+def _d(ts) -> str:
+    return "" if pd.isna(ts) else f"{ts:%Y-%m-%d}"
+
+
+def _show(value) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, pd.Timestamp):
+        return f"{value:%Y-%m-%d %H:%M}" if (value.hour or value.minute) else f"{value:%Y-%m-%d}"
+    return str(value)[:200]
