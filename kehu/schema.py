@@ -110,9 +110,9 @@ VISITS = Dataset("visits", "出访登记", (
 ))
 PUNCHES = Dataset("punches", "打卡记录", (
     C("工号", "employee_id", "id"),
-    C("打卡时间", "punched_at", "datetime", required=False),
-    C("日期", "date", "date", required=False),
-    C("时间", "time", "time", required=False),
+    C("打卡时间", "punched_at", "datetime", required=False, mandatory=False),   # or 日期 + 时间:
+    C("日期", "date", "date", required=False, mandatory=False),                # blanks are checked
+    C("时间", "time", "time", required=False, mandatory=False),                # after combining
 ), alternatives=(("punched_at",), ("date", "time")))
 LEAVE = Dataset("leave", "请假外出", (
     C("工号", "employee_id", "id"),

@@ -322,7 +322,7 @@ def absent_sessions(sessions: Sessions) -> np.ndarray:
 # ---------------------------------------------------------------------------
 # Events
 
-def _events(grid: MonthGrid, code, day, session, kind: str, minutes, amount) -> pd.DataFrame:
+def _events(code, day, session, kind: str, minutes, amount) -> pd.DataFrame:
     n = len(code)
     return pd.DataFrame({
         "code": np.asarray(code, dtype=np.int64), "day": np.asarray(day, dtype=np.int64),
@@ -335,7 +335,7 @@ def _events(grid: MonthGrid, code, day, session, kind: str, minutes, amount) -> 
 
 def _session_events(grid: MonthGrid, keys: np.ndarray, kind: str, minutes, amount) -> pd.DataFrame:
     labels = np.array(SESSION_LABELS, dtype=object)[keys % 2]
-    return _events(grid, keys // (2 * grid.days), (keys // 2) % grid.days, labels, kind, minutes, amount)
+    return _events(keys // (2 * grid.days), (keys // 2) % grid.days, labels, kind, minutes, amount)
 
 
 def timing_events(sessions: Sessions, grid: MonthGrid, rules: dict) -> list[pd.DataFrame]:
@@ -365,7 +365,7 @@ def absence_events(sessions: Sessions, grid: MonthGrid, rules: dict) -> pd.DataF
     am, pm = pairs[rows, AM], pairs[rows, PM]
     label = np.where(am & pm, "DAY", np.where(am, "AM", "PM")).astype(object)
     amount = np.full(len(rows), money(rules["attendance"]["absence_amount"]), dtype=object)
-    return _events(grid, rows // grid.days, rows % grid.days, label, "absent", [pd.NA] * len(rows), amount)
+    return _events(rows // grid.days, rows % grid.days, label, "absent", [pd.NA] * len(rows), amount)
 
 
 def leave_requests(leave: pd.DataFrame, grid: MonthGrid, rules: dict) -> np.ndarray:
@@ -386,7 +386,7 @@ def leave_limit_events(requests: np.ndarray, grid: MonthGrid, rules: dict) -> pd
     limit = rules["attendance"]["leave_limit"]
     codes = np.flatnonzero(requests > limit["max_free"])
     n = len(codes)
-    return _events(grid, codes, np.full(n, grid.days - 1), [None] * n, "leave_limit",
+    return _events(codes, np.full(n, grid.days - 1), [None] * n, "leave_limit",
                    [pd.NA] * n, np.full(n, money(limit["amount"]), dtype=object))
 
 
@@ -525,9 +525,8 @@ def violation_rows(people: pd.DataFrame, violations: pd.DataFrame, month: Month,
     rows["notice"] = [bool(kinds[k]["notice"]) for k in rows["kind"]]
     if "note" not in rows:
         rows["note"] = None
-    names = people.set_index("employee_id")[["name", "room"]]
-    rows = rows.join(names, on="employee_id")
-    return rows.sort_values(["date", "employee_id", "_row"], kind="stable") if "_row" in rows else rows.sort_values(["date", "employee_id"], kind="stable")
+    rows = rows.join(people.set_index("employee_id")[["name", "room"]], on="employee_id")
+    return rows.sort_values(["date", "employee_id"], kind="stable")
 
 
 def violation_summary(people: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:

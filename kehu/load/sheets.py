@@ -19,6 +19,7 @@ from kehu.load.reader import RawSheet
 from kehu.schema import DATASETS, Dataset
 
 HEADER_SCAN_ROWS = 30
+INSTRUCTION_SHEETS = ("填写说明",)
 _SPACES = re.compile(r"[\s\u3000]+")
 
 
@@ -52,7 +53,7 @@ def recognise(rows: list) -> tuple[Dataset | None, int, dict[int, str], list[Dat
             if any(req <= present for req in dataset.required_sets):
                 required = max(len(req) for req in dataset.required_sets if req <= present)
                 candidates.append((required, dataset))
-            elif nearest is None:
+            elif nearest is None and len(present & set().union(*dataset.required_sets)) >= 2:
                 nearest = dataset
         if candidates:
             best = max(r for r, _ in candidates)
@@ -108,6 +109,7 @@ class SheetParser:
                 out[col.alias] = None
         errors |= self._excel_errors(out.index)
         out = self._combine(out)
+        errors |= self._missing_punch_time(out, errors)
         out["_file"], out["_sheet"], out["_row"] = self.raw.file, self.raw.sheet, out.index.astype(int)
         out = out.reset_index(drop=True)
         return self.ledger.drop(out, pd.Series(errors.to_numpy(), index=out.index), "rejected")
@@ -188,6 +190,17 @@ class SheetParser:
                 bad.at[row] = True
         return bad
 
+    def _missing_punch_time(self, out: pd.DataFrame, errors: pd.Series) -> pd.Series:
+        """A punch row needs 打卡时间, or both 日期 and 时间."""
+        if self.dataset.key != "punches":
+            return pd.Series(False, index=out.index)
+        missing = out["punched_at"].isna() & ~errors
+        alias = "punched_at" if "punched_at" in self.mapping.values() else (
+            "date" if out["date"].isna().any() else "time")
+        raw = out[alias].astype(object).where(out[alias].notna(), None)
+        self._cell_findings(missing, alias, raw, "E-required", ERROR, "不能为空(打卡记录需要打卡时间,或日期加时间)")
+        return missing
+
     def _combine(self, out: pd.DataFrame) -> pd.DataFrame:
         """Dataset-specific shaping: punches' 日期+时间, leave's 24:00 end, visit defaults."""
         key = self.dataset.key
@@ -212,6 +225,8 @@ def parse_sheets(raws: list[RawSheet], rules: dict, ledger: Ledger, findings: li
     """Recognise and type every sheet; unknown and ambiguous sheets become findings."""
     parts: dict[str, list[pd.DataFrame]] = {d.key: [] for d in DATASETS}
     for raw in raws:
+        if raw.sheet.strip() in INSTRUCTION_SHEETS:
+            continue  # the 填写说明 sheet of a `kehu init` workbook
         dataset, header, mapping, ties, nearest = recognise(raw.rows)
         if dataset is None or ties:
             _unmatched(raw, ties, nearest, header, ledger, findings)

@@ -32,7 +32,8 @@ class Checker:
         frame = self.f[key]
         if not mask.any():
             return
-        hits = frame.loc[mask]
+        # itertuples renames "_row"-style columns, so the Excel row travels as excel_row
+        hits = frame.loc[mask].assign(excel_row=frame.loc[mask, "_row"])
         emp_col = "employee_id" if "employee_id" in frame else "manager_id" if "manager_id" in frame else None
         for (file, sheet), group in hits.groupby(["_file", "_sheet"], sort=True):
             header, letter = self.ledger.locate(file, sheet, alias)
@@ -44,7 +45,7 @@ class Checker:
                     break
                 value = getattr(row, alias) if alias else ""
                 self.findings.append(Finding(
-                    severity, code, message(row), file, sheet, int(row._row) if hasattr(row, "_row") else None,
+                    severity, code, message(row), file, sheet, int(row.excel_row),
                     header, letter, _show(value), key, _show(getattr(row, emp_col)) if emp_col else "",
                     rejected=drop == "rejected"))
         if drop:
@@ -94,7 +95,7 @@ class Checker:
             first = as_text.assign(_row=frame["_row"]).groupby(cols, sort=False)["_row"].transform("first")
             self.flag(key, dup, "", "W-duplicate-row", WARNING,
                       lambda r, first=first, key=key:
-                      f"{BY_KEY[key].name}第 {r._row} 行与第 {first.at[r.Index]} 行完全相同,只计一次。", "duplicate")
+                      f"{BY_KEY[key].name}第 {r.excel_row} 行与第 {first.at[r.Index]} 行完全相同,只计一次。", "duplicate")
 
     def duplicate_keys(self):
         keys = {"staff": ["employee_id"], "customers": ["customer_id"], "targets": ["employee_id", "indicator"],
@@ -108,7 +109,7 @@ class Checker:
             what = "、".join(BY_KEY[key].column(c).name for c in cols)
             self.flag(key, dup, cols[-1], "E-duplicate-key", ERROR,
                       lambda r, first=first, what=what, key=key:
-                      f"{BY_KEY[key].name}中「{what}」重复:第 {r._row} 行与第 {first.at[r.Index]} 行是同一个键但内容不同。"
+                      f"{BY_KEY[key].name}中「{what}」重复:第 {r.excel_row} 行与第 {first.at[r.Index]} 行是同一个键但内容不同。"
                       "已使用前一行;请删除或合并重复行。", "rejected")
 
     def staff_checks(self):
@@ -122,14 +123,14 @@ class Checker:
         extra = managers.duplicated("room", keep="first")
         extra_mask = s.index.isin(managers.index[extra])
         self.flag("staff", pd.Series(extra_mask, index=s.index), "role", "E-room-manager", ERROR,
-                  lambda r: f"「{r.room}」已有一名{rm},第 {r._row} 行的 {r.name}({r.employee_id})是第二名。每个室只能有一名{rm}。", "rejected")
+                  lambda r: f"「{r.room}」已有一名{rm},第 {r.excel_row} 行的 {r.name}({r.employee_id})是第二名。每个室只能有一名{rm}。", "rejected")
 
     def _unknown(self, key, alias, ids: set, code, severity, what, drop):
         frame = self.f[key]
         mask = frame[alias].notna() & ~frame[alias].isin(ids)
         name = BY_KEY[key].column(alias).name
         self.flag(key, mask, alias, code, severity,
-                  lambda r: f"{BY_KEY[key].name}第 {r._row} 行「{name}」{getattr(r, alias)} 不在{what}中。{_unknown_hint(what)}", drop)
+                  lambda r: f"{BY_KEY[key].name}第 {r.excel_row} 行「{name}」{getattr(r, alias)} 不在{what}中。{_unknown_hint(what)}", drop)
 
     def customer_checks(self):
         self._unknown("customers", "manager_id", self._staff_ids(), "E-unknown-employee", ERROR, "员工名册", "rejected")
@@ -184,14 +185,14 @@ class Checker:
         lv = self.f["leave"]
         fix = lv["kind"] == self.rules["attendance"]["punch_fix_kind"]
         self.flag("leave", fix & lv["start_date_only"], "starts_at", "E-punch-fix-time", ERROR,
-                  lambda r: f"补卡必须填写补卡的时间(如 2026-10-08 09:20),第 {r._row} 行只有日期。", "rejected")
+                  lambda r: f"补卡必须填写补卡的时间(如 2026-10-08 09:20),第 {r.excel_row} 行只有日期。", "rejected")
         lv = self.f["leave"]
         fix = lv["kind"] == self.rules["attendance"]["punch_fix_kind"]
         self.flag("leave", fix & lv["ends_at"].notna(), "ends_at", "W-punch-fix-end", WARNING,
                   lambda r: "补卡只使用开始时间,结束时间已忽略。", None)
         no_end = ~fix & lv["ends_at"].isna()
         self.flag("leave", no_end, "ends_at", "E-required", ERROR,
-                  lambda r: f"请假外出第 {r._row} 行「结束时间」不能为空(只有补卡可以不填)。", "rejected")
+                  lambda r: f"请假外出第 {r.excel_row} 行「结束时间」不能为空(只有补卡可以不填)。", "rejected")
         lv = self.f["leave"]
         order = lv["ends_at"].notna() & (lv["ends_at"] < lv["starts_at"])
         self.flag("leave", order, "ends_at", "E-date-order", ERROR,

@@ -1,0 +1,226 @@
+"""Run every engine on the validated month and assemble the MonthResult.
+
+Pay (SPEC §2.9) lives here because it is the one rule that joins all the
+others: deductions_total = attendance + violations + learning (the learning
+deduction already rounded on its own); performance_pay = max(0, 绩效基数 ×
+min(KPI, cap)/100 − deductions_total); what could not be taken is ``uncovered``.
+Money stays Decimal until ``results`` is built, where it is rounded half-up
+to 0.01 once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+import pandas as pd
+
+from kehu import __version__
+from kehu.compute.attendance import assessed_staff, compute_attendance, compute_violations
+from kehu.compute.calendar import WorkCalendar
+from kehu.compute.callbacks import compute_callbacks
+from kehu.compute.churn import churn_warnings
+from kehu.compute.kpi import compute_kpi
+from kehu.compute.learning import compute_learning
+from kehu.compute.visits import compute_visits
+from kehu.model import MonthInputs, MonthResult
+from kehu.rules import money
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0")
+
+
+def cents(value) -> Decimal:
+    """Round half-up to 0.01 — the one rounding of money (SPEC §2 preamble)."""
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def money_text(value) -> str:
+    return str(cents(value if value is not None else 0))
+
+
+def rate(numerator: int, denominator: int):
+    return None if not denominator else round(numerator / denominator, 4)
+
+
+@dataclass
+class History:
+    """What the engines need from the history store (empty frames when there is none)."""
+    learning_flags: pd.DataFrame
+    customer_revenue: pd.DataFrame
+    visits: pd.DataFrame
+
+
+def compute_month(inputs: MonthInputs, rules: dict, history: History) -> MonthResult:
+    f, month = inputs.frames, inputs.month
+    calendar = WorkCalendar(f["calendar"], rules)
+    calendar.check_month(month)
+    staff = assessed_staff(f["staff"], month).sort_values("employee_id").reset_index(drop=True)
+    attendance = compute_attendance(f["staff"], f["punches"], f["leave"], f["visits"], month, rules, calendar)
+    violations = compute_violations(f["staff"], f["violations"], month, rules)
+    learning = compute_learning(f["staff"], f["tests"], month, rules, history.learning_flags)
+    visits = compute_visits(f["customers"], f["visits"], month, rules, history.visits)
+    callbacks = compute_callbacks(f["customers"], f["visits"], f["callbacks"], month, rules, staff=f["staff"])
+    kpi = compute_kpi(staff, f["customers"], f["targets"], month, rules)
+    warnings = churn_warnings(f["customers"], month, rules, history.customer_revenue)
+    findings = list(inputs.findings) + list(attendance.findings)
+
+    by_employee = _grouper()
+    people = _employee_table(staff, attendance, violations, learning, visits, callbacks, kpi, rules)
+    events = attendance.events
+    results = {
+        "month": month.label,
+        "kehu_version": __version__,
+        "as_of": callbacks.as_of.isoformat(),
+        "employees": [_employee_json(row, by_employee(events, row.employee_id), by_employee(kpi.indicators, row.employee_id))
+                      for row in people.itertuples(index=False)],
+    }
+    rooms = _rooms(people, kpi.room_totals, rules)
+    results["rooms"] = [_room_json(r) for r in rooms.itertuples(index=False)]
+    results["notices"] = _notices_json(violations.notices)
+    result = MonthResult(
+        month=month, results=results, staff=staff, customers=f["customers"], attendance_events=events,
+        kpi_indicators=kpi.indicators, visit_detail=visits.detail,
+        visit_rows=_month_rows(f["visits"], month), callback_events=callbacks.events,
+        callbacks_month=callbacks.month_rows, notices=violations.notices, churn_warnings=warnings,
+        rooms=rooms, findings=findings, as_of=callbacks.as_of, calendar=calendar)
+    result.learning_month_flags = learning.month_flags
+    result.people = people
+    return result
+
+
+def _grouper():
+    """Per-employee slices of a frame, grouped once per frame (not once per employee)."""
+    cache = {}
+
+    def slice_of(frame: pd.DataFrame, employee_id: str) -> pd.DataFrame:
+        groups = cache.get(id(frame))
+        if groups is None:
+            groups = cache[id(frame)] = {k: g for k, g in frame.groupby("employee_id", sort=False)}
+        return groups.get(employee_id, frame.iloc[:0])
+    return slice_of
+
+
+def _month_rows(visits: pd.DataFrame, month) -> pd.DataFrame:
+    d = visits["date"]
+    return visits[(d >= pd.Timestamp(month.first_day)) & (d <= pd.Timestamp(month.last_day))].reset_index(drop=True)
+
+
+def _employee_table(staff, attendance, violations, learning, visits, callbacks, kpi, rules) -> pd.DataFrame:
+    """One row per assessed employee with every figure of results.json (money still Decimal)."""
+    t = staff[["employee_id", "name", "role", "room", "performance_base"]].copy()
+    t = t.merge(attendance.summary.rename(columns={"deduction": "attendance_deduction"}), on="employee_id", how="left")
+    v = violations.summary.rename(columns={"count": "violation_count", "deduction": "violation_deduction",
+                                           "notice": "violation_notice"})
+    t = t.merge(v, on="employee_id", how="left")
+    lr = learning.per_employee.rename(columns={"deduction": "learning_deduction", "flag": "learning_flag",
+                                               "score": "learning_score"})
+    t = t.merge(lr, on="employee_id", how="left", indicator="_learning")
+    t["has_learning"] = t.pop("_learning").eq("both") & t["role"].isin(rules["learning"]["roles"])
+    vis = visits.per_manager.rename(columns={"manager_id": "employee_id", "due": "visits_due",
+                                             "compliant": "visits_compliant", "rate": "visit_rate"})
+    t = t.merge(vis, on="employee_id", how="left")
+    cb = callbacks.per_manager.rename(columns={"manager_id": "employee_id", "events": "cb_events", "on_time": "cb_on_time",
+                                               "late": "cb_late", "missing": "cb_missing", "pending": "cb_pending",
+                                               "rate": "cb_rate"})
+    t = t.merge(cb, on="employee_id", how="left")
+    t = t.merge(kpi.totals.rename(columns={"total": "kpi_total"}), on="employee_id", how="left")
+    for col in ("late", "early", "absent_days", "missing_punches", "leave_requests", "violation_count",
+                "visits_due", "visits_compliant", "cb_events", "cb_on_time", "cb_late", "cb_missing", "cb_pending"):
+        t[col] = t[col].fillna(0).astype(int)
+    for col in ("attendance_deduction", "violation_deduction", "learning_deduction", "kpi_total"):
+        t[col] = t[col].map(lambda v: v if isinstance(v, Decimal) else ZERO)
+    t["violation_notice"] = t["violation_notice"].fillna(False).astype(bool)
+    t["certificate"] = t["certificate"].fillna(False).astype(bool) if "certificate" in t else False
+    return _pay(t, rules)
+
+
+def _pay(t: pd.DataFrame, rules: dict) -> pd.DataFrame:
+    """SPEC §2.9 (seed 004 客户经理考核制度: 绩效 = 绩效基数 × KPI 得分 − 扣款)."""
+    cap = money(rules["kpi"]["total_cap"])
+    t["deductions_total"] = [a + v + cents(lrn) for a, v, lrn in
+                             zip(t["attendance_deduction"], t["violation_deduction"], t["learning_deduction"])]
+    earned = [Decimal(base) * min(k, cap) / Decimal(100) for base, k in zip(t["performance_base"], t["kpi_total"])]
+    t["performance_pay"] = [max(ZERO, e - d) for e, d in zip(earned, t["deductions_total"])]
+    t["uncovered"] = [max(ZERO, d - e) for e, d in zip(earned, t["deductions_total"])]
+    return t
+
+
+def _events_json(events: pd.DataFrame) -> list[dict]:
+    return [{"date": f"{e.date:%Y-%m-%d}", "session": e.session if isinstance(e.session, str) else None,
+             "type": e.type, "minutes": None if pd.isna(e.minutes) else int(e.minutes), "amount": money_text(e.amount)}
+            for e in events.itertuples(index=False)]
+
+
+def _number(value):
+    """A base/target/actual figure for JSON: int when whole, else float; None stays null."""
+    if value is None or (not isinstance(value, Decimal) and pd.isna(value)):
+        return None
+    d = Decimal(value)
+    return int(d) if d == d.to_integral_value() else float(d)
+
+
+def _employee_json(row, mine: pd.DataFrame, inds: pd.DataFrame) -> dict:
+    learning = None
+    if row.has_learning:
+        learning = {"score": None if pd.isna(row.learning_score) else float(row.learning_score),
+                    "flag": row.learning_flag if isinstance(row.learning_flag, str) else None,
+                    "deduction": money_text(row.learning_deduction), "certificate": bool(row.certificate)}
+    return {
+        "employee_id": row.employee_id, "name": row.name, "role": row.role, "room": row.room,
+        "attendance": {"late": row.late, "early": row.early, "absent_days": row.absent_days,
+                       "missing_punches": row.missing_punches, "leave_requests": row.leave_requests,
+                       "deduction": money_text(row.attendance_deduction), "events": _events_json(mine)},
+        "violations": {"count": row.violation_count, "deduction": money_text(row.violation_deduction),
+                       "notice": bool(row.violation_notice)},
+        "learning": learning,
+        "visits": {"due": row.visits_due, "compliant": row.visits_compliant, "rate": rate(row.visits_compliant, row.visits_due)},
+        "callbacks": {"events": row.cb_events, "on_time": row.cb_on_time, "late": row.cb_late, "missing": row.cb_missing,
+                      "pending": row.cb_pending, "rate": rate(row.cb_on_time, row.cb_events - row.cb_pending)},
+        "kpi": {"total": money_text(row.kpi_total),
+                "indicators": [{"code": i.code, "name": i.name, "weight": int(i.weight), "base": _number(i.base),
+                                "target": _number(i.target), "challenge": _number(i.challenge),
+                                "actual": _number(i.actual), "score": money_text(i.score)}
+                               for i in inds.itertuples(index=False)]},
+        "deductions_total": money_text(row.deductions_total),
+        "performance_base": money_text(row.performance_base),
+        "performance_pay": money_text(row.performance_pay),
+        "uncovered": money_text(row.uncovered),
+    }
+
+
+def _rooms(people: pd.DataFrame, room_totals: pd.DataFrame, rules: dict) -> pd.DataFrame:
+    rm = rules["roles"]["room_manager"]
+    g = people.groupby("room", sort=True)
+    rooms = pd.DataFrame({
+        "managers": g.size(),
+        "visits_due": g["visits_due"].sum(), "visits_compliant": g["visits_compliant"].sum(),
+        "callback_events": g["cb_events"].sum(), "callbacks_on_time": g["cb_on_time"].sum(),
+        "callbacks_pending": g["cb_pending"].sum(),
+        "deductions_total": g["deductions_total"].agg(lambda s: sum(s, ZERO)),
+        "performance_pay": g["performance_pay"].agg(lambda s: sum(s, ZERO)),
+    }).reset_index()
+    heads = people[people["role"] == rm][["room", "employee_id", "name"]].rename(
+        columns={"employee_id": "room_manager_id", "name": "room_manager_name"})
+    rooms = rooms.merge(heads, on="room", how="left").merge(room_totals, on="room", how="left")
+    rooms["visit_rate"] = [rate(c, d) for c, d in zip(rooms["visits_compliant"], rooms["visits_due"])]
+    rooms["callback_rate"] = [rate(o, e - p) for o, e, p in
+                              zip(rooms["callbacks_on_time"], rooms["callback_events"], rooms["callbacks_pending"])]
+    return rooms
+
+
+def _room_json(r) -> dict:
+    def opt(v):
+        return None if v is None or (not isinstance(v, (str, Decimal)) and pd.isna(v)) else v
+    return {"room": r.room, "room_manager_id": opt(r.room_manager_id), "managers": int(r.managers),
+            "customers": int(opt(r.customers) or 0), "revenue": money_text(opt(r.revenue) or 0),
+            "info_revenue": money_text(opt(r.info_revenue) or 0), "member_growth": int(opt(r.member_growth) or 0),
+            "churn_rate": None if opt(r.churn_rate) is None else round(float(r.churn_rate), 4),
+            "visits": {"due": int(r.visits_due), "compliant": int(r.visits_compliant), "rate": r.visit_rate},
+            "callbacks": {"events": int(r.callback_events), "on_time": int(r.callbacks_on_time), "rate": r.callback_rate},
+            "deductions_total": money_text(r.deductions_total), "performance_pay": money_text(r.performance_pay)}
+
+
+def _notices_json(notices: pd.DataFrame) -> list[dict]:
+    return [{"employee_id": n.employee_id, "name": n.name, "room": n.room, "date": f"{n.date:%Y-%m-%d}",
+             "kind": n.kind, "note": n.note if isinstance(n.note, str) else None, "amount": money_text(n.amount)}
+            for n in notices.sort_values(["date", "employee_id"]).itertuples(index=False)]

@@ -1,0 +1,38 @@
+"""What a month reads from and gives to the history store (SPEC §4).
+
+Reading never creates the store: ``validate`` and failed runs leave no
+history file behind (SPEC §9.6).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from kehu.compute.assemble import History
+from kehu.history import FLAG_COLUMNS, REVENUE_COLUMNS, VISIT_COLUMNS, HistoryStore
+from kehu.month import Month
+
+LONGEST_CYCLE_MONTHS = 12   # the longest visit cycle the rules file allows
+
+
+def _empty(columns) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+
+
+def read_history(path: Path, month: Month, rules: dict) -> History:
+    if not Path(path).exists():
+        visits = _empty(VISIT_COLUMNS)
+        visits["date"] = pd.Series(dtype="datetime64[ns]")
+        return History(_empty(FLAG_COLUMNS), _empty(REVENUE_COLUMNS), visits)
+    with HistoryStore(path) as store:
+        earlier = [m for m in store.stored_months() if m < month]
+        revenue_months = [month.shift(-i) for i in range(1, rules["churn_warning"]["history_months"] + 1)]
+        first = month.shift(-(LONGEST_CYCLE_MONTHS - 1)).first_day
+        return History(store.learning_flags(earlier), store.customer_revenue(revenue_months),
+                       store.visits(first, month.shift(-1).last_day))
+
+
+def month_history(result) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(learning flags, per-customer revenue, visits) of the month, for HistoryStore.save_month."""
+    return result.learning_month_flags, result.customers, result.visit_rows

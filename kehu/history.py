@@ -1,0 +1,203 @@
+"""The history store (SPEC §4, §9.6): month results kept between runs.
+
+An embedded SQLite file ``<out>/history.sqlite`` holds, per month, the
+learning flags (SPEC §2.5: a streak of 连续三次 best/worst spans months), the
+revenue of every customer (SPEC §2.11: 离网预警 compares against the previous
+three months) and the visits (SPEC §2.6: a 2- or 3-month visit cycle looks
+back). Saving a month replaces that month's rows in one transaction; other
+months are never touched. Money is stored as exact decimal TEXT. Reads are
+ordered, so the same file always gives the same frames.
+
+The caller opens the store only for a successful ``run`` (SPEC §9.6:
+``validate`` and failed runs never write to it).
+"""
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Iterable
+
+import pandas as pd
+
+from kehu.month import Month
+
+SCHEMA_VERSION = 1
+FLAGS = ("best", "worst", "none", "unknown")
+
+FLAG_COLUMNS = ["month", "employee_id", "room", "flag"]
+REVENUE_COLUMNS = ["month", "customer_id", "manager_id", "revenue"]
+VISIT_COLUMNS = ["date", "manager_id", "customer_id", "method"]
+
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS learning_flags (
+    month       TEXT NOT NULL,
+    employee_id TEXT NOT NULL,
+    room        TEXT,
+    flag        TEXT NOT NULL CHECK (flag IN {FLAGS}),
+    PRIMARY KEY (month, employee_id)
+);
+CREATE TABLE IF NOT EXISTS customer_revenue (
+    month       TEXT NOT NULL,
+    customer_id TEXT NOT NULL,
+    manager_id  TEXT,
+    revenue     TEXT NOT NULL,          -- exact decimal string, e.g. '1234.50'
+    PRIMARY KEY (month, customer_id)
+);
+CREATE TABLE IF NOT EXISTS visits (
+    month       TEXT NOT NULL,          -- 'YYYY-MM' of date, the unit of replacement
+    date        TEXT NOT NULL,          -- 'YYYY-MM-DD'
+    manager_id  TEXT,
+    customer_id TEXT,
+    method      TEXT
+);
+CREATE INDEX IF NOT EXISTS visits_by_date ON visits (date);
+"""
+
+
+class HistoryError(Exception):
+    """A history file this version of kehu cannot use; the message names the file."""
+
+
+class HistoryStore:
+    """``with HistoryStore(out / "history.sqlite") as store: ...``"""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._conn = sqlite3.connect(str(self.path))
+        try:
+            self._create_schema()
+        except Exception:
+            self._conn.close()
+            raise
+
+    def __enter__(self) -> "HistoryStore":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._conn.close()
+
+    @property
+    def schema_version(self) -> int:
+        row = self._conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return int(row[0])
+
+    # -- reading -----------------------------------------------------------
+
+    def learning_flags(self, months: Iterable[Month]) -> pd.DataFrame:
+        """[month, employee_id, room, flag] of the given months (SPEC §2.5 streaks)."""
+        rows = self._select_months("SELECT month, employee_id, room, flag FROM learning_flags",
+                                   months, order="month, employee_id")
+        return _frame(rows, FLAG_COLUMNS)
+
+    def customer_revenue(self, months: Iterable[Month]) -> pd.DataFrame:
+        """[month, customer_id, manager_id, revenue (Decimal)] (SPEC §2.11)."""
+        rows = self._select_months("SELECT month, customer_id, manager_id, revenue FROM customer_revenue",
+                                   months, order="month, customer_id")
+        frame = _frame(rows, REVENUE_COLUMNS)
+        frame["revenue"] = pd.Series([Decimal(v) for v in frame["revenue"]], index=frame.index, dtype=object)
+        return frame
+
+    def visits(self, first: date, last: date) -> pd.DataFrame:
+        """[date (datetime64), manager_id, customer_id, method] dated first … last inclusive (SPEC §2.6)."""
+        rows = self._conn.execute(
+            "SELECT date, manager_id, customer_id, method FROM visits WHERE date BETWEEN ? AND ? "
+            "ORDER BY date, manager_id, customer_id, method, rowid",
+            (_iso(first), _iso(last))).fetchall()
+        frame = _frame(rows, VISIT_COLUMNS)
+        frame["date"] = pd.to_datetime(frame["date"], format="%Y-%m-%d").astype("datetime64[ns]")
+        return frame
+
+    def stored_months(self) -> list[Month]:
+        """Every month that has learning flags, oldest first (how far a streak can look back)."""
+        rows = self._conn.execute("SELECT DISTINCT month FROM learning_flags ORDER BY month").fetchall()
+        return [Month.parse(r[0]) for r in rows]
+
+    # -- writing -----------------------------------------------------------
+
+    def save_month(self, month: Month, learning_flags: pd.DataFrame,
+                   customer_revenue: pd.DataFrame, visits: pd.DataFrame) -> None:
+        """Replace ``month``'s rows (SPEC §4: 重跑某月只替换该月), in one transaction.
+
+        Only rows of ``month`` are stored: flag rows whose ``month`` is another
+        month and visits dated outside the month are left out, so other months
+        stay exactly as they were. ``customer_revenue`` needs customer_id,
+        manager_id, revenue (the customers frame will do).
+        """
+        label = month.label
+        flag_rows = _flag_rows(learning_flags, label)
+        revenue_rows = _revenue_rows(customer_revenue, label)
+        visit_rows = _visit_rows(visits, month)
+        with self._conn:
+            for table in ("learning_flags", "customer_revenue", "visits"):
+                self._conn.execute(f"DELETE FROM {table} WHERE month = ?", (label,))
+            self._conn.executemany("INSERT INTO learning_flags VALUES (?, ?, ?, ?)", flag_rows)
+            self._conn.executemany("INSERT INTO customer_revenue VALUES (?, ?, ?, ?)", revenue_rows)
+            self._conn.executemany("INSERT INTO visits VALUES (?, ?, ?, ?, ?)", visit_rows)
+
+    # -- internals ---------------------------------------------------------
+
+    def _create_schema(self) -> None:
+        with self._conn:
+            self._conn.executescript(_SCHEMA)
+            self._conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        if self.schema_version > SCHEMA_VERSION:
+            raise HistoryError(f"历史库 {self.path} 由更新版本的 kehu 写入 (版本 {self.schema_version}),"
+                               f"本程序只支持版本 {SCHEMA_VERSION}。请升级 kehu 或换用新的输出文件夹。")
+
+    def _select_months(self, select: str, months: Iterable[Month], order: str) -> list[tuple]:
+        labels = sorted({Month.parse(str(m)).label for m in months})
+        if not labels:
+            return []
+        marks = ", ".join("?" * len(labels))
+        return self._conn.execute(f"{select} WHERE month IN ({marks}) ORDER BY {order}", labels).fetchall()
+
+
+def _frame(rows: list[tuple], columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=columns, dtype=object)
+
+
+def _iso(day) -> str:
+    return pd.Timestamp(day).strftime("%Y-%m-%d")
+
+
+def _text(value) -> str | None:
+    return None if value is None or pd.isna(value) else str(value)
+
+
+def _flag_rows(frame: pd.DataFrame, label: str) -> list[tuple]:
+    if frame is None or frame.empty:
+        return []
+    frame = frame[frame["month"].astype(str) == label] if "month" in frame else frame
+    frame = frame.sort_values("employee_id", kind="stable")
+    return [(label, _text(e), _text(r), _text(f))
+            for e, r, f in zip(frame["employee_id"], frame["room"], frame["flag"])]
+
+
+def _revenue_rows(frame: pd.DataFrame, label: str) -> list[tuple]:
+    if frame is None or frame.empty:
+        return []
+    frame = frame[frame["month"].astype(str) == label] if "month" in frame else frame
+    frame = frame.sort_values("customer_id", kind="stable")
+    return [(label, _text(c), _text(m), str(Decimal(str(v))))
+            for c, m, v in zip(frame["customer_id"], frame["manager_id"], frame["revenue"])]
+
+
+def _visit_rows(frame: pd.DataFrame, month: Month) -> list[tuple]:
+    if frame is None or frame.empty:
+        return []
+    dates = pd.to_datetime(frame["date"])
+    inside = (dates >= pd.Timestamp(month.first_day)) & (dates <= pd.Timestamp(month.last_day))
+    frame = frame.assign(date=dates.dt.strftime("%Y-%m-%d"))[inside]
+    frame = frame.sort_values(VISIT_COLUMNS, kind="stable")
+    return [(month.label, d, _text(m), _text(c), _text(k))
+            for d, m, c, k in zip(frame["date"], frame["manager_id"], frame["customer_id"], frame["method"])]

@@ -1,0 +1,102 @@
+"""``kehu init DIR``: one blank input workbook per dataset (SPEC §8).
+
+Each workbook has the dataset's sheet with the Chinese headers, a dropdown on
+every enum and 是/否 column, date/time formats, one example row (to be
+overwritten), and a 填写说明 sheet explaining every column.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import xlsxwriter
+
+from kehu.load.values import EXPECTED
+from kehu.rules import load_rules
+from kehu.schema import DATASETS, Column, Dataset
+
+EXAMPLES = {
+    "staff": ["1001", "张伟", "客户经理", "重要一室", 5000, datetime(2020, 1, 1), None, "zhangwei@example.cn", "13800000001"],
+    "customers": ["000101", "日喀则市第一中学", "A1", "1001", "次仁", "13900000001", datetime(1980, 11, 5), "日喀则市桑珠孜区",
+                  "是", 100, 105, 50000, 10000, 600000, "在网", None],
+    "visits": [datetime(2026, 10, 9), "1001", "000101", "上门", "09:30", "10:30", "宽带故障处理", "是", "是", "是"],
+    "punches": ["1001", datetime(2026, 10, 9, 9, 45), None, None],
+    "leave": ["1001", "事假", datetime(2026, 10, 9, 9, 50), datetime(2026, 10, 9, 13, 0)],
+    "violations": ["1001", datetime(2026, 10, 9), "未穿工作服", "例会时未穿工作服"],
+    "targets": ["1001", "集团收入", 100000, 120000, 150000, None],
+    "tests": ["1001", "2026-10", 88],
+    "callbacks": [datetime(2026, 10, 10), "000101", "1001", "电话", "满意", "服务及时"],
+    "calendar": [datetime(2026, 10, 10), "工作日", "国庆调休上班"],
+}
+FORMATS = {"date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm", "money": "#,##0.00", "number": "#,##0.##",
+           "int": "0", "score": "0.0"}
+
+
+def write_blank_inputs(directory: Path, rules: dict | None = None) -> list[Path]:
+    rules = rules or load_rules()
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for dataset in DATASETS:
+        path = directory / f"{dataset.name}.xlsx"
+        if path.exists():
+            raise FileExistsError(f"{path} 已存在,未覆盖。请换一个空文件夹。")
+        _write_dataset(path, dataset, rules)
+        paths.append(path)
+    return paths
+
+
+def _choices(col: Column, rules: dict) -> list[str]:
+    if col.choices_rule:
+        table = rules
+        for part in col.choices_rule.split("."):
+            table = table[part]
+        return list(table)
+    if col.type == "bool":
+        return ["是", "否"]
+    return list(col.choices)
+
+
+def _write_dataset(path: Path, dataset: Dataset, rules: dict) -> None:
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False,
+                                         "strings_to_urls": False})
+    wb.set_properties({"title": dataset.name, "created": datetime(2026, 1, 1)})
+    head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    example = wb.add_format({"font_color": "#808080", "italic": True})
+    ws = wb.add_worksheet(dataset.name)
+    text = wb.add_format({"num_format": "@"})
+    for j, col in enumerate(dataset.columns):
+        fmt = wb.add_format({"num_format": FORMATS[col.type]}) if col.type in FORMATS else text
+        ws.set_column(j, j, max(12, len(col.name) * 2 + 4), fmt)
+        ws.write_string(0, j, col.name, head)
+        value = EXAMPLES[dataset.key][j]
+        if isinstance(value, datetime):
+            ws.write_datetime(1, j, value, wb.add_format({"num_format": FORMATS.get(col.type, "yyyy-mm-dd"),
+                                                          "font_color": "#808080", "italic": True}))
+        elif isinstance(value, (int, float)):
+            ws.write_number(1, j, value, example)
+        elif value is not None:
+            ws.write_string(1, j, value, example)
+        choices = _choices(col, rules)
+        if choices:
+            ws.data_validation(1, j, 1_048_575, j, {"validate": "list", "source": choices,
+                                                    "error_title": col.name, "error_message": f"请从下拉列表中选择:{'、'.join(choices)}"})
+    ws.freeze_panes(1, 0)
+    _instructions(wb, dataset, rules, head)
+    wb.close()
+
+
+def _instructions(wb, dataset: Dataset, rules: dict, head) -> None:
+    ws = wb.add_worksheet("填写说明")
+    wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+    ws.write(0, 0, f"{dataset.name} 填写说明:第 2 行是示例,请直接覆盖;表头必须保留(可在表头上方加标题行)。", head)
+    ws.write_row(2, 0, ["列名", "英文别名", "类型", "必填", "说明"], head)
+    for i, col in enumerate(dataset.columns, start=3):
+        choices = _choices(col, rules)
+        note = "可选:" + "、".join(choices) if choices else EXPECTED.get(col.type, "")
+        ws.write_row(i, 0, [col.name, col.alias, col.type, "是" if col.mandatory else "否", note], wrap)
+    if dataset.alternatives:
+        ws.write(len(dataset.columns) + 4, 0, "打卡时间可以填在一列「打卡时间」,也可以分成「日期」+「时间」两列。", wrap)
+    ws.set_column(0, 1, 18)
+    ws.set_column(2, 3, 10)
+    ws.set_column(4, 4, 60)

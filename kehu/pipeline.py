@@ -1,0 +1,129 @@
+"""load → validate → compute → render, with atomic output (SPEC §5, §6, §9.6).
+
+Everything is written into a temporary folder beside the target and moved
+into place only when complete, so a run killed at any point leaves the
+previous output of that month intact. The history store is written only
+after a successful run.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kehu.compute.calendar import CalendarError
+from kehu.findings import ERROR, Finding
+from kehu.model import MonthInputs
+from kehu.month import Month
+from kehu.validate import validate_month
+from kehu.validate.report import write_report
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_FAILURE = 0, 1, 2, 3
+
+
+@dataclass
+class Outcome:
+    exit_code: int
+    inputs: MonthInputs
+    report: Path | None = None
+    out_dir: Path | None = None
+    outputs: list = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.inputs.findings if f.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.inputs.findings if f.severity != ERROR]
+
+
+def validate(input_dir: Path, month: Month, rules: dict, report_path: Path | None = None) -> Outcome:
+    raws: list = []
+    inputs = validate_month(input_dir, month, rules, raw_out=raws)
+    _calendar_findings(inputs, rules)
+    report = None
+    if report_path is not None:
+        report_path.parent.mkdir(parents=True, exist_ok=True)
+        report = write_report(report_path, inputs.findings, inputs.sheets, raws, month.label)
+    code = EXIT_INPUT if any(f.severity == ERROR for f in inputs.findings) else EXIT_OK
+    return Outcome(code, inputs, report)
+
+
+def _calendar_findings(inputs: MonthInputs, rules: dict) -> None:
+    from kehu.compute.calendar import WorkCalendar
+    try:
+        WorkCalendar(inputs.frames["calendar"], rules).check_month(inputs.month)
+    except CalendarError as exc:
+        inputs.findings.append(Finding(ERROR, "E-calendar-year", str(exc), dataset="calendar"))
+
+
+def run(input_dir: Path, month: Month, out_root: Path, rules: dict, rules_source: str = "default",
+        skip_invalid: bool = False, templates_dir: Path | None = None, jobs: int | None = None,
+        progress=None) -> Outcome:
+    step = progress or (lambda label: None)
+    step("读取并校验输入")
+    out_root.mkdir(parents=True, exist_ok=True)
+    raws: list = []
+    inputs = validate_month(input_dir, month, rules, raw_out=raws)
+    _calendar_findings(inputs, rules)
+    errors = [f for f in inputs.findings if f.severity == ERROR]
+    calendar_broken = any(f.code == "E-calendar-year" for f in errors)
+    if errors and (not skip_invalid or calendar_broken):
+        report = write_report(out_root / f"校验报告_{month.label}.xlsx", inputs.findings, inputs.sheets, raws, month.label)
+        return Outcome(EXIT_INPUT, inputs, report)
+    step("计算考核结果")
+    from kehu.compute.assemble import compute_month
+    from kehu.history import HistoryStore
+    history_path = out_root / "history.sqlite"
+    result = compute_month(inputs, rules, _history(history_path, month, rules))
+    inputs.findings[:] = result.findings
+    final = out_root / month.label
+    tmp = Path(tempfile.mkdtemp(prefix=f".{month.label}-", dir=out_root))
+    try:
+        outputs = _render(result, inputs, raws, tmp, rules_source, templates_dir, jobs, step)
+        _swap_into_place(tmp, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    step("更新历史库")
+    with HistoryStore(history_path) as store:
+        from kehu.compute.history_rows import month_history
+        store.save_month(month, *month_history(result))
+    return Outcome(EXIT_OK, inputs, final / "校验报告.xlsx", final, outputs)
+
+
+def _history(path: Path, month: Month, rules: dict):
+    from kehu.compute.assemble import History
+    from kehu.compute.history_rows import read_history
+    return read_history(path, month, rules)
+
+
+def _render(result, inputs, raws, tmp: Path, rules_source, templates_dir, jobs, step) -> list[str]:
+    from kehu.render.letters import write_letters
+    from kehu.render.results import manifest, write_manifest, write_payroll, write_results_json
+    from kehu.render.workbooks import write_workbooks
+    step("写出结果文件")
+    write_results_json(result, tmp / "results.json")
+    write_payroll(result, tmp / "payroll.csv")
+    write_report(tmp / "校验报告.xlsx", result.findings, inputs.sheets, raws, result.month.label)
+    step("写出考核工作簿")
+    write_workbooks(result, tmp, jobs=jobs)
+    step("写出客户函件")
+    write_letters(result, tmp, templates_dir=templates_dir)
+    outputs = [p.relative_to(tmp).as_posix() for p in tmp.rglob("*") if p.is_file()]
+    write_manifest(manifest(inputs, outputs + ["manifest.json"], rules_source), tmp / "manifest.json")
+    return sorted(outputs + ["manifest.json"])
+
+
+def _swap_into_place(tmp: Path, final: Path) -> None:
+    """Replace ``final`` by ``tmp`` so that at every instant one complete folder exists."""
+    old = None
+    if final.exists():
+        old = final.with_name(f".{final.name}-old-{os.getpid()}")
+        os.replace(final, old)
+    os.replace(tmp, final)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

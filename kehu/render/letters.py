@@ -1,0 +1,471 @@
+"""Callback, greeting and certificate letters (SPEC §7) from editable templates.
+
+Which letters a month gets (all read from ``MonthResult``):
+
+- 回访函: one per customer with a service event this month whose callback is
+  missing, or was attempted but never answered (未接通, event still open)
+  — seed 000 回访规范 "必须保证在三天之内回访", "必须保证会员客户的100%的回访".
+  Filed under the customer's manager; lists each such visit.
+- 节日问候: one per key person (在网 customer with a 关键人) for each of 元旦 / 春节 /
+  端午 / 中秋 falling in the next month — seed 000 集团客户关键人服务工作.
+- 生日问候: key persons whose 关键人生日 falls in the next month (same clause).
+- 奖状: managers whose learning result carries ``certificate`` — seed 004 学习制度
+  "连续三次被评为最优客户经理的员工颁发奖状".
+
+Templates are Jinja2 files the department edits (top-level ``templates/``,
+installed as ``kehu/templates``); they run in the sandbox with autoescape and
+``StrictUndefined``. Values reach them as plain strings ("" for a missing
+value, never None or nan). Every template error becomes ``LetterTemplateError``
+naming the template file and line.
+"""
+from __future__ import annotations
+
+import importlib.resources
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from urllib.parse import quote
+
+import pandas as pd
+from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
+
+from kehu.month import Month
+from kehu.render.holidays import birthday_in, festivals_in
+
+SMS_LIMIT = 70                    # one SMS: 70 UCS-2 characters
+ACTIVE_STATUS = "在网"
+DEFAULT_DEPARTMENT = {"name": "集团客户部", "company": "", "phone": "", "address": ""}
+
+# kind → (label, page template, SMS template or None)
+KINDS = {
+    "callback": ("回访函", "callback_letter.html", None),
+    "festival": ("节日问候", "festival_greeting.html", "festival_sms.txt"),
+    "birthday": ("生日问候", "birthday_greeting.html", "birthday_sms.txt"),
+    "certificate": ("奖状", "certificate.html", None),
+}
+COMBINED_TEMPLATE = "combined.html"
+INDEX_TEMPLATE = "index.html"
+CSS_FILE = "letters.css"
+TEMPLATE_SUFFIXES = (".html", ".txt")
+
+
+class LetterTemplateError(Exception):
+    """A letter template that does not compile or render; names file and line."""
+
+    def __init__(self, template: str, lineno: int | None, message: str):
+        self.template = template
+        self.lineno = lineno
+        where = f"第 {lineno} 行" if lineno else "(行号不明)"
+        super().__init__(f"信函模板 {template} {where}有误: {message}")
+
+
+@dataclass
+class Letter:
+    kind: str
+    manager_id: str
+    stem: str                     # file name without extension
+    title: str                    # line in the index
+    context: dict = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------- values
+
+def _blank(value) -> bool:
+    if value is None or value is pd.NaT or value is pd.NA:
+        return True
+    if isinstance(value, float):
+        return math.isnan(value)
+    try:
+        return bool(pd.isna(value)) if not isinstance(value, (str, list, tuple, dict)) else False
+    except (TypeError, ValueError):
+        return False
+
+
+def text(value) -> str:
+    """Any cell → display string; None / NaN / NaT → ""."""
+    if _blank(value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def as_day(value) -> date | None:
+    if _blank(value):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return pd.Timestamp(value).date()
+
+
+def cn_date(value) -> str:
+    day = as_day(value)
+    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+
+
+def cn_month(month: Month) -> str:
+    return f"{month.year}年{month.month}月"
+
+
+def safe_name(value: str) -> str:
+    """A path component from an id: word characters and '-' only."""
+    cleaned = re.sub(r"[^\w\-]+", "_", text(value)).strip("_.")
+    return cleaned or "_"
+
+
+def sms_units(message: str) -> int:
+    """Length as an SMS counts it (UCS-2 code units)."""
+    return len(message.encode("utf-16-le")) // 2
+
+
+# ---------------------------------------------------------------- templates
+
+def default_templates_dir() -> Path:
+    """kehu/templates when installed; the checkout's top-level templates/ otherwise."""
+    try:
+        installed = Path(str(importlib.resources.files("kehu") / "templates"))
+        if (installed / "base.html").is_file():
+            return installed
+    except (ModuleNotFoundError, TypeError):
+        pass
+    return Path(__file__).resolve().parents[2] / "templates"
+
+
+def _autoescape(name: str | None) -> bool:
+    return not (name or "").endswith((".txt", ".css"))
+
+
+def _finalize(value):
+    return "" if _blank(value) else value
+
+
+class LetterEnvironment:
+    """The sandboxed Jinja2 environment; custom templates override the defaults by name."""
+
+    def __init__(self, templates_dir: Path | None = None):
+        dirs = [Path(templates_dir)] if templates_dir else []
+        dirs.append(default_templates_dir())
+        self.dirs = dirs
+        self.env = SandboxedEnvironment(
+            loader=ChoiceLoader([FileSystemLoader(str(d)) for d in dirs]),
+            autoescape=_autoescape, undefined=StrictUndefined, finalize=_finalize,
+            trim_blocks=True, lstrip_blocks=True)
+
+    def check(self, names) -> None:
+        """Compile every template up front so a syntax error fails before any output."""
+        for name in names:
+            self._guard(name, lambda n=name: self.env.get_template(n))
+
+    def css(self) -> Markup:
+        source = self._guard(CSS_FILE, lambda: self.env.loader.get_source(self.env, CSS_FILE)[0])
+        return Markup(source.replace("</", "<\\/"))
+
+    def render(self, name: str, context: dict) -> str:
+        return self._guard(name, lambda: self.env.get_template(name).render(context))
+
+    def _guard(self, name: str, action):
+        try:
+            return action()
+        except TemplateSyntaxError as exc:
+            raise LetterTemplateError(exc.filename or exc.name or name, exc.lineno, exc.message or str(exc)) from exc
+        except (TemplateError, Exception) as exc:
+            where = _template_frame(exc)
+            if where is None and not isinstance(exc, TemplateError):
+                raise
+            template, lineno = where or (self._path_of(name), None)
+            raise LetterTemplateError(template, lineno, str(exc) or type(exc).__name__) from exc
+
+    def _path_of(self, name: str) -> str:
+        for d in self.dirs:
+            if (d / name).is_file():
+                return str(d / name)
+        return name
+
+
+def _template_frame(exc: BaseException) -> tuple[str, int] | None:
+    """Innermost traceback frame that Jinja2 rewrote to a template file and line."""
+    found, tb = None, exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(TEMPLATE_SUFFIXES):
+            found = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+# ---------------------------------------------------------------- selection
+
+def needs_callback_letter(status, failed_attempts) -> bool:
+    """Callback missing, or tried but never answered (未接通) while the event is open."""
+    failed = 0 if _blank(failed_attempts) else int(failed_attempts)
+    return status == "missing" or (status == "pending" and failed > 0)
+
+
+class Directory:
+    """Staff and customers of the month, as plain strings for the templates."""
+
+    def __init__(self, result):
+        self.staff = {text(r["employee_id"]): r for r in _records(result.staff)}
+        self.customers = {text(r["customer_id"]): r for r in _records(result.customers)}
+
+    def manager(self, employee_id) -> dict:
+        row = self.staff.get(text(employee_id), {})
+        return {"id": text(employee_id), "name": text(row.get("name")), "phone": text(row.get("phone")),
+                "room": text(row.get("room")), "role": text(row.get("role")), "email": text(row.get("email"))}
+
+    def customer(self, customer_id, fallback_name="") -> dict:
+        row = self.customers.get(text(customer_id), {})
+        return {"id": text(customer_id), "name": text(row.get("customer_name")) or text(fallback_name),
+                "class": text(row.get("customer_class")), "key_person": text(row.get("key_person")),
+                "key_person_phone": text(row.get("key_person_phone")), "address": text(row.get("address")),
+                "member": bool(row.get("member")) if not _blank(row.get("member")) else False}
+
+    def manager_of(self, customer_id, fallback) -> str:
+        return text(self.customers.get(text(customer_id), {}).get("manager_id")) or text(fallback)
+
+
+def _records(frame) -> list[dict]:
+    if frame is None or len(frame) == 0:
+        return []
+    return frame.to_dict("records")
+
+
+def callback_letters(result, directory: Directory) -> list[Letter]:
+    events = [e for e in _records(result.callback_events)
+              if needs_callback_letter(e.get("status"), e.get("failed_attempts"))]
+    by_customer: dict[str, list[dict]] = {}
+    for event in events:
+        by_customer.setdefault(text(event.get("customer_id")), []).append(event)
+    letters = []
+    for customer_id in sorted(by_customer):
+        rows = sorted(by_customer[customer_id], key=lambda e: (as_day(e.get("visit_date")) or date.min))
+        manager_id = directory.manager_of(customer_id, rows[0].get("manager_id"))
+        customer = directory.customer(customer_id, rows[0].get("customer_name"))
+        visits = [_visit(e, directory) for e in rows]
+        context = {"customer": customer, "manager": directory.manager(manager_id), "visits": visits,
+                   "reference": f"HF-{result.month.label}-{customer_id}"}
+        letters.append(Letter("callback", manager_id, f"回访函_{safe_name(customer_id)}",
+                              f"回访函 {customer['name']}", context))
+    return letters
+
+
+def _visit(event: dict, directory: Directory) -> dict:
+    manager = directory.manager(event.get("manager_id"))
+    failed = 0 if _blank(event.get("failed_attempts")) else int(event.get("failed_attempts"))
+    return {"date": cn_date(event.get("visit_date")), "service_item": text(event.get("service_item")),
+            "manager_name": manager["name"], "manager_phone": manager["phone"],
+            "deadline": cn_date(event.get("deadline")), "status": text(event.get("status")),
+            "failed_attempts": failed}
+
+
+def key_persons(result, directory: Directory) -> list[dict]:
+    """在网 customers with a 关键人, by customer id."""
+    people = []
+    for customer_id in sorted(directory.customers):
+        row = directory.customers[customer_id]
+        if text(row.get("key_person")) and text(row.get("status")) == ACTIVE_STATUS:
+            people.append(row)
+    return people
+
+
+def festival_letters(result, directory: Directory) -> list[Letter]:
+    letters = []
+    for festival in festivals_in(result.month.next()):
+        info = {"name": festival.name, "date": cn_date(festival.day), "date_iso": festival.day.isoformat(),
+                "year": festival.day.year}
+        for row in key_persons(result, directory):
+            customer_id = text(row["customer_id"])
+            context = _greeting_context(row, directory) | {"festival": info}
+            letters.append(Letter("festival", text(row.get("manager_id")),
+                                  f"节日问候_{festival.name}_{safe_name(customer_id)}",
+                                  f"{festival.name}问候 {text(row.get('key_person'))}({text(row.get('customer_name'))})",
+                                  context))
+    return letters
+
+
+def birthday_letters(result, directory: Directory) -> list[Letter]:
+    target = result.month.next()
+    letters = []
+    for row in key_persons(result, directory):
+        born = as_day(row.get("key_person_birthday"))
+        day = birthday_in(target, born) if born else None
+        if day is None:
+            continue
+        customer_id = text(row["customer_id"])
+        info = {"date": f"{day.month}月{day.day}日", "date_iso": day.isoformat()}
+        context = _greeting_context(row, directory) | {"birthday": info}
+        letters.append(Letter("birthday", text(row.get("manager_id")), f"生日问候_{safe_name(customer_id)}",
+                              f"生日问候 {text(row.get('key_person'))}({info['date']})", context))
+    return letters
+
+
+def _greeting_context(row: dict, directory: Directory) -> dict:
+    customer = directory.customer(row["customer_id"])
+    return {"customer": customer, "key_person": customer["key_person"],
+            "manager": directory.manager(row.get("manager_id"))}
+
+
+def certificate_letters(result, directory: Directory) -> list[Letter]:
+    letters = []
+    first = result.month.shift(-2)
+    for employee in result.results.get("employees", []):
+        learning = employee.get("learning") or {}
+        if not learning.get("certificate"):
+            continue
+        employee_id = text(employee.get("employee_id"))
+        person = directory.manager(employee_id)
+        person["name"] = person["name"] or text(employee.get("name"))
+        person["room"] = person["room"] or text(employee.get("room"))
+        context = {"employee": person, "score": text(learning.get("score")),
+                   "period": {"start": cn_month(first), "end": cn_month(result.month)}}
+        letters.append(Letter("certificate", employee_id, "奖状", f"奖状 {person['name']}", context))
+    return letters
+
+
+def select_letters(result) -> list[Letter]:
+    directory = Directory(result)
+    return (callback_letters(result, directory) + festival_letters(result, directory)
+            + birthday_letters(result, directory) + certificate_letters(result, directory))
+
+
+# ---------------------------------------------------------------- rendering
+
+def _month_info(month: Month) -> dict:
+    return {"label": month.label, "cn": cn_month(month), "year": month.year, "month": month.month}
+
+
+def _department(department: dict | None) -> dict:
+    merged = dict(DEFAULT_DEPARTMENT)
+    for key, value in (department or {}).items():
+        merged[str(key)] = text(value)
+    merged["name"] = merged["name"] or DEFAULT_DEPARTMENT["name"]
+    return merged
+
+
+def common_context(result, department: dict | None, css: Markup) -> dict:
+    as_of = as_day(result.as_of) or result.month.last_day
+    return {"month": _month_info(result.month), "next_month": _month_info(result.month.next()),
+            "department": _department(department), "letter_date": cn_date(as_of), "css": css}
+
+
+def render_sms(env: LetterEnvironment, name: str, context: dict) -> str:
+    """One SMS line ≤ 70 characters: the template again with short=true, then a hard cut."""
+    message = _one_line(env.render(name, context | {"short": False}))
+    if sms_units(message) > SMS_LIMIT:
+        message = _one_line(env.render(name, context | {"short": True}))
+    while sms_units(message) > SMS_LIMIT:
+        message = message[:-2] + "…"
+    return message
+
+
+def _one_line(rendered: str) -> str:
+    return "".join(line.strip() for line in rendered.splitlines())
+
+
+@dataclass
+class RenderedLetter:
+    letter: Letter
+    html: str
+    fragment: str
+    sms: str | None
+
+
+def render_letter(env: LetterEnvironment, letter: Letter, common: dict) -> RenderedLetter:
+    _label, page, sms = KINDS[letter.kind]
+    context = common | letter.context | {"kind": letter.kind}
+    html = env.render(page, context | {"fragment": False})
+    fragment = env.render(page, context | {"fragment": True})
+    message = render_sms(env, sms, context) if sms else None
+    return RenderedLetter(letter, html, fragment, message)
+
+
+def _manager_sort_key(manager: dict):
+    return (manager["room"], manager["id"])
+
+
+def render_month(env: LetterEnvironment, result, common: dict, directory_name: str = "letters") -> dict[str, str]:
+    """Every output file as {relative path: text}; nothing is written here."""
+    rendered = [render_letter(env, letter, common) for letter in select_letters(result)]
+    directory = Directory(result)
+    groups: dict[str, list[RenderedLetter]] = {}
+    for item in rendered:
+        groups.setdefault(item.letter.manager_id, []).append(item)
+    files: dict[str, str] = {}
+    managers = []
+    for manager_id, items in groups.items():
+        manager = directory.manager(manager_id)
+        folder = safe_name(manager_id) if manager_id else "未分配"
+        entries = _write_manager(env, common, manager, folder, items, files)
+        managers.append(manager | {"folder": folder, "letters": entries,
+                                   "combined": quote(f"{folder}/合并打印.html")})
+    managers.sort(key=_manager_sort_key)
+    files["index.html"] = env.render(INDEX_TEMPLATE, common | {
+        "managers": managers, "festivals": _festival_list(result), "counts": _counts(rendered)})
+    return files
+
+
+def _write_manager(env, common, manager, folder, items, files) -> list[dict]:
+    entries, used = [], set()
+    for item in items:
+        stem = _unique(item.letter.stem, used)
+        files[f"{folder}/{stem}.html"] = item.html
+        entry = {"kind": item.letter.kind, "label": KINDS[item.letter.kind][0], "title": item.letter.title,
+                 "href": quote(f"{folder}/{stem}.html"), "sms": item.sms or "", "sms_href": ""}
+        if item.sms is not None:
+            files[f"{folder}/{stem}.txt"] = item.sms + "\n"
+            entry["sms_href"] = quote(f"{folder}/{stem}.txt")
+        entries.append(entry)
+    pages = [Markup(item.fragment) for item in items]
+    files[f"{folder}/合并打印.html"] = env.render(COMBINED_TEMPLATE, common | {"manager": manager, "pages": pages})
+    return entries
+
+
+def _unique(stem: str, used: set) -> str:
+    candidate, n = stem, 2
+    while candidate in used:
+        candidate, n = f"{stem}_{n}", n + 1
+    used.add(candidate)
+    return candidate
+
+
+def _festival_list(result) -> list[dict]:
+    return [{"name": f.name, "date": cn_date(f.day)} for f in festivals_in(result.month.next())]
+
+
+def _counts(rendered: list[RenderedLetter]) -> dict:
+    counts = {kind: 0 for kind in KINDS}
+    for item in rendered:
+        counts[item.letter.kind] += 1
+    return counts
+
+
+def all_template_names() -> list[str]:
+    names = [page for _l, page, _s in KINDS.values()] + [sms for _l, _p, sms in KINDS.values() if sms]
+    return names + ["base.html", COMBINED_TEMPLATE, INDEX_TEMPLATE]
+
+
+def write_letters(result, out_dir: Path, templates_dir: Path | None = None,
+                  department: dict | None = None) -> list[Path]:
+    """Render the month's letters into ``out_dir/letters/`` and return the files written.
+
+    Everything is rendered before the first file is written, so a template
+    error (``LetterTemplateError``) leaves no partial letters behind.
+    """
+    env = LetterEnvironment(templates_dir)
+    env.check(all_template_names())
+    common = common_context(result, department, env.css())
+    files = render_month(env, result, common)
+    root = Path(out_dir) / "letters"
+    written = []
+    for relative, content in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8")
+        written.append(path)
+    return written

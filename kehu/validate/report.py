@@ -1,0 +1,173 @@
+"""The validation report workbook (SPEC §5).
+
+Sheet 概要 (counts and the manifest: read = used + rejected + ignored +
+duplicate + empty per input sheet), sheet 问题清单 (one line per finding), and
+an annotated copy of every offending sheet: rows at their original Excel row
+numbers, bad cells filled, the finding's message as a cell comment.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, time
+from pathlib import Path
+
+import xlsxwriter
+
+from kehu.findings import ERROR, Finding
+from kehu.load.reader import RawSheet
+
+FULL_COPY_ROWS = 20_000          # larger sheets are copied as header + offending rows only
+MAX_COMMENTS = 5_000             # per annotated sheet; Excel slows down with more
+WB_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+              "constant_memory": False}
+FINDING_HEADERS = ["严重程度", "代码", "文件", "工作表", "行", "列", "单元格", "值", "说明"]
+MANIFEST_HEADERS = ["文件", "工作表", "识别为", "读取行数", "使用", "拒绝", "忽略(有提示)", "重复", "空行"]
+
+
+def write_report(path: Path, findings: list[Finding], sheets: list, raws: list[RawSheet], month_label: str) -> Path:
+    wb = xlsxwriter.Workbook(str(path), WB_OPTIONS)
+    wb.set_properties({"title": f"kehu 校验报告 {month_label}", "created": datetime(2000, 1, 1)})
+    fmt = _formats(wb)
+    ordered = sorted(findings, key=lambda f: (f.severity != ERROR, f.file, f.sheet, f.row or 0, f.letter, f.code))
+    _summary(wb, fmt, ordered, sheets, month_label)
+    _finding_list(wb, fmt, ordered)
+    _annotated(wb, fmt, ordered, raws)
+    wb.close()
+    return path
+
+
+def _formats(wb) -> dict:
+    return {
+        "title": wb.add_format({"bold": True, "font_size": 14}),
+        "head": wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"}),
+        "cell": wb.add_format({"border": 1, "valign": "top"}),
+        "wrap": wb.add_format({"border": 1, "text_wrap": True, "valign": "top"}),
+        "error": wb.add_format({"bg_color": "#F8CBAD", "border": 1}),
+        "warning": wb.add_format({"bg_color": "#FFF2CC", "border": 1}),
+        "date": wb.add_format({"num_format": "yyyy-mm-dd"}),
+        "datetime": wb.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
+        "time": wb.add_format({"num_format": "hh:mm"}),
+        "bad": wb.add_format({"bold": True, "font_color": "#C00000"}),
+    }
+
+
+def _print_setup(ws, header_row: int) -> None:
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(header_row)
+    ws.freeze_panes(header_row + 1, 0)
+
+
+def _summary(wb, fmt, findings, sheets, month_label) -> None:
+    ws = wb.add_worksheet("概要")
+    errors = sum(f.severity == ERROR for f in findings)
+    ws.write(0, 0, f"kehu 校验报告 — {month_label}", fmt["title"])
+    verdict = "有错误:请按「问题清单」改正后重新运行。" if errors else "没有错误,可以运行考核。"
+    ws.write(1, 0, f"错误 {errors} 条,提示 {len(findings) - errors} 条。{verdict}", fmt["bad"] if errors else None)
+    ws.write_row(3, 0, MANIFEST_HEADERS, fmt["head"])
+    for i, s in enumerate(sheets, start=4):
+        ws.write_row(i, 0, [s.file, s.sheet, _dataset_name(s.dataset), s.read, s.used, s.rejected, s.ignored,
+                            s.duplicate, s.empty], fmt["cell"])
+    ws.set_column(0, 1, 24)
+    ws.set_column(2, 2, 12)
+    ws.set_column(3, 8, 10)
+    _print_setup(ws, 3)
+
+
+def _dataset_name(key) -> str:
+    from kehu.schema import BY_KEY
+    return BY_KEY[key].name if key in BY_KEY else "(未识别)"
+
+
+def _finding_list(wb, fmt, findings) -> None:
+    ws = wb.add_worksheet("问题清单")
+    ws.write_row(0, 0, FINDING_HEADERS, fmt["head"])
+    for i, f in enumerate(findings, start=1):
+        sev = "错误" if f.severity == ERROR else "提示"
+        ws.write_string(i, 0, sev, fmt["error" if f.severity == ERROR else "warning"])
+        for j, v in enumerate([f.code, f.file, f.sheet], start=1):
+            ws.write_string(i, j, v, fmt["cell"])
+        if f.row:
+            ws.write_number(i, 4, f.row, fmt["cell"])
+        else:
+            ws.write_blank(i, 4, None, fmt["cell"])
+        for j, v in enumerate([f.column, f.cell, f.value, f.message], start=5):
+            ws.write_string(i, j, v, fmt["wrap" if j == 8 else "cell"])
+    widths = [8, 20, 22, 14, 6, 12, 8, 18, 70]
+    for j, w in enumerate(widths):
+        ws.set_column(j, j, w)
+    ws.autofilter(0, 0, max(len(findings), 1), len(FINDING_HEADERS) - 1)
+    _print_setup(ws, 0)
+
+
+def _annotated(wb, fmt, findings, raws) -> None:
+    by_sheet = defaultdict(list)
+    for f in findings:
+        if f.row:
+            by_sheet[(f.file, f.sheet)].append(f)
+    used_names = {"概要", "问题清单"}
+    for raw in raws:
+        marks = by_sheet.get((raw.file, raw.sheet))
+        if marks:
+            ws = wb.add_worksheet(_sheet_name(raw, used_names))
+            _copy_sheet(ws, fmt, raw, marks)
+
+
+def _sheet_name(raw: RawSheet, used: set) -> str:
+    base = f"{Path(raw.file).stem}-{raw.sheet}"
+    for bad in "[]:*?/\\":
+        base = base.replace(bad, "_")
+    name, n = base[:31], 2
+    while name in used:
+        suffix = f"({n})"
+        name, n = base[:31 - len(suffix)] + suffix, n + 1
+    used.add(name)
+    return name
+
+
+def _copy_sheet(ws, fmt, raw: RawSheet, marks: list[Finding]) -> None:
+    rows = raw.rows
+    marked_rows = {f.row for f in marks}
+    copy_all = len(rows) <= FULL_COPY_ROWS
+    header_end = min(marked_rows) - 1 if not copy_all else len(rows)
+    for r, row in enumerate(rows):
+        if copy_all or r < min(header_end, 30) or (r + 1) in marked_rows:
+            for c, value in enumerate(row):
+                _write_value(ws, fmt, r, c, value)
+    by_cell = defaultdict(list)
+    for f in marks:
+        col = _col_index(f.letter) if f.letter else 0
+        by_cell[(f.row - 1, col)].append(f)
+    for n, ((r, c), group) in enumerate(sorted(by_cell.items())):
+        worst = "error" if any(f.severity == ERROR for f in group) else "warning"
+        value = rows[r][c] if r < len(rows) and c < len(rows[r]) else None
+        _write_value(ws, fmt, r, c, value, fmt[worst])
+        if n < MAX_COMMENTS:
+            ws.write_comment(r, c, "\n".join(f"[{f.code}] {f.message}" for f in group)[:30000],
+                             {"x_scale": 3, "y_scale": 2})
+    ws.set_column(0, max((len(r) for r in rows[:50]), default=1), 14)
+
+
+def _write_value(ws, fmt, r, c, value, cell_format=None) -> None:
+    if value is None or value == "":
+        ws.write_blank(r, c, None, cell_format)
+    elif isinstance(value, bool):
+        ws.write_boolean(r, c, value, cell_format)
+    elif isinstance(value, (int, float)):
+        ws.write_number(r, c, value, cell_format)
+    elif isinstance(value, datetime):
+        ws.write_datetime(r, c, value, cell_format or fmt["datetime"])
+    elif isinstance(value, date):
+        ws.write_datetime(r, c, datetime(value.year, value.month, value.day), cell_format or fmt["date"])
+    elif isinstance(value, time):
+        ws.write_datetime(r, c, value, cell_format or fmt["time"])
+    else:
+        ws.write_string(r, c, str(value)[:32767], cell_format)
+
+
+def _col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1

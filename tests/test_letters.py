@@ -1,0 +1,329 @@
+"""Letters (SPEC §7): which letters a month gets, escaping, blanks, template errors, SMS length.
+
+The MonthResult here is hand-made (docs/ARCHITECTURE.md contract), like a
+clerk's month: two managers, a handful of customers, a few service events.
+"""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from kehu.model import MonthResult
+from kehu.month import Month
+from kehu.render.holidays import birthday_in, festival_day, festivals_in
+from kehu.render.letters import (LetterTemplateError, default_templates_dir, select_letters, sms_units,
+                                 write_letters)
+
+NaT = pd.NaT
+
+
+# ---------------------------------------------------------------- factory
+
+def staff_frame(rows=None) -> pd.DataFrame:
+    rows = rows if rows is not None else [
+        ("1001", "张伟", "客户经理", "一室", "13900001001"),
+        ("1002", "李娜", "客户经理", "一室", None),
+        ("2001", "王强", "重要室经理", "一室", "13900002001"),
+    ]
+    frame = pd.DataFrame(rows, columns=["employee_id", "name", "role", "room", "phone"])
+    frame["performance_base"] = Decimal("3000")
+    frame["hired_on"] = pd.NaT
+    frame["left_on"] = pd.NaT
+    frame["email"] = None
+    return frame
+
+
+def customer(cid, name, manager_id, key_person=None, phone=None, birthday=None, status="在网",
+             member=True, address=None) -> dict:
+    return {"customer_id": cid, "customer_name": name, "customer_class": "B1", "manager_id": manager_id,
+            "key_person": key_person, "key_person_phone": phone,
+            "key_person_birthday": pd.Timestamp(birthday) if birthday else NaT,
+            "address": address, "member": member, "members_start": 10, "members_end": 10,
+            "revenue": Decimal("1000"), "info_revenue": Decimal("100"), "annual_spend": None,
+            "status": status, "churned_on": NaT if status == "在网" else pd.Timestamp("2026-10-20")}
+
+
+def customers_frame(rows) -> pd.DataFrame:
+    frame = pd.DataFrame(rows)
+    for col in ("key_person_birthday", "churned_on"):
+        frame[col] = pd.to_datetime(frame[col])
+    return frame
+
+
+def event(cid, name, manager_id, visit_date, status, failed=0, item="专线故障处理", member=True) -> dict:
+    visit = pd.Timestamp(visit_date)
+    return {"manager_id": manager_id, "customer_id": cid, "customer_name": name, "member": member,
+            "visit_date": visit, "service_item": item, "deadline": visit + pd.Timedelta(days=3),
+            "status": status, "callback_date": NaT if status in ("missing", "pending") else visit,
+            "result": None if status in ("missing", "pending") else "满意", "failed_attempts": failed}
+
+
+EVENT_COLUMNS = ["manager_id", "customer_id", "customer_name", "member", "visit_date", "service_item",
+                 "deadline", "status", "callback_date", "result", "failed_attempts"]
+
+
+def employee(eid, name, certificate=False, role="客户经理") -> dict:
+    learning = None if role == "重要室经理" else {"score": 95.0, "flag": "best" if certificate else None,
+                                                  "deduction": "0.00", "certificate": certificate}
+    return {"employee_id": eid, "name": name, "role": role, "room": "一室", "learning": learning}
+
+
+def make_result(month="2026-10", customers=None, events=None, employees=None, staff=None,
+                as_of=None) -> MonthResult:
+    month = Month.parse(month)
+    empty = pd.DataFrame()
+    return MonthResult(
+        month=month,
+        results={"month": month.label, "employees": employees or []},
+        staff=staff if staff is not None else staff_frame(),
+        customers=customers_frame(customers or [customer("C9", "空客户", "1001")]),
+        attendance_events=empty, kpi_indicators=empty, visit_detail=empty, visit_rows=empty,
+        callback_events=pd.DataFrame(events or [], columns=EVENT_COLUMNS),
+        callbacks_month=empty, notices=empty, churn_warnings=empty, rooms=empty, findings=[],
+        as_of=as_of or month.last_day)
+
+
+def kinds(result) -> list[tuple]:
+    """Flattened selection: (kind, manager, file stem)."""
+    return [(l.kind, l.manager_id, l.stem) for l in select_letters(result)]
+
+
+def all_text(paths) -> str:
+    return "\n".join(Path(p).read_text(encoding="utf-8") for p in paths)
+
+
+# ---------------------------------------------------------------- 回访函 selection
+
+def october_callbacks() -> MonthResult:
+    customers = [
+        customer("C1", "甲公司", "1001", key_person="赵总", phone="13800000001"),
+        customer("C2", "乙公司", "1001"),
+        customer("C3", "丙公司", "1002", key_person="孙经理"),
+        customer("C4", "丁公司", "1002"),
+        customer("C5", "戊公司", "1002"),
+        customer("C6", "己公司", "1001"),
+    ]
+    events = [
+        event("C1", "甲公司", "1001", "2026-10-08", "missing"),               # never called → letter
+        event("C1", "甲公司", "1001", "2026-10-20", "on_time"),               # answered: not listed
+        event("C2", "乙公司", "1001", "2026-10-09", "on_time"),               # answered → no letter
+        event("C3", "丙公司", "1001", "2026-10-29", "pending", failed=1),     # 未接通, open → letter (foreign visit)
+        event("C4", "丁公司", "1002", "2026-10-30", "pending"),               # not yet due → no letter
+        event("C5", "戊公司", "1002", "2026-10-05", "late", failed=2),        # reached late → no letter
+        event("C6", "己公司", "1001", "2026-10-12", "missing", failed=1, item=None),  # 未接通 → letter
+    ]
+    return make_result(customers=customers, events=events)
+
+
+def test_callback_letters_go_to_missing_and_unanswered_customers_only():
+    callback = [k for k in kinds(october_callbacks()) if k[0] == "callback"]
+    # C3's visit was made by 1001, but the letter is filed under the customer's manager 1002.
+    assert callback == [("callback", "1001", "回访函_C1"), ("callback", "1002", "回访函_C3"),
+                        ("callback", "1001", "回访函_C6")]
+
+
+def test_callback_letter_lists_only_the_unanswered_visits_and_the_manager(tmp_path):
+    write_letters(october_callbacks(), tmp_path)
+    html = (tmp_path / "letters" / "1001" / "回访函_C1.html").read_text(encoding="utf-8")
+    assert "2026年10月8日" in html and "2026年10月20日" not in html
+    assert "专线故障处理" in html and "张伟" in html and "13900001001" in html
+    for question in ("满意吗", "准确性", "及时性", "服务态度", "意见和建议"):
+        assert question in html
+    c3 = (tmp_path / "letters" / "1002" / "回访函_C3.html").read_text(encoding="utf-8")
+    assert "李娜" in c3 and "张伟" in c3          # customer's manager signs; visiting manager listed
+
+
+# ---------------------------------------------------------------- festivals and birthdays
+
+def test_festival_dates_match_the_official_calendar():
+    import chinese_calendar
+    names = {"元旦": "New Year's Day", "春节": "Spring Festival", "端午节": "Dragon Boat Festival",
+             "中秋节": "Mid-autumn Festival"}
+    for year in range(2021, 2027):
+        for name, english in names.items():
+            on_holiday, holiday = chinese_calendar.get_holiday_detail(festival_day(name, year))
+            assert on_holiday and holiday == english, (year, name)
+
+
+@pytest.mark.parametrize("month, expected", [
+    ("2027-01", [("元旦", date(2027, 1, 1))]),
+    ("2027-02", [("春节", date(2027, 2, 6))]),
+    ("2028-01", [("元旦", date(2028, 1, 1)), ("春节", date(2028, 1, 26))]),
+    ("2027-06", [("端午节", date(2027, 6, 9))]),
+    ("2027-09", [("中秋节", date(2027, 9, 15))]),
+    ("2027-03", []),
+])
+def test_festivals_in_month_beyond_chinese_calendar(month, expected):
+    assert [(f.name, f.day) for f in festivals_in(Month.parse(month))] == expected
+
+
+def greeting_customers() -> list[dict]:
+    return [
+        customer("C1", "甲公司", "1001", key_person="赵总", phone="13800000001", birthday="1970-01-15"),
+        customer("C2", "乙公司", "1002", key_person="钱总", birthday="1980-02-29"),
+        customer("C3", "丙公司", "1001", key_person="孙总", birthday="1975-12-03", status="离网"),
+        customer("C4", "丁公司", "1001", birthday="1960-01-20"),                 # no key person
+        customer("C5", "戊公司", "1002", key_person="李总"),                      # no birthday
+    ]
+
+
+def test_december_run_greets_for_new_year_and_january_birthdays():
+    result = make_result("2026-12", customers=greeting_customers())
+    assert kinds(result) == [
+        ("festival", "1001", "节日问候_元旦_C1"), ("festival", "1002", "节日问候_元旦_C2"),
+        ("festival", "1002", "节日问候_元旦_C5"),
+        ("birthday", "1001", "生日问候_C1"),
+    ]
+
+
+def test_january_run_greets_for_spring_festival_2027_and_29_february_birthday(tmp_path):
+    result = make_result("2027-01", customers=greeting_customers())
+    assert [k for k in kinds(result) if k[0] == "festival"] == [
+        ("festival", "1001", "节日问候_春节_C1"), ("festival", "1002", "节日问候_春节_C2"),
+        ("festival", "1002", "节日问候_春节_C5")]
+    assert [k for k in kinds(result) if k[0] == "birthday"] == [("birthday", "1002", "生日问候_C2")]
+    write_letters(result, tmp_path)
+    birthday = (tmp_path / "letters" / "1002" / "生日问候_C2.html").read_text(encoding="utf-8")
+    assert "2月28日" in birthday                   # 2027 is not a leap year
+    festival = (tmp_path / "letters" / "1001" / "节日问候_春节_C1.html").read_text(encoding="utf-8")
+    assert "新春" in festival and "2027年2月6日" in festival
+
+
+def test_29_february_birthday_in_a_leap_year():
+    assert birthday_in(Month(2028, 2), date(1980, 2, 29)) == date(2028, 2, 29)
+    assert birthday_in(Month(2027, 2), date(1980, 2, 29)) == date(2027, 2, 28)
+    assert birthday_in(Month(2027, 3), date(1980, 2, 29)) is None
+
+
+def test_no_greetings_in_a_month_without_festival_or_birthday():
+    assert kinds(make_result("2027-02", customers=greeting_customers())) == []   # March: none
+
+
+# ---------------------------------------------------------------- certificates
+
+def test_certificate_for_each_manager_with_a_best_streak(tmp_path):
+    employees = [employee("1001", "张伟", certificate=True), employee("1002", "李娜"),
+                 employee("2001", "王强", role="重要室经理")]
+    result = make_result(employees=employees)
+    assert [k for k in kinds(result) if k[0] == "certificate"] == [("certificate", "1001", "奖状")]
+    write_letters(result, tmp_path)
+    html = (tmp_path / "letters" / "1001" / "奖状.html").read_text(encoding="utf-8")
+    assert "张伟" in html and "2026年8月至2026年10月" in html
+
+
+# ---------------------------------------------------------------- files, escaping, blanks
+
+def test_files_per_manager_combined_print_and_index(tmp_path):
+    result = make_result("2026-12", customers=greeting_customers(), employees=[employee("1001", "张伟", True)])
+    written = write_letters(result, tmp_path)
+    root = tmp_path / "letters"
+    names = sorted(str(p.relative_to(root)) for p in written)
+    assert names == sorted([
+        "1001/节日问候_元旦_C1.html", "1001/节日问候_元旦_C1.txt", "1001/生日问候_C1.html",
+        "1001/生日问候_C1.txt", "1001/奖状.html", "1001/合并打印.html",
+        "1002/节日问候_元旦_C2.html", "1002/节日问候_元旦_C2.txt",
+        "1002/节日问候_元旦_C5.html", "1002/节日问候_元旦_C5.txt", "1002/合并打印.html",
+        "index.html"])
+    combined = (root / "1001" / "合并打印.html").read_text(encoding="utf-8")
+    assert combined.count('<section class="page') == 3
+    assert "page-break-after: always" in combined
+    index = (root / "index.html").read_text(encoding="utf-8")
+    assert "1001/%E5%90%88%E5%B9%B6%E6%89%93%E5%8D%B0.html" in index   # 1001/合并打印.html
+    assert "元旦(2027年1月1日)" in index
+
+
+def test_user_data_is_escaped(tmp_path):
+    customers = [customer("C1", "<script>alert(1)</script>公司", "1001", key_person="<b>赵</b>")]
+    events = [event("C1", "<script>alert(1)</script>公司", "1001", "2026-10-08", "missing",
+                    item="<img src=x onerror=alert(1)>")]
+    paths = write_letters(make_result("2026-12", customers=customers, events=events), tmp_path)
+    html = all_text(p for p in paths if p.suffix == ".html")
+    assert "<script>" not in html and "<img" not in html and "<b>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;公司" in html
+    sms = all_text(p for p in paths if p.suffix == ".txt")
+    assert "尊敬的<b>赵</b>" in sms                  # plain text stays plain text
+
+
+def test_missing_optional_values_print_blank_never_none_or_nan(tmp_path):
+    customers = [customer("C1", "甲公司", "1002", key_person="赵总", phone=None, birthday="1970-11-02",
+                          address=float("nan"))]
+    events = [event("C1", "甲公司", "1002", "2026-10-08", "missing", item=float("nan"))]
+    staff = staff_frame([("1002", "李娜", "客户经理", "一室", float("nan"))])
+    paths = write_letters(make_result(customers=customers, events=events, staff=staff), tmp_path)
+    text = all_text(paths)
+    for bad in ("None", "nan", "NaN", "NaT", "undefined"):
+        assert bad not in text
+    assert "联系电话:</td>" not in text  # the value cell exists and is empty
+    assert "<td></td>" in text
+
+
+def test_sms_variants_fit_70_characters(tmp_path):
+    long_name = "欧阳" + "长" * 30
+    customers = [customer("C1", "甲公司", "1001", key_person="赵总", birthday="1970-01-15"),
+                 customer("C2", "乙公司", "1001", key_person=long_name, birthday="1970-01-16")]
+    paths = write_letters(make_result("2026-12", customers=customers), tmp_path)
+    messages = [p.read_text(encoding="utf-8").rstrip("\n") for p in paths if p.suffix == ".txt"]
+    assert len(messages) == 4
+    assert all(sms_units(m) <= 70 for m in messages)
+    short = [m for m in messages if "赵总" in m]
+    assert all("张伟" in m and "13900001001" in m for m in short)     # full text fits: nothing dropped
+
+
+# ---------------------------------------------------------------- templates
+
+def test_default_templates_are_found():
+    assert (default_templates_dir() / "callback_letter.html").is_file()
+
+
+def test_syntax_error_names_template_file_and_line(tmp_path):
+    custom = tmp_path / "tpl"
+    custom.mkdir()
+    (custom / "callback_letter.html").write_text(
+        '{% extends "base.html" %}\n{% block letter %}\n<p>{{ customer.name }</p>\n{% endblock %}\n',
+        encoding="utf-8")
+    with pytest.raises(LetterTemplateError) as caught:
+        write_letters(october_callbacks(), tmp_path / "out", templates_dir=custom)
+    assert "callback_letter.html" in str(caught.value) and "第 3 行" in str(caught.value)
+    assert caught.value.lineno == 3
+    assert not (tmp_path / "out" / "letters").exists()          # nothing half-written
+
+
+def test_misspelt_variable_names_template_file_and_line(tmp_path):
+    custom = tmp_path / "tpl"
+    custom.mkdir()
+    (custom / "festival_sms.txt").write_text("第一行\n{{ festival.name }}{{ custmer.name }}\n", encoding="utf-8")
+    with pytest.raises(LetterTemplateError) as caught:
+        write_letters(make_result("2026-12", customers=greeting_customers()), tmp_path / "out",
+                      templates_dir=custom)
+    message = str(caught.value)
+    assert "festival_sms.txt" in message and "第 2 行" in message and "custmer" in message
+
+
+def test_sandbox_blocks_unsafe_attribute_access(tmp_path):
+    custom = tmp_path / "tpl"
+    custom.mkdir()
+    (custom / "birthday_sms.txt").write_text("{{ key_person.__class__.__mro__ }}\n", encoding="utf-8")
+    with pytest.raises(LetterTemplateError, match="birthday_sms.txt"):
+        write_letters(make_result("2026-12", customers=greeting_customers()), tmp_path / "out",
+                      templates_dir=custom)
+
+
+def test_custom_template_overrides_one_letter_and_keeps_the_others(tmp_path):
+    custom = tmp_path / "tpl"
+    custom.mkdir()
+    (custom / "festival_sms.txt").write_text("{{ key_person }}新年好!\n", encoding="utf-8")
+    write_letters(make_result("2026-12", customers=greeting_customers()), tmp_path / "out",
+                  templates_dir=custom)
+    letters = tmp_path / "out" / "letters" / "1001"
+    assert (letters / "节日问候_元旦_C1.txt").read_text(encoding="utf-8") == "赵总新年好!\n"
+    assert "新年问候" in (letters / "节日问候_元旦_C1.html").read_text(encoding="utf-8")
+
+
+def test_month_without_letters_writes_an_index(tmp_path):
+    paths = write_letters(make_result("2027-02", customers=greeting_customers()), tmp_path)
+    assert paths == [tmp_path / "letters" / "index.html"]
+    assert "本月没有需要寄发的信函" in paths[0].read_text(encoding="utf-8")
