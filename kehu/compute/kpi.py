@@ -95,8 +95,8 @@ def room_totals(staff: pd.DataFrame, per_customer: pd.DataFrame) -> pd.DataFrame
     summed = _sum_figures(per_customer.merge(rooms, on="manager_id", how="inner"), "room")
     all_rooms = pd.DataFrame({"room": sorted(staff["room"].dropna().unique())}, dtype=object)
     totals = _fill_figures(all_rooms.merge(summed, on="room", how="left"))
-    totals["churn_rate"] = [None if r is None else float(r.quantize(RATE_PLACES, ROUND_HALF_UP))
-                            for r in _churn_rates(totals)]
+    totals["churn_rate"] = pd.Series([None if r is None else float(r.quantize(RATE_PLACES, ROUND_HALF_UP))
+                                      for r in _churn_rates(totals)], index=totals.index, dtype=object)
     return totals[ROOM_COLUMNS]
 
 
@@ -109,7 +109,7 @@ def _employee_figures(staff: pd.DataFrame, per_customer: pd.DataFrame, rooms: pd
     frames = [managers.merge(own, on="employee_id", how="left"),
               heads.merge(rooms.drop(columns="churn_rate"), on="room", how="left").drop(columns="room")]
     figures = _fill_figures(pd.concat(frames, ignore_index=True))
-    figures["churn_rate"] = _churn_rates(figures)
+    figures["churn_rate"] = pd.Series(_churn_rates(figures), index=figures.index, dtype=object)
     return figures
 
 

@@ -38,7 +38,13 @@ class LearningResult:
 
 def compute_learning(staff: pd.DataFrame, tests: pd.DataFrame, month: Month, rules: dict,
                      history_flags: pd.DataFrame | None = None) -> LearningResult:
-    """Flags of every month the 学习测评 rows cover, then this month's streaks and their consequences."""
+    """Flags of every month the 学习测评 rows cover, then this month's streaks and their consequences.
+
+    ``history_flags`` is ``HistoryStore.learning_flags(...)`` of the months before
+    this one (e.g. ``store.learning_flags(store.stored_months())``); None or
+    empty when there is no store yet. ``month_flags`` of the result is what
+    ``HistoryStore.save_month`` keeps (it stores the assessed month's rows only).
+    """
     cfg = rules["learning"]
     learners = _learners(staff, cfg["roles"])
     month_flags = room_flags(learners, tests, _input_months(tests, month), cfg)
@@ -90,7 +96,7 @@ def room_flags(learners: pd.DataFrame, tests: pd.DataFrame, labels: list[str], c
     rows = _employment(learners, labels).merge(_scores(tests), on=["month", "employee_id"], how="left")
     rows["rank_score"] = rows["score"].fillna(float(cfg["absent_score"])).where(rows["ranked"])
     group = rows.groupby(["month", "room"], dropna=False)
-    known = group["score"].transform(lambda s: s.notna().any()).astype(bool)
+    known = group["score"].transform("count") > 0
     high, low = group["rank_score"].transform("max"), group["rank_score"].transform("min")
     enough = (group["ranked"].transform("sum") >= cfg["min_ranked"]) & (high > low)
     flag = np.select([~known, ~enough | ~rows["ranked"], rows["rank_score"] == high, rows["rank_score"] == low],
@@ -101,8 +107,9 @@ def room_flags(learners: pd.DataFrame, tests: pd.DataFrame, labels: list[str], c
 
 def _scores(tests: pd.DataFrame) -> pd.DataFrame:
     """(month, employee_id, score) with 月份 normalised; a blank 成绩 (缺考) stays NaN."""
-    scores = pd.DataFrame({"month": [Month.parse(m).label for m in tests["month"]],
-                           "employee_id": tests["employee_id"].astype(object).to_numpy(),
+    tests = tests[tests["month"].notna()]
+    scores = pd.DataFrame({"month": pd.Series([Month.parse(m).label for m in tests["month"]], dtype=object),
+                           "employee_id": pd.Series(tests["employee_id"].to_numpy(), dtype=object),
                            "score": pd.to_numeric(tests["score"], errors="coerce").astype(float).to_numpy()})
     return scores.drop_duplicates(["month", "employee_id"], keep="first")
 

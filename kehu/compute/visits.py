@@ -115,6 +115,8 @@ def _visit_keys(frame: pd.DataFrame) -> pd.DataFrame:
 
 def visits_in_window(due: pd.DataFrame, counted: pd.DataFrame) -> pd.Series:
     """Per due customer, counted visits dated window_start … month end (by anyone)."""
+    if due.empty:
+        return pd.Series(dtype=np.int64, index=due.index)
     start = counted["customer_id"].map(due.set_index("customer_id")["window_start"])
     inside = counted.loc[(counted["date"] >= start).to_numpy()]
     counts = inside["customer_id"].value_counts()

@@ -93,15 +93,14 @@ class SheetParser:
         width = max((len(r) for r in body), default=0)
         frame = pd.DataFrame(body, columns=range(width), dtype=object) if body else pd.DataFrame(columns=range(width))
         frame.index = np.arange(self.header + 2, self.header + 2 + len(frame))  # Excel row numbers
-        blank = frame.map(is_blank) if len(frame) else frame
-        empty = blank.all(axis=1) if len(frame) else pd.Series(dtype=bool)
+        frame = frame.apply(V.clean_column) if len(frame) else frame
+        empty = frame.isna().all(axis=1) if len(frame) else pd.Series(dtype=bool)
         self.ledger.sheet(self.raw.file, self.raw.sheet, self.dataset.key, read=len(frame), empty=int(empty.sum()))
-        frame, blank = frame.loc[~empty], blank.loc[~empty]
+        frame = frame.loc[~empty]
         out = pd.DataFrame(index=frame.index)
         errors = pd.Series(False, index=frame.index)
         for i, alias in self.mapping.items():
-            raw = frame[i].where(~blank[i], None) if i in frame else pd.Series(None, index=frame.index, dtype=object)
-            raw = raw.map(V.clean_text, na_action="ignore").astype(object)
+            raw = frame[i] if i in frame else pd.Series(None, index=frame.index, dtype=object)
             out[alias], bad = self._convert(alias, raw)
             errors |= bad
         for col in self.dataset.columns:
@@ -195,9 +194,11 @@ class SheetParser:
         if self.dataset.key != "punches":
             return pd.Series(False, index=out.index)
         missing = out["punched_at"].isna() & ~errors
+        if not missing.any():
+            return missing
         alias = "punched_at" if "punched_at" in self.mapping.values() else (
-            "date" if out["date"].isna().any() else "time")
-        raw = out[alias].astype(object).where(out[alias].notna(), None)
+            "date" if out.loc[missing, "date"].isna().any() else "time")
+        raw = pd.Series(None, index=out.index, dtype=object)
         self._cell_findings(missing, alias, raw, "E-required", ERROR, "不能为空(打卡记录需要打卡时间,或日期加时间)")
         return missing
 

@@ -36,8 +36,18 @@ def clean_text(value):
     return value
 
 
-def blank_mask(series: pd.Series) -> pd.Series:
-    return series.isna()
+_STRIP = " \t\r\n\u3000\xa0"
+
+
+def clean_column(col: pd.Series) -> pd.Series:
+    """Trim every text cell (full-width spaces too) and turn blank text into None, column-wise."""
+    col = col.astype(object)
+    is_str = col.map(type).eq(str).to_numpy()
+    if is_str.any():
+        stripped = col[is_str].str.strip(_STRIP)
+        col = col.copy()
+        col[is_str] = stripped.where(stripped != "", None)
+    return col.where(col.notna(), None)
 
 
 def _bad(values: pd.Series, raw: pd.Series) -> pd.Series:
@@ -46,17 +56,19 @@ def _bad(values: pd.Series, raw: pd.Series) -> pd.Series:
 
 def to_id(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Employee / customer id as a string: 1001.0 → "1001", "00123" stays "00123"."""
-    def one(v):
-        if isinstance(v, bool):
-            return None
-        if isinstance(v, (int, np.integer)):
-            return str(int(v))
-        if isinstance(v, (float, np.floating)):
-            return str(int(v)) if float(v).is_integer() else None
-        if isinstance(v, str):
-            return v[:-2] if v.endswith(".0") and v[:-2].isdigit() else v
-        return None
-    values = raw.map(one, na_action="ignore").astype(object)
+    kinds = raw.map(type)
+    values = pd.Series(None, index=raw.index, dtype=object)
+    text = kinds.eq(str).to_numpy()
+    if text.any():
+        strings = raw[text]
+        # "1001.0" is a number that went through text somewhere: the same id as 1001
+        values[text] = strings.str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
+    numeric = kinds.isin([int, float, np.int64, np.float64]).to_numpy()
+    if numeric.any():
+        numbers = pd.to_numeric(raw[numeric], errors="coerce").astype("float64")
+        whole = np.isfinite(numbers) & (numbers == np.floor(numbers))
+        values[numeric] = pd.Series(np.where(whole, numbers.fillna(0).astype("int64").astype(str), None),
+                                    index=numbers.index, dtype=object)
     return values, _bad(values, raw)
 
 
@@ -167,12 +179,12 @@ def _parse_strings(strings: pd.Series, formats) -> pd.Series:
 
 def _datetimes(raw: pd.Series, formats) -> tuple[pd.Series, pd.Series]:
     """Raw cells → datetime64 plus a mask of values that had no time part."""
-    kinds = raw.map(lambda v: "dt" if isinstance(v, (dt.datetime, pd.Timestamp)) else
-                    "d" if isinstance(v, dt.date) else "s" if isinstance(v, str) else
-                    "n" if isinstance(v, (int, float)) and not isinstance(v, bool) else "x", na_action="ignore")
+    kinds = raw.map(type)
     out = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
     date_only = pd.Series(False, index=raw.index)
-    is_dt, is_d, is_s, is_n = (kinds == k for k in ("dt", "d", "s", "n"))
+    is_dt = kinds.isin([dt.datetime, pd.Timestamp])
+    is_d, is_s = kinds.eq(dt.date), kinds.eq(str)
+    is_n = kinds.isin([int, float, np.int64, np.float64])
     if is_dt.any():
         out[is_dt] = _round_to_second(pd.to_datetime(raw[is_dt].astype(object), errors="coerce"))
     if is_d.any():

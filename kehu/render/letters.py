@@ -284,7 +284,7 @@ def festival_letters(result, directory: Directory) -> list[Letter]:
             context = _greeting_context(row, directory) | {"festival": info}
             letters.append(Letter("festival", text(row.get("manager_id")),
                                   f"节日问候_{festival.name}_{safe_name(customer_id)}",
-                                  f"{festival.name}问候 {text(row.get('key_person'))}({text(row.get('customer_name'))})",
+                                  f"{festival.name}问候 {text(row.get('key_person'))}\uff08{text(row.get('customer_name'))}\uff09",
                                   context))
     return letters
 
@@ -301,7 +301,7 @@ def birthday_letters(result, directory: Directory) -> list[Letter]:
         info = {"date": f"{day.month}月{day.day}日", "date_iso": day.isoformat()}
         context = _greeting_context(row, directory) | {"birthday": info}
         letters.append(Letter("birthday", text(row.get("manager_id")), f"生日问候_{safe_name(customer_id)}",
-                              f"生日问候 {text(row.get('key_person'))}({info['date']})", context))
+                              f"生日问候 {text(row.get('key_person'))}\uff08{info['date']}\uff09", context))
     return letters
 
 

@@ -49,10 +49,7 @@ def _class_findings(customers: pd.DataFrame, rules: dict, ledger: Ledger) -> lis
     """SPEC §2.10 class check; the letter of 客户级别 is filled from the sheet's header."""
     from dataclasses import replace
 
-    try:
-        from kehu.compute.classes import class_findings
-    except ImportError:  # TEMP until engine lands
-        return []
+    from kehu.compute.classes import class_findings
     out = []
     for f in class_findings(customers, rules):
         header, letter = ledger.locate(f.file, f.sheet, "customer_class")

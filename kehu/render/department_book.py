@@ -1,0 +1,324 @@
+"""The department workbook ``集团客户部_<YYYY-MM>_考核汇总.xlsx`` (SPEC §6).
+
+For the department head and the 分管副总: every employee's line (the same
+totals as payroll.csv), room totals, the room-manager assessment, 通报, the
+callback summary (seed 000 回访总结报告: satisfaction by room and by manager),
+离网预警 per manager, every finding, and charts.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from kehu.model import MonthResult
+from kehu.render.manager_book import (CALLBACK_STATUS, EVENT_TYPES, ROOM_MANAGER, employee_line,
+                                      findings_sheet, money, rate_or_dash)
+from kehu.render.xlsx_style import (EMPTY_RATE, Col, Formats, Sheet, is_missing, month_title,
+                                    open_workbook, signoff_lines)
+
+SHEETS = ["全员汇总", "各室汇总", "室经理考核", "通报", "回访汇总", "离网预警", "问题清单", "图表"]
+SATISFACTION = ["满意", "一般", "不满意", "未接通"]
+
+
+def department_filename(month) -> str:
+    return f"集团客户部_{month.label}_考核汇总.xlsx"
+
+
+def write_department_book(result: MonthResult, path: Path) -> Path:
+    month = result.month
+    wb = open_workbook(path, month, f"集团客户部 {month_title(month)} 考核汇总", subject="集团客户部月度考核汇总")
+    fmt = Formats(wb)
+    employees = result.results.get("employees", [])
+    names = {e["employee_id"]: e.get("name", "") for e in employees}
+    rooms_of = {e["employee_id"]: e.get("room", "") for e in employees}
+    everyone_sheet(wb, fmt, result, employees)
+    rooms_sheet(wb, fmt, result)
+    room_managers_sheet(wb, fmt, result, employees)
+    notices_sheet(wb, fmt, result)
+    callbacks_summary_sheet(wb, fmt, result, names, rooms_of)
+    churn_sheet(wb, fmt, result, names, rooms_of)
+    findings_sheet(wb, fmt, month, list(result.findings),
+                   f"{month_title(month)}  共 {len(result.findings)} 条", with_employee=True)
+    charts_sheet(wb, fmt, result, employees)
+    wb.close()
+    return path
+
+
+def subtitle(result: MonthResult, extra: str = "") -> str:
+    as_of = f"  回访统计截至 {result.as_of:%Y-%m-%d}" if result.as_of else ""
+    return f"{month_title(result.month)}{as_of}{'  ' + extra if extra else ''}"
+
+
+# ---------------------------------------------------------------------------
+
+EVERYONE_COLS = [Col("工号", "employee_id"), Col("姓名", "name"), Col("岗位", "role"), Col("所属室", "room"),
+                 Col("绩效基数", "performance_base", "money", total=True), Col("KPI得分", "kpi_total", "score"),
+                 Col("考勤扣款", "attendance_deduction", "money", total=True),
+                 Col("违纪扣款", "violation_deduction", "money", total=True),
+                 Col("学习扣款", "learning_deduction", "money", total=True),
+                 Col("扣款合计", "deductions_total", "money", total=True),
+                 Col("应发绩效", "performance_pay", "money", total=True),
+                 Col("未扣足扣款", "uncovered", "money", total=True),
+                 Col("拜访达标率", "visit_rate", "pct"), Col("回访及时率", "callback_rate", "pct")]
+
+
+def everyone_sheet(wb, fmt, result: MonthResult, employees: list) -> None:
+    """Every assessed employee: the payroll.csv figures plus the deduction split."""
+    lines = sorted((employee_line(e) for e in employees), key=lambda r: (str(r["room"]), str(r["employee_id"])))
+    sh = Sheet(wb, fmt, "全员汇总", len(EVERYONE_COLS))
+    sh.title(f"集团客户部 {month_title(result.month)} 考核汇总(全员)", subtitle(result, f"共 {len(lines)} 人"))
+    sh.table(EVERYONE_COLS, lines, total_label="合计",
+             alerts=[(k, ">0", "alert") for k in ("attendance_deduction", "violation_deduction",
+                                                   "learning_deduction", "deductions_total", "uncovered")])
+    sh.signoff(signoff_lines()[1:])
+    sh.finish()
+
+
+ROOM_COLS = [Col("所属室", "room"), Col("重要室经理", "room_manager_name"), Col("客户经理数", "managers", "int", total=True),
+             Col("客户数", "customers", "int", total=True), Col("本月收入", "revenue", "money", total=True),
+             Col("信息化收入", "info_revenue", "money", total=True),
+             Col("成员净增", "member_growth", "int", total=True), Col("本月离网", "churned", "int", total=True),
+             Col("离网率(%)", "churn_rate", "score"), Col("应拜访", "visits_due", "int", total=True),
+             Col("拜访达标", "visits_compliant", "int", total=True), Col("拜访达标率", "visit_rate", "pct"),
+             Col("服务事件", "callback_events", "int", total=True),
+             Col("按时回访", "callbacks_on_time", "int", total=True), Col("回访及时率", "callback_rate", "pct"),
+             Col("扣款合计", "deductions_total", "money", total=True),
+             Col("应发绩效合计", "performance_pay", "money", total=True)]
+
+
+def rooms_sheet(wb, fmt, result: MonthResult) -> None:
+    records = []
+    for r in result.rooms.to_dict("records"):
+        r = dict(r)
+        for k in ("visit_rate", "callback_rate"):
+            r[k] = rate_or_dash(r.get(k))
+        if is_missing(r.get("churn_rate")):
+            r["churn_rate"] = None
+        records.append(r)
+    sh = Sheet(wb, fmt, "各室汇总", len(ROOM_COLS))
+    sh.title(f"{month_title(result.month)} 各室汇总", subtitle(result))
+    sh.table(ROOM_COLS, records, total_label="合计")
+    sh.finish()
+
+
+def room_managers_sheet(wb, fmt, result: MonthResult, employees: list) -> None:
+    """One line per 重要室经理 with each room-scheme indicator's score, then the detail."""
+    rms = [e for e in employees if e.get("role") == ROOM_MANAGER]
+    kpi = result.kpi_indicators
+    rm_ids = {e["employee_id"] for e in rms}
+    detail = kpi[kpi["employee_id"].isin(rm_ids)] if len(kpi) else kpi
+    codes, code_names = [], {}
+    for r in detail.to_dict("records"):
+        if r["code"] not in code_names:
+            codes.append(r["code"])
+            code_names[r["code"]] = f"{r['name']}({r['weight']})"
+    cols = [Col("所属室", "room"), Col("工号", "employee_id"), Col("姓名", "name")] + \
+        [Col(code_names[c], f"kpi_{c}", "score") for c in codes] + \
+        [Col("KPI得分", "kpi_total", "score"), Col("扣款合计", "deductions_total", "money", total=True),
+         Col("应发绩效", "performance_pay", "money", total=True)]
+    scores = defaultdict(dict)
+    for r in detail.to_dict("records"):
+        scores[r["employee_id"]][f"kpi_{r['code']}"] = r["score"]
+    lines = [{**employee_line(e), **scores[e["employee_id"]]} for e in rms]
+    lines.sort(key=lambda r: (str(r["room"]), r["employee_id"]))
+    sh = Sheet(wb, fmt, "室经理考核", max(len(cols), 9))
+    sh.title(f"{month_title(result.month)} 重要室经理考核", subtitle(result, "按本室合计考核(seed 004 重要室经理考核制度)"))
+    sh.table(cols, lines, total_label="合计", alerts=[("deductions_total", ">0", "alert")],
+             empty_text="本月无重要室经理")
+    sh.skip()
+    sh.section("指标明细")
+    name_of = {e["employee_id"]: e.get("name", "") for e in rms}
+    recs = [{**r, "person": name_of.get(r["employee_id"], "")} for r in detail.to_dict("records")]
+    sh.table([Col("工号", "employee_id"), Col("姓名", "person"), Col("指标", "name"), Col("权重", "weight", "int"),
+              Col("基本目标", "base", "number"), Col("目标值", "target", "number"),
+              Col("挑战目标", "challenge", "number"), Col("完成值", "actual", "number"), Col("得分", "score", "score")],
+             recs, autofilter=False, empty_text="无指标")
+    sh.signoff(signoff_lines()[1:])
+    sh.finish()
+
+
+NOTICE_COLS = [Col("工号", "employee_id"), Col("姓名", "name"), Col("所属室", "room"), Col("日期", "date", "date"),
+               Col("违纪类型", "kind", "center"), Col("说明", "note", "wrap", width=36),
+               Col("扣款", "amount", "money", total=True)]
+
+
+def notices_sheet(wb, fmt, result: MonthResult) -> None:
+    """通报 (seed 004 考勤制度: 私自外出 … 并在本片区内通报)."""
+    records = sorted(result.notices.to_dict("records"), key=lambda r: (str(r.get("room")), str(r.get("date"))))
+    sh = Sheet(wb, fmt, "通报", len(NOTICE_COLS))
+    sh.title(f"集团客户部 {month_title(result.month)} 违纪通报", subtitle(result))
+    sh.table(NOTICE_COLS, records, total_label="合计", empty_text="本月无需通报的违纪")
+    sh.finish()
+
+
+def _status_counts(events: list) -> dict:
+    c = Counter(e.get("status") for e in events)
+    denom = len(events) - c["pending"]
+    return {"events": len(events), "on_time": c["on_time"], "late": c["late"], "missing": c["missing"],
+            "pending": c["pending"], "rate": round(c["on_time"] / denom, 4) if denom else EMPTY_RATE}
+
+
+def _satisfaction(rows: list) -> dict:
+    c = Counter(r.get("result") for r in rows)
+    answered = sum(c[k] for k in SATISFACTION[:3])
+    out = {k: c[k] for k in SATISFACTION}
+    out["total"] = len(rows)
+    out["satisfied_rate"] = round(c["满意"] / answered, 4) if answered else EMPTY_RATE
+    return out
+
+
+def callbacks_summary_sheet(wb, fmt, result: MonthResult, names: dict, rooms_of: dict) -> None:
+    """回访总结 (seed 000): satisfaction by room and by manager, event timeliness, 不满意 to follow up."""
+    cb = result.callbacks_month.to_dict("records")
+    c = result.customers
+    customer_names = dict(zip(c["customer_id"], c["customer_name"])) if len(c) else {}
+    ev = result.callback_events.to_dict("records")
+    sat_cols = [Col("满意", "满意", "int", total=True), Col("一般", "一般", "int", total=True),
+                Col("不满意", "不满意", "int", total=True), Col("未接通", "未接通", "int", total=True),
+                Col("回访次数", "total", "int", total=True), Col("满意率", "satisfied_rate", "pct"),
+                Col("服务事件", "events", "int", total=True), Col("按时", "on_time", "int", total=True),
+                Col("逾期", "late", "int", total=True), Col("未回访", "missing", "int", total=True),
+                Col("待回访", "pending", "int", total=True), Col("及时率", "rate", "pct")]
+    room_rows = []
+    all_rooms = sorted({str(r) for r in result.rooms.get("room", [])} | {str(r.get("room")) for r in cb})
+    for room in all_rooms:
+        room_rows.append({"room": room, **_satisfaction([r for r in cb if str(r.get("room")) == room]),
+                          **_status_counts([e for e in ev if str(rooms_of.get(e.get("manager_id"))) == room])})
+    mgr_rows = []
+    managers = sorted({e.get("manager_id") for e in ev} | {r.get("manager_id") for r in cb} - {None},
+                      key=lambda m: (str(rooms_of.get(m, "")), str(m)))
+    for m in managers:
+        mgr_rows.append({"room": rooms_of.get(m, ""), "manager_id": m, "name": names.get(m, ""),
+                         **_satisfaction([r for r in cb if r.get("manager_id") == m]),
+                         **_status_counts([e for e in ev if e.get("manager_id") == m])})
+    sh = Sheet(wb, fmt, "回访汇总", 3 + len(sat_cols))
+    sh.title(f"{month_title(result.month)} 回访总结", subtitle(result))
+    sh.section("一、按室")
+    sh.table([Col("所属室", "room")] + sat_cols, room_rows, autofilter=False, total_label="合计",
+             alerts=[("不满意", ">0", "alert"), ("missing", ">0", "alert")])
+    sh.skip()
+    sh.section("二、按客户经理")
+    sh.table([Col("所属室", "room"), Col("工号", "manager_id"), Col("姓名", "name")] + sat_cols, mgr_rows,
+             autofilter=True, total_label="合计",
+             alerts=[("不满意", ">0", "alert"), ("missing", ">0", "alert"), ("late", ">0", "warn")])
+    sh.skip()
+    sh.section("三、需跟进:不满意回访、协议客户未按时回访")
+    follow = [{"kind": "不满意", "date": r.get("date"), "customer_id": r.get("customer_id"),
+               "customer_name": customer_names.get(r.get("customer_id"), ""),
+               "manager": f"{r.get('manager_id')} {names.get(r.get('manager_id'), '')}",
+               "detail": r.get("comment") or ""} for r in cb if r.get("result") == "不满意"]
+    follow += [{"kind": "协议客户" + CALLBACK_STATUS.get(e.get("status"), ""), "date": e.get("visit_date"),
+                "customer_id": e.get("customer_id"), "customer_name": e.get("customer_name"),
+                "manager": f"{e.get('manager_id')} {names.get(e.get('manager_id'), '')}",
+                "detail": e.get("service_item") or ""}
+               for e in ev if e.get("member") and e.get("status") in ("missing", "late")]
+    sh.table([Col("类别", "kind", "center"), Col("日期", "date", "date"), Col("客户编号", "customer_id"),
+              Col("客户名称", "customer_name"), Col("客户经理", "manager"), Col("意见/服务项目", "detail", "wrap", width=30)],
+             follow, autofilter=False, empty_text="无需跟进事项")
+    sh.finish()
+
+
+CHURN_COLS = [Col("所属室", "room"), Col("客户经理工号", "manager_id"), Col("客户经理", "manager_name"),
+              Col("客户编号", "customer_id"), Col("客户名称", "customer_name"), Col("本月收入", "revenue", "money"),
+              Col("前三月平均", "previous_average", "money"), Col("降幅(%)", "drop_percent", "score")]
+
+
+def churn_sheet(wb, fmt, result: MonthResult, names: dict, rooms_of: dict) -> None:
+    """离网预警 (seed 004 离网必防): revenue drop ≥ 30 % against the previous 3 months."""
+    records = [{**r, "room": rooms_of.get(r.get("manager_id"), ""), "manager_name": names.get(r.get("manager_id"), "")}
+               for r in result.churn_warnings.to_dict("records")]
+    records.sort(key=lambda r: (str(r["room"]), str(r.get("manager_id")), -(r.get("drop_percent") or 0)))
+    sh = Sheet(wb, fmt, "离网预警", len(CHURN_COLS))
+    sh.title(f"{month_title(result.month)} 离网预警(收入较前三月平均下降)", subtitle(result, f"共 {len(records)} 户"))
+    sh.table(CHURN_COLS, records, alerts=[("drop_percent", ">0", "warn")], empty_text="本月无离网预警客户")
+    sh.finish()
+
+
+# ---------------------------------------------------------------------------
+# 图表
+
+KPI_BANDS = [(None, 60, "60分以下"), (60, 70, "60–70"), (70, 80, "70–80"), (80, 90, "80–90"),
+             (90, 100, "90–100"), (100, None, "100及以上")]
+
+
+def charts_sheet(wb, fmt, result: MonthResult, employees: list) -> None:
+    """KPI score distribution, deductions by type, compliance by room (data tables beside the charts)."""
+    sh = Sheet(wb, fmt, "图表", 12)
+    sh.title(f"{month_title(result.month)} 考核图表", subtitle(result))
+    ws = sh.ws
+    sheet = "图表"
+
+    # 1. KPI distribution
+    totals = [float(money(e["kpi"]["total"])) for e in employees]
+    top = sh.row
+    sh.header(["KPI得分区间", "人数"])
+    first = sh.row
+    for lo, hi, label in KPI_BANDS:
+        n = sum(1 for t in totals if (lo is None or t >= lo) and (hi is None or t < hi))
+        sh.write(sh.row, 0, label, "center")
+        sh.write(sh.row, 1, n, "int")
+        sh.row += 1
+    last = sh.row - 1
+    chart = wb.add_chart({"type": "column"})
+    chart.add_series({"name": "人数", "categories": [sheet, first, 0, last, 0], "values": [sheet, first, 1, last, 1],
+                      "data_labels": {"value": True}, "fill": {"color": "#4472C4"}})
+    _style_chart(chart, "KPI 得分分布(人数)", "人数")
+    ws.insert_chart(top, 3, chart, {"x_scale": 1.3, "y_scale": 1.0})
+    sh.row = max(sh.row, top + 16)
+
+    # 2. deductions by type
+    top = sh.row
+    sh.header(["扣款类型", "金额"])
+    first = sh.row
+    amounts = defaultdict(Decimal)
+    for r in result.attendance_events.to_dict("records"):
+        amounts[EVENT_TYPES.get(r.get("type"), str(r.get("type")))] += money(r.get("amount"))
+    amounts["学习"] = sum((money((e.get("learning") or {}).get("deduction")) for e in employees), Decimal(0))
+    for label in ["迟到", "早退", "旷工", "请假超限", "违纪", "学习"]:
+        sh.write(sh.row, 0, label, "center")
+        sh.write(sh.row, 1, amounts.get(label, Decimal(0)), "money")
+        sh.row += 1
+    last = sh.row - 1
+    chart = wb.add_chart({"type": "bar"})
+    chart.add_series({"name": "扣款", "categories": [sheet, first, 0, last, 0], "values": [sheet, first, 1, last, 1],
+                      "data_labels": {"value": True, "num_format": "¥#,##0"}, "fill": {"color": "#C0504D"}})
+    _style_chart(chart, "扣款按类型(元)", "元")
+    ws.insert_chart(top, 3, chart, {"x_scale": 1.3, "y_scale": 1.0})
+    sh.row = max(sh.row, top + 16)
+
+    # 3. compliance by room
+    top = sh.row
+    sh.header(["所属室", "拜访达标率", "回访及时率"])
+    first = sh.row
+    for r in result.rooms.to_dict("records"):
+        sh.write(sh.row, 0, r.get("room"), "center")
+        sh.write(sh.row, 1, None if is_missing(r.get("visit_rate")) else r["visit_rate"], "pct")
+        sh.write(sh.row, 2, None if is_missing(r.get("callback_rate")) else r["callback_rate"], "pct")
+        sh.row += 1
+    last = max(first, sh.row - 1)
+    chart = wb.add_chart({"type": "column"})
+    for c, name, color in ((1, "拜访达标率", "#4472C4"), (2, "回访及时率", "#ED7D31")):
+        chart.add_series({"name": [sheet, first - 1, c], "categories": [sheet, first, 0, last, 0],
+                          "values": [sheet, first, c, last, c], "fill": {"color": color},
+                          "data_labels": {"value": True, "num_format": "0%"}})
+    _style_chart(chart, "各室拜访达标率与回访及时率", "比率")
+    chart.set_y_axis({"min": 0, "max": 1, "num_format": "0%", "major_gridlines": {"visible": True}})
+    ws.insert_chart(top, 3, chart, {"x_scale": 1.3, "y_scale": 1.0})
+    sh.row = max(sh.row, top + 16)
+    sh.header_row = None
+    sh.finish(freeze=False)
+    ws.set_column(0, 0, 14)
+    ws.set_column(1, 2, 14)
+    ws.fit_to_pages(1, 0)
+
+
+def _style_chart(chart, title: str, y_name: str) -> None:
+    font = {"name": "宋体", "size": 10}
+    chart.set_title({"name": title, "name_font": {"name": "宋体", "size": 12, "bold": True}})
+    chart.set_legend({"position": "bottom", "font": font})
+    chart.set_x_axis({"num_font": font})
+    chart.set_y_axis({"num_font": font, "major_gridlines": {"visible": True}})
+    chart.set_size({"width": 560, "height": 300})

@@ -1,0 +1,119 @@
+"""Write every workbook of the month (SPEC §6): one per assessed manager and the
+department workbook.
+
+    write_workbooks(result, out_dir) -> [paths]
+
+``out_dir/managers/<工号>_<姓名>.xlsx`` for every assessed 客户经理, 行业客户经理
+and 重要室经理, and ``out_dir/集团客户部_<YYYY-MM>_考核汇总.xlsx``.
+
+The MonthResult is cut into one ``ManagerSlice`` per manager up front (one
+groupby per frame, not one filter per manager), so a writer — in this process
+or in a worker of the process pool — only ever holds that manager's rows
+(seed 004 保密制度). Many managers (> ``PARALLEL_MIN``) are written by a
+process pool across the cores while this process writes the department
+workbook; a few are written serially.
+"""
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pandas as pd
+
+from kehu.model import MonthResult
+from kehu.render.department_book import department_filename, write_department_book
+from kehu.render.manager_book import ROOM_MANAGER, ManagerSlice, write_manager_book
+from kehu.render.safe import safe_filename, unique_filename
+
+PARALLEL_MIN = 50            # more managers than this → process pool
+MANAGERS_DIR = "managers"
+
+
+def write_workbooks(result: MonthResult, out_dir: Path, jobs: int | None = None) -> list[Path]:
+    """Write the manager workbooks and the department workbook; return their paths
+    (managers in 工号 order, the department workbook last)."""
+    out_dir = Path(out_dir)
+    managers_dir = out_dir / MANAGERS_DIR
+    managers_dir.mkdir(parents=True, exist_ok=True)
+    slices = manager_slices(result)
+    jobs = jobs or available_cores()
+    department = out_dir / department_filename(result.month)
+    if jobs > 1 and len(slices) > PARALLEL_MIN:
+        paths = _write_parallel(slices, managers_dir, jobs, lambda: write_department_book(result, department))
+    else:
+        paths = [write_manager_book(s, managers_dir / s_name) for s, s_name in slices]
+        write_department_book(result, department)
+    return paths + [department]
+
+
+def available_cores() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:                                  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def _write_batch(batch: list[tuple[ManagerSlice, str]], folder: str) -> list[str]:
+    return [str(write_manager_book(s, Path(folder) / name)) for s, name in batch]
+
+
+def _write_parallel(slices, folder: Path, jobs: int, write_department) -> list[Path]:
+    # a batch per task keeps pickling/IPC overhead small; several batches per worker balance the load
+    size = max(1, min(50, len(slices) // (jobs * 4) or 1))
+    batches = [slices[i:i + size] for i in range(0, len(slices), size)]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(_write_batch, b, str(folder)) for b in batches]
+        write_department()                                  # meanwhile, in this process
+        return [Path(p) for f in futures for p in f.result()]
+
+
+# ---------------------------------------------------------------------------
+# slicing the month per manager
+
+def _records_by(frame: pd.DataFrame | None, key: str) -> dict[str, list[dict]]:
+    if frame is None or len(frame) == 0 or key not in frame.columns:
+        return {}
+    return {k: g.to_dict("records") for k, g in frame.groupby(key, sort=False)}
+
+
+def manager_filename(employee_id: str, name: str, taken: set[str]) -> str:
+    """``<工号>_<姓名>.xlsx`` made safe (see kehu.render.safe) and unique in the folder."""
+    stem = safe_filename(f"{safe_filename(employee_id)}_{safe_filename(name)}")
+    return unique_filename(stem, taken, ".xlsx")
+
+
+def manager_slices(result: MonthResult) -> list[tuple[ManagerSlice, str]]:
+    """(slice, file name) per assessed employee, in 工号 order."""
+    staff = {r["employee_id"]: r for r in result.staff.to_dict("records")} if len(result.staff) else {}
+    attendance = _records_by(result.attendance_events, "employee_id")
+    kpi = _records_by(result.kpi_indicators, "employee_id")
+    visits = _records_by(result.visit_detail, "manager_id")
+    callbacks = _records_by(result.callback_events, "manager_id")
+    churn = _records_by(result.churn_warnings, "manager_id")
+    findings: dict[str, list] = {}
+    for f in result.findings:
+        if f.employee_id:
+            findings.setdefault(f.employee_id, []).append(f)
+    rooms = {r["room"]: r for r in result.rooms.to_dict("records")} if len(result.rooms) else {}
+    employees = result.results.get("employees", [])
+    by_room: dict[str, list] = {}
+    for e in employees:
+        by_room.setdefault(e.get("room"), []).append(e)
+
+    out, taken = [], set()
+    for e in sorted(employees, key=lambda e: str(e["employee_id"])):
+        eid = e["employee_id"]
+        st = staff.get(eid) or {k: e.get(k) for k in ("employee_id", "name", "role", "room")}
+        room = rooms.get(st.get("room"))
+        is_rm = st.get("role") == ROOM_MANAGER
+        s = ManagerSlice(
+            month=result.month, employee=e, staff=st,
+            room_manager_name=(room or {}).get("room_manager_name") or "",
+            attendance=attendance.get(eid, []), kpi=kpi.get(eid, []),
+            visits=visits.get(eid, []), callbacks=callbacks.get(eid, []), churn=churn.get(eid, []),
+            findings=findings.get(eid, []),
+            room=room if is_rm else None,
+            room_lines=sorted(by_room.get(st.get("room"), []), key=lambda x: str(x["employee_id"])) if is_rm else [])
+        out.append((s, manager_filename(eid, st.get("name") or e.get("name") or "", taken)))
+    return out

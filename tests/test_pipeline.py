@@ -1,0 +1,139 @@
+"""kehu run end to end on the tiny month: outputs, exit codes, determinism, atomicity, history."""
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from builders import tiny_month, write_month
+from kehu.cli import cli
+from kehu.month import Month
+from kehu.pipeline import run
+from kehu.rules import load_rules
+
+MONTH = Month(2026, 10)
+
+
+@pytest.fixture
+def month_dir(tmp_path) -> Path:
+    return write_month(tmp_path / "输入 2026年10月", tiny_month())
+
+
+def invoke(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def hashes(folder: Path) -> dict:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+def test_run_writes_every_output(month_dir, tmp_path):
+    out = tmp_path / "out"
+    result = invoke("run", month_dir, "--month", "2026-10", "--out", out)
+    assert result.exit_code == 0, result.output
+    done = out / "2026-10"
+    for name in ("results.json", "payroll.csv", "manifest.json", "校验报告.xlsx"):
+        assert (done / name).is_file()
+    assert (out / "history.sqlite").is_file()
+    assert sorted(p.name for p in (done / "managers").iterdir()) == \
+        ["1001_张伟.xlsx", "1002_李娜.xlsx", "1003_王强.xlsx"]
+    manifest = json.loads((done / "manifest.json").read_text(encoding="utf-8"))
+    assert all(s["balanced"] for s in manifest["sheets"])
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]   # no temporary folder left
+
+
+def test_payroll_is_utf8_bom_and_matches_results(month_dir, tmp_path):
+    out = tmp_path / "out"
+    invoke("run", month_dir, "--month", "2026-10", "--out", out)
+    raw = (out / "2026-10" / "payroll.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
+    assert rows[0] == ["工号", "姓名", "绩效基数", "KPI得分", "扣款合计", "应发绩效"]
+    results = json.loads((out / "2026-10" / "results.json").read_text(encoding="utf-8"))
+    assert [r[0] for r in rows[1:]] == [e["employee_id"] for e in results["employees"]]
+    assert [r[5] for r in rows[1:]] == [e["performance_pay"] for e in results["employees"]]
+
+
+def test_results_json_is_byte_identical_across_runs_and_inputs_untouched(month_dir, tmp_path):
+    before = hashes(month_dir)
+    invoke("run", month_dir, "--month", "2026-10", "--out", tmp_path / "a")
+    invoke("run", month_dir, "--month", "2026-10", "--out", tmp_path / "b")
+    a = (tmp_path / "a" / "2026-10" / "results.json").read_bytes()
+    b = (tmp_path / "b" / "2026-10" / "results.json").read_bytes()
+    assert a == b
+    assert hashes(month_dir) == before
+
+
+def test_input_error_stops_before_any_output(month_dir, tmp_path):
+    month = tiny_month()
+    month["员工名册.xlsx"]["员工"][1][4] = "五千"          # 绩效基数 of 1001 is text
+    folder = write_month(tmp_path / "bad", month)
+    out = tmp_path / "out"
+    result = invoke("run", folder, "--month", "2026-10", "--out", out)
+    assert result.exit_code == 1
+    assert "E-money" in result.output
+    assert not (out / "2026-10").exists()
+    assert not (out / "history.sqlite").exists()
+    assert (out / "校验报告_2026-10.xlsx").is_file()
+
+
+def test_skip_invalid_drops_the_bad_rows_and_runs(tmp_path):
+    month = tiny_month()
+    month["打卡记录.xlsx"]["打卡"][3][1] = "昨天上午"       # one unreadable punch
+    folder = write_month(tmp_path / "bad", month)
+    out = tmp_path / "out"
+    assert invoke("run", folder, "--month", "2026-10", "--out", out).exit_code == 1
+    result = invoke("run", folder, "--month", "2026-10", "--out", out, "--skip-invalid")
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((out / "2026-10" / "manifest.json").read_text(encoding="utf-8"))
+    punches = next(s for s in manifest["sheets"] if s["dataset"] == "punches")
+    assert punches["rejected"] == 1 and punches["balanced"]
+
+
+def test_rerun_replaces_the_month_and_keeps_previous_output_on_failure(month_dir, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    invoke("run", month_dir, "--month", "2026-10", "--out", out)
+    good = (out / "2026-10" / "results.json").read_bytes()
+
+    import kehu.render.results as results_module
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk full")
+    monkeypatch.setattr(results_module, "write_payroll", boom)
+    with pytest.raises(RuntimeError):
+        run(month_dir, MONTH, out, load_rules())
+    assert (out / "2026-10" / "results.json").read_bytes() == good
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
+def test_unexpected_failure_is_one_line_exit_3(month_dir, tmp_path, monkeypatch):
+    import kehu.pipeline as pipeline
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("模拟故障")
+    monkeypatch.setattr(pipeline, "validate_month", boom)
+    result = CliRunner().invoke(cli, ["run", str(month_dir), "--month", "2026-10", "--out", str(tmp_path / "o")])
+    assert result.exit_code == 3
+    assert "Traceback" not in result.output and "模拟故障" in result.output
+
+
+def test_rules_override_changes_the_result(month_dir, tmp_path):
+    rules_file = tmp_path / "rules.toml"
+    rules_file.write_text('[violations.kinds."未穿工作服"]\namount = 80\nnotice = false\n', encoding="utf-8")
+    out = tmp_path / "out"
+    assert invoke("run", month_dir, "--month", "2026-10", "--out", out, "--rules", rules_file).exit_code == 0
+    results = json.loads((out / "2026-10" / "results.json").read_text(encoding="utf-8"))
+    zhang = next(e for e in results["employees"] if e["employee_id"] == "1001")
+    assert zhang["violations"]["deduction"] == "80.00"
+
+
+def test_rules_file_errors_exit_2(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[attendance]\ngrace_minute = 3\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["rules", "--rules", str(bad)])
+    assert result.exit_code == 2
+    assert "attendance.grace_minute" in result.output
