@@ -6,85 +6,16 @@ clerk's month: two managers, a handful of customers, a few service events.
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
-from kehu.model import MonthResult
 from kehu.month import Month
 from kehu.render.holidays import birthday_in, festival_day, festivals_in
 from kehu.render.letters import (LetterTemplateError, default_templates_dir, select_letters, sms_units,
                                  write_letters)
-
-NaT = pd.NaT
-
-
-# ---------------------------------------------------------------- factory
-
-def staff_frame(rows=None) -> pd.DataFrame:
-    rows = rows if rows is not None else [
-        ("1001", "张伟", "客户经理", "一室", "13900001001"),
-        ("1002", "李娜", "客户经理", "一室", None),
-        ("2001", "王强", "重要室经理", "一室", "13900002001"),
-    ]
-    frame = pd.DataFrame(rows, columns=["employee_id", "name", "role", "room", "phone"])
-    frame["performance_base"] = Decimal("3000")
-    frame["hired_on"] = pd.NaT
-    frame["left_on"] = pd.NaT
-    frame["email"] = None
-    return frame
-
-
-def customer(cid, name, manager_id, key_person=None, phone=None, birthday=None, status="在网",
-             member=True, address=None) -> dict:
-    return {"customer_id": cid, "customer_name": name, "customer_class": "B1", "manager_id": manager_id,
-            "key_person": key_person, "key_person_phone": phone,
-            "key_person_birthday": pd.Timestamp(birthday) if birthday else NaT,
-            "address": address, "member": member, "members_start": 10, "members_end": 10,
-            "revenue": Decimal("1000"), "info_revenue": Decimal("100"), "annual_spend": None,
-            "status": status, "churned_on": NaT if status == "在网" else pd.Timestamp("2026-10-20")}
-
-
-def customers_frame(rows) -> pd.DataFrame:
-    frame = pd.DataFrame(rows)
-    for col in ("key_person_birthday", "churned_on"):
-        frame[col] = pd.to_datetime(frame[col])
-    return frame
-
-
-def event(cid, name, manager_id, visit_date, status, failed=0, item="专线故障处理", member=True) -> dict:
-    visit = pd.Timestamp(visit_date)
-    return {"manager_id": manager_id, "customer_id": cid, "customer_name": name, "member": member,
-            "visit_date": visit, "service_item": item, "deadline": visit + pd.Timedelta(days=3),
-            "status": status, "callback_date": NaT if status in ("missing", "pending") else visit,
-            "result": None if status in ("missing", "pending") else "满意", "failed_attempts": failed}
-
-
-EVENT_COLUMNS = ["manager_id", "customer_id", "customer_name", "member", "visit_date", "service_item",
-                 "deadline", "status", "callback_date", "result", "failed_attempts"]
-
-
-def employee(eid, name, certificate=False, role="客户经理") -> dict:
-    learning = None if role == "重要室经理" else {"score": 95.0, "flag": "best" if certificate else None,
-                                                  "deduction": "0.00", "certificate": certificate}
-    return {"employee_id": eid, "name": name, "role": role, "room": "一室", "learning": learning}
-
-
-def make_result(month="2026-10", customers=None, events=None, employees=None, staff=None,
-                as_of=None) -> MonthResult:
-    month = Month.parse(month)
-    empty = pd.DataFrame()
-    return MonthResult(
-        month=month,
-        results={"month": month.label, "employees": employees or []},
-        staff=staff if staff is not None else staff_frame(),
-        customers=customers_frame(customers or [customer("C9", "空客户", "1001")]),
-        attendance_events=empty, kpi_indicators=empty, visit_detail=empty, visit_rows=empty,
-        callback_events=pd.DataFrame(events or [], columns=EVENT_COLUMNS),
-        callbacks_month=empty, notices=empty, churn_warnings=empty, rooms=empty, findings=[],
-        as_of=as_of or month.last_day)
+from kehu.model import MonthResult
+from letters_factory import customer, employee, event, make_result, staff_frame
 
 
 def kinds(result) -> list[tuple]:
@@ -233,7 +164,7 @@ def test_files_per_manager_combined_print_and_index(tmp_path):
     assert "page-break-after: always" in combined
     index = (root / "index.html").read_text(encoding="utf-8")
     assert "1001/%E5%90%88%E5%B9%B6%E6%89%93%E5%8D%B0.html" in index   # 1001/合并打印.html
-    assert "元旦(2027年1月1日)" in index
+    assert "元旦\uff082027年1月1日\uff09" in index
 
 
 def test_user_data_is_escaped(tmp_path):

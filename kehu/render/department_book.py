@@ -47,9 +47,9 @@ def write_department_book(result: MonthResult, path: Path) -> Path:
     return path
 
 
-def subtitle(result: MonthResult, extra: str = "") -> str:
-    as_of = f"  回访统计截至 {result.as_of:%Y-%m-%d}" if result.as_of else ""
-    return f"{month_title(result.month)}{as_of}{'  ' + extra if extra else ''}"
+def subtitle(result: MonthResult, extra: str = "", as_of: bool = False) -> str:
+    when = f"  回访统计截至 {result.as_of:%Y-%m-%d}" if as_of and result.as_of else ""
+    return f"{month_title(result.month)}{when}{'  ' + extra if extra else ''}"
 
 
 # ---------------------------------------------------------------------------
@@ -99,7 +99,7 @@ def rooms_sheet(wb, fmt, result: MonthResult) -> None:
             r["churn_rate"] = None
         records.append(r)
     sh = Sheet(wb, fmt, "各室汇总", len(ROOM_COLS))
-    sh.title(f"{month_title(result.month)} 各室汇总", subtitle(result))
+    sh.title(f"{month_title(result.month)} 各室汇总", subtitle(result, as_of=True))
     sh.table(ROOM_COLS, records, total_label="合计")
     sh.finish()
 
@@ -195,7 +195,7 @@ def callbacks_summary_sheet(wb, fmt, result: MonthResult, names: dict, rooms_of:
                          **_satisfaction([r for r in cb if r.get("manager_id") == m]),
                          **_status_counts([e for e in ev if e.get("manager_id") == m])})
     sh = Sheet(wb, fmt, "回访汇总", 3 + len(sat_cols))
-    sh.title(f"{month_title(result.month)} 回访总结", subtitle(result))
+    sh.title(f"{month_title(result.month)} 回访总结", subtitle(result, as_of=True))
     sh.section("一、按室")
     sh.table([Col("所属室", "room")] + sat_cols, room_rows, autofilter=False, total_label="合计",
              alerts=[("不满意", ">0", "alert"), ("missing", ">0", "alert")])

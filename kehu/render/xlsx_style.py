@@ -228,8 +228,8 @@ class Sheet:
     # -- widths
     def track(self, col: int, text: str, kind: str = "text") -> None:
         width = column_width([text])
-        if kind == "header":
-            width = min(width, 16)             # headers wrap rather than widen a number column
+        if kind == "header":                   # headers wrap (2 lines) rather than widen a number column
+            width = min(width, column_width([text[: (len(text) + 1) // 2]]) if display_width(text) > 8 else width)
         self.widths[col] = max(self.widths.get(col, MIN_WIDTH), width)
 
     def set_width(self, col: int, width: float) -> None:
@@ -296,7 +296,7 @@ class Sheet:
         for i, h in enumerate(headers):
             self.ws.write_string(self.row, first_col + i, h, self.fmt.header)
             self.track(first_col + i, h, "header")
-        self.ws.set_row(self.row, 30 if any(display_width(h) > 12 for h in headers) else 20)
+        self.ws.set_row(self.row, 30 if any(display_width(h) > 8 for h in headers) else 20)
         if self.header_row is None:
             self.header_row = self.row
         self.row += 1
