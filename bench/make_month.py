@@ -75,18 +75,58 @@ Learning (学习测评, 月份 in mixed forms "2026-08" / "2026年9月" / "2026-
             Oct 2002 79 2003 82 2004 缺考 2005 75 2006 91
   重要室经理 have no 学习测评 rows.
 
-Customers (客户编号 000101 … 000250, text with leading zeros):
-  class mix A1 8, A2 12, B1 25, B2 30, C 40, D 35; ~40% 协议客户.
-  Churn: the roster's 离网 rows (churned in Oct: 3, churned 2026-09-18: 1) and
-  class mismatches (2) are listed in `planted()` (printed by --demo); see the
-  PLANTED_CUSTOMERS block below for the ids of the committed sample.
-  Visits: every due customer (A/B monthly, C in Sep–Oct) is visited as
-  required except the non-compliant ones listed below.
-  Callbacks: latest callback date 2026-11-02 (= as-of date). Most on time, some
-  late / missing at random, plus the planted ones below.
+Customers (客户编号 000101 … 000250, text with leading zeros; sorted by manager):
+  class mix A1 8, A2 12, B1 25, B2 30, C 40, D 35; ~40% 协议客户. Oct is due
+  month for A1 A2 B1 B2 (cycle 1) and C (cycle 2, window Sep–Oct); D is not due.
+  000140 (1004, D) 离网 2026-10-12 | 000207 (2003, D) 离网 2026-10-20 |
+  000231 (2005, D) 离网 2026-10-29 | 000174 (1006, D) 离网 2026-09-18 (before the
+  month: not due, not in the churn base)
+  000104 (1002) A1 with 年用量 380000 → W-class-mismatch (band A2)
+  000213 (2004) B2 with 年用量 86000  → W-class-mismatch (band B1)
+  key persons with birthdays in November (生日问候): 000105 000108 000113 000128
+  000144 000147 000150 000182 000205 000220 000246 (no 元旦/春节/端午/中秋 in Nov)
 
-PLANTED_CUSTOMERS (filled from `python3 bench/make_month.py --demo`):
-  (see the block printed by --demo; it is also in DEMO_PLANTED_TEXT after a run)
+Visits (non-compliant due customers; every other due customer is compliant):
+  000132 (1004, A1) and 000195 (2003, A1): 1 上门 + 1 电话 in Oct
+  000105 (1002, B1), 000225 (2005, B2), 000183 (2002, B1): only a 电话 in Oct
+  000127 (1003, C): last 上门 in Aug (outside the Sep–Oct window)
+  000246 (2006, C): no visit at all
+  → due/compliant by roster manager: 1001 3/3, 1002 12/13, 1003 11/12, 1004 7/8,
+    1005 8/8, 1006 13/13, 2001 2/2, 2002 11/12, 2003 11/12, 2004 12/12,
+    2005 7/8, 2006 11/12
+  000135 (customer of 1004) 上门 by 1001 on 10-16, 需回访=否 → W-visit-foreign
+  000249 (2006) 上门 10-15 解决问题=是, 客户签名=否 → W-visit-unsigned
+  000164 (1006) 上门 10-22 需回访=否 → no service event
+  外出走访 visits: 000133 (1004, 10-20), 000149 (1005, 10-27), 000196 (2003, 10-14)
+
+Callbacks (as-of 2026-11-02, the latest 回访记录 date; November rows are text
+dates "2026/11/2"):
+  000106 (1002) 上门 Sat 10-31, no callback          → pending (deadline 11-03)
+  000211 (2004) 上门 10-30, callback 11-02           → on time (= deadline)
+  000150 (1005) 上门 10-30, callback 11-01 (短信)    → on time
+  000163 (1006) 上门 10-29, callback 11-02           → late (deadline 11-01)
+  000226 (2005) 上门 10-13, 未接通 10-14, 满意 10-15 → on time, 1 failed attempt
+  000134 (1004) 上门 10-12, only 未接通 10-13        → missing (回访函)
+  000107 (1002) 上门 10-16, 不满意 10-19; 000197 (2003) 上门 10-23, 不满意 10-26
+  000121 (1003) 协议客户 上门 10-09, callback 10-15  → late  (member late)
+  000184 (2002) 协议客户 上门 10-13, no callback     → missing (member missing)
+  → service events by visit manager (on_time/late/missing/pending), by the
+    generator author's own reading of §2.7: 1001 3/1/0/0, 1002 9/1/0/1,
+    1003 9/2/1/0, 1004 6/0/1/0, 1005 10/0/0/0, 1006 8/1/2/0, 2001 2/0/0/0,
+    2002 7/3/1/0, 2003 9/0/0/0, 2004 10/1/0/0, 2005 8/0/0/0, 2006 11/0/1/0
+
+Expected deductions_total: 1002 150.00, 1003 750.00, 1004 100.00, 2002 150.00,
+2003 100.00, 2005 200.00, everyone else 0.00.
+
+Messiness of sample_inputs/: title rows (客户名册, 打卡记录/重要一室, 学习测评);
+出访登记 in two workbooks (重要一室: text dates 2026/10/8, text times 9:30,
+numeric 工号, 是/否; 重要二室: Excel dates/times, text 工号, √/×); 员工名册 工号
+as Excel numbers, text elsewhere; 客户编号 text with leading zeros; 离网日期 and
+违纪 日期 as 2026年10月9日; 打卡记录.xlsx has sheet 重要一室 (打卡时间 datetime)
+and sheet 重要二室 (日期 + 时间 "09:41:23"); 请假外出.csv in GBK with text
+datetimes, one date-only row and a 补卡 without 结束时间; 指标 with English alias
+headers; 学习测评 月份 as 2026-08 / 2026年9月 / 2026-10; extra columns (姓名,
+客户名称, 打卡设备, 事由).
 =============================================================================
 """
 from __future__ import annotations
@@ -778,20 +818,24 @@ def _punches_generic(rng, emp_ids, wdays, l_emp, l_day, span, ndays, l_kind, tar
                 keep[e, dd, 2:] = False
     e_idx, d_idx, _k = np.nonzero(keep)
     secs = t[keep]
-    base_n = len(secs)
-    if target and target > base_n:
-        k = target - base_n
+    days64 = np.array(wdays, dtype="datetime64[D]").astype("datetime64[s]")
+    secs = secs.astype("int64")
+    while target and target > len(secs):
+        # extra swipes inside the sessions; no two rows of one employee at the same second
+        k = target - len(secs)
         xe = rng.integers(0, S, k)
         xd = rng.integers(0, D, k)
         xs = rng.integers(0, 2, k)
         lo = np.where(xs == 0, am_s[xd], pm_s[xd]) + 300
         hi = np.where(xs == 0, am_e[xd], pm_e[xd]) - 300
-        xt = rng.uniform(lo, hi).round()
         e_idx = np.concatenate([e_idx, xe])
         d_idx = np.concatenate([d_idx, xd])
-        secs = np.concatenate([secs, xt])
-    days64 = np.array(wdays, dtype="datetime64[D]").astype("datetime64[s]")
-    at = days64[d_idx] + secs.astype("int64").astype("timedelta64[s]")
+        secs = np.concatenate([secs, rng.uniform(lo, hi).round().astype("int64")])
+        key = (e_idx.astype("int64") * 64 + d_idx) * 86400 + secs
+        _u, first = np.unique(key, return_index=True)
+        first.sort()
+        e_idx, d_idx, secs = e_idx[first], d_idx[first], secs[first]
+    at = days64[d_idx] + secs.astype("timedelta64[s]")
     order = np.lexsort((at, e_idx))
     return pd.DataFrame({"employee_id": emp_ids[e_idx[order]], "punched_at": at[order].astype("datetime64[ns]")})
 

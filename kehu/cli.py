@@ -58,8 +58,8 @@ def guarded(func):
         except (SystemExit, click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except Exception as exc:
-            from kehu.render.letters import LetterTemplateError
-            if isinstance(exc, LetterTemplateError):
+            letters = sys.modules.get("kehu.render.letters")
+            if letters is not None and isinstance(exc, letters.LetterTemplateError):
                 click.echo(f"函件模板错误: {exc}", err=True)
                 sys.exit(EXIT_USAGE)
             if verbose:

@@ -66,6 +66,7 @@ def run(input_dir: Path, month: Month, out_root: Path, rules: dict, rules_source
     step = progress or (lambda label: None)
     step("读取并校验输入")
     out_root.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temporaries(out_root, month)
     raws: list = []
     inputs = validate_month(input_dir, month, rules, raw_out=raws)
     _calendar_findings(inputs, rules)
@@ -116,6 +117,13 @@ def _render(result, inputs, raws, tmp: Path, rules_source, templates_dir, jobs, 
     outputs = [p.relative_to(tmp).as_posix() for p in tmp.rglob("*") if p.is_file()]
     write_manifest(manifest(inputs, outputs + ["manifest.json"], rules_source), tmp / "manifest.json")
     return sorted(outputs + ["manifest.json"])
+
+
+def _remove_stale_temporaries(out_root: Path, month: Month) -> None:
+    """Temporary folders of an earlier run of this month that was killed mid-way."""
+    for stale in out_root.glob(f".{month.label}-*"):
+        if stale.is_dir():
+            shutil.rmtree(stale, ignore_errors=True)
 
 
 def _swap_into_place(tmp: Path, final: Path) -> None:

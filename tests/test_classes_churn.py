@@ -64,7 +64,7 @@ def test_band_edges():
 
 
 def test_gap_closed_downward_and_locate_gives_the_letter():
-    # 260,000 lies in the seed's 30万–50万 gap side: ≥200k → A2 (the brief's example).
+    # 260,000 is ≥ 200,000 → A2 (seed: A二级 20万以上).
     cust = customers(("1", "B2", "m1", "260000"))
     found = class_findings(cust, RULES, locate=lambda file, sheet, alias: ("客户级别 ", "C"))
     assert [(f.cell, f.column) for f in found] == [("C2", "客户级别 ")]

@@ -258,3 +258,14 @@ def test_month_without_letters_writes_an_index(tmp_path):
     paths = write_letters(make_result("2027-02", customers=greeting_customers()), tmp_path)
     assert paths == [tmp_path / "letters" / "index.html"]
     assert "本月没有需要寄发的信函" in paths[0].read_text(encoding="utf-8")
+
+
+def test_missing_parent_template_is_named(tmp_path):
+    custom = tmp_path / "tpl"
+    custom.mkdir()
+    (custom / "certificate.html").write_text('\n{% extends "my_base.html" %}\n', encoding="utf-8")
+    with pytest.raises(LetterTemplateError) as caught:
+        write_letters(make_result(employees=[employee("1001", "张伟", True)]), tmp_path / "out",
+                      templates_dir=custom)
+    assert "certificate.html" in str(caught.value) and "第 2 行" in str(caught.value)
+    assert "找不到模板 my_base.html" in str(caught.value)

@@ -137,3 +137,25 @@ def test_rules_file_errors_exit_2(tmp_path):
     result = CliRunner().invoke(cli, ["rules", "--rules", str(bad)])
     assert result.exit_code == 2
     assert "attendance.grace_minute" in result.output
+
+
+@pytest.mark.parametrize("delay", [0.3, 0.8, 1.5])
+def test_a_killed_run_leaves_the_previous_output_intact(month_dir, tmp_path, delay):
+    """SIGKILL at several moments: the month folder is either the old one or the new one, whole."""
+    import signal
+    import subprocess
+    import sys
+    import time
+    out = tmp_path / "out"
+    invoke("run", month_dir, "--month", "2026-10", "--out", out)
+    good = (out / "2026-10" / "results.json").read_bytes()
+    proc = subprocess.Popen([sys.executable, "-m", "kehu", "run", str(month_dir), "--month", "2026-10",
+                             "--out", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(delay)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert (out / "2026-10" / "results.json").read_bytes() == good
+    assert (out / "2026-10" / "manifest.json").is_file()
+    # the next run cleans up whatever the killed one left behind
+    assert invoke("run", month_dir, "--month", "2026-10", "--out", out).exit_code == 0
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]

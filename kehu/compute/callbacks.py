@@ -155,7 +155,7 @@ def attempts_between(keys: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.nda
     return (np.searchsorted(ordered, hi, side="right") - np.searchsorted(ordered, lo, side="left")).astype(np.int64)
 
 
-def _status(found: np.ndarray, cb_date: np.ndarray, deadline: np.ndarray, as_of: date) -> np.ndarray:
+def _status(found: np.ndarray, cb_date: np.ndarray, deadline: np.ndarray, as_of: date) -> pd.Series:
     """on_time / late / pending / missing (SPEC §2.7: 必须保证在三天之内回访)."""
     as_of_ts = np.datetime64(pd.Timestamp(as_of), "ns")
     on_time = found & (cb_date <= deadline)

@@ -17,13 +17,17 @@ from defusedxml import DefusedXmlException
 
 MAX_UNCOMPRESSED = 2 * 1024**3      # all entries of one workbook
 MAX_RATIO = 200                     # per entry, above 10 MB uncompressed
-MAX_CELLS = 60_000_000              # declared dimension rows × columns
+MAX_CELLS = 20_000_000              # rows × columns (declared or spanned); ~40 B/cell in calamine
 MAX_ROWS = 1_048_576                # Excel's own limit
 MAX_COLS = 16_384
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 _ERROR_CELL = re.compile(rb'<(?:\w+:)?c\s([^>]*?\bt="e"[^>]*)>.*?<(?:\w+:)?v>([^<]*)</', re.S)
 _CELL_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
+# cell references actually present (calamine sizes its grid by them, not by <dimension>)
+_WIDE_REF = re.compile(rb'r\s*=\s*["\']([A-Z]{2,})\d')          # columns beyond Z
+_LONG_REF = re.compile(rb'r\s*=\s*["\'][A-Z]*(\d{7,})["\']')     # rows from 1,000,000
+_ANY_REF = re.compile(rb'r\s*=\s*["\'][A-Z]*(\d+)["\']')
 
 
 class UnsafeFile(Exception):
@@ -118,7 +122,9 @@ def _scan_sheets(zf: zipfile.ZipFile) -> dict:
             if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
                 raise UnsafeFile("E-file-xml", f"工作表 XML 含有实体声明({entry}),可能是恶意文件,已拒绝读取。")
             _check_dimension(head, names.get(entry, entry))
-            errors = _error_cells(head + fh.read()) if b't="e"' in head or zf.getinfo(entry).file_size > 65536 else {}
+            xml = head + fh.read() if zf.getinfo(entry).file_size > len(head) else head
+            _check_extent(xml, names.get(entry, entry))
+            errors = _error_cells(xml)
         if errors:
             result[names.get(entry, entry)] = errors
     return result
@@ -133,6 +139,22 @@ def _check_dimension(head: bytes, sheet: str) -> None:
     if rows > MAX_ROWS or cols > MAX_COLS or rows * cols > MAX_CELLS:
         raise UnsafeFile("E-sheet-too-large", f"工作表「{sheet}」声明的范围异常巨大({rows:,} 行 × {cols:,} 列),"
                          "无法安全读取。请删除多余的空行/空列格式后另存,或重新导出。")
+
+
+def _check_extent(xml: bytes, sheet: str) -> None:
+    """Refuse a sheet whose cells span a huge grid, dimension declared or not.
+
+    One value at XFD1048576 beside A1 makes calamine allocate 17 billion cells
+    (the process aborts). Bounds are cheap: columns from the rare 2+ letter refs
+    (else ≤ Z), rows from the rare 7-digit refs; the exact row count only when needed.
+    """
+    cols = max((_letters_to_index(c) for c in set(_WIDE_REF.findall(xml))), default=26)
+    rows = max((int(r) for r in _LONG_REF.findall(xml)), default=999_999)
+    if rows <= MAX_ROWS and rows * cols > MAX_CELLS:
+        rows = max((int(r) for r in _ANY_REF.findall(xml)), default=0)
+    if rows > MAX_ROWS or cols > MAX_COLS or rows * cols > MAX_CELLS:
+        raise UnsafeFile("E-sheet-too-large", f"工作表「{sheet}」的单元格分布范围异常巨大({rows:,} 行 × {cols:,} 列),"
+                         "无法安全读取。请删除远处的多余单元格后另存,或重新导出。")
 
 
 def _error_cells(xml: bytes) -> dict:

@@ -19,7 +19,7 @@ from kehu.render.manager_book import (CALLBACK_STATUS, EVENT_TYPES, ROOM_MANAGER
 from kehu.render.xlsx_style import (EMPTY_RATE, Col, Formats, Sheet, is_missing, month_title,
                                     open_workbook, signoff_lines)
 
-SHEETS = ["全员汇总", "各室汇总", "室经理考核", "通报", "回访汇总", "离网预警", "问题清单", "图表"]
+SHEETS = ["全员汇总", "各室汇总", "室经理考核", "通报", "回访汇总", "回访跟进", "离网预警", "问题清单", "图表"]
 SATISFACTION = ["满意", "一般", "不满意", "未接通"]
 
 
@@ -77,19 +77,21 @@ def everyone_sheet(wb, fmt, result: MonthResult, employees: list) -> None:
     sh.finish()
 
 
-ROOM_COLS = [Col("所属室", "room"), Col("重要室经理", "room_manager_name"), Col("客户经理数", "managers", "int", total=True),
-             Col("客户数", "customers", "int", total=True), Col("本月收入", "revenue", "money", total=True),
-             Col("信息化收入", "info_revenue", "money", total=True),
-             Col("成员净增", "member_growth", "int", total=True), Col("本月离网", "churned", "int", total=True),
-             Col("离网率(%)", "churn_rate", "score"), Col("应拜访", "visits_due", "int", total=True),
-             Col("拜访达标", "visits_compliant", "int", total=True), Col("拜访达标率", "visit_rate", "pct"),
-             Col("服务事件", "callback_events", "int", total=True),
-             Col("按时回访", "callbacks_on_time", "int", total=True), Col("回访及时率", "callback_rate", "pct"),
-             Col("扣款合计", "deductions_total", "money", total=True),
-             Col("应发绩效合计", "performance_pay", "money", total=True)]
+ROOM_COLS_CUSTOMERS = [
+    Col("所属室", "room"), Col("重要室经理", "room_manager_name"), Col("客户经理数", "managers", "int", total=True),
+    Col("客户数", "customers", "int", total=True), Col("本月收入", "revenue", "money", total=True),
+    Col("信息化收入", "info_revenue", "money", total=True), Col("成员净增", "member_growth", "int", total=True),
+    Col("本月离网", "churned", "int", total=True), Col("离网率(%)", "churn_rate", "score")]
+ROOM_COLS_SERVICE = [
+    Col("所属室", "room"), Col("重要室经理", "room_manager_name"), Col("应拜访", "visits_due", "int", total=True),
+    Col("拜访达标", "visits_compliant", "int", total=True), Col("拜访达标率", "visit_rate", "pct"),
+    Col("服务事件", "callback_events", "int", total=True), Col("按时回访", "callbacks_on_time", "int", total=True),
+    Col("回访及时率", "callback_rate", "pct"), Col("扣款合计", "deductions_total", "money", total=True),
+    Col("应发绩效合计", "performance_pay", "money", total=True)]
 
 
 def rooms_sheet(wb, fmt, result: MonthResult) -> None:
+    """Room totals in two stacked tables (customers & revenue; service & pay) that print large."""
     records = []
     for r in result.rooms.to_dict("records"):
         r = dict(r)
@@ -98,9 +100,15 @@ def rooms_sheet(wb, fmt, result: MonthResult) -> None:
         if is_missing(r.get("churn_rate")):
             r["churn_rate"] = None
         records.append(r)
-    sh = Sheet(wb, fmt, "各室汇总", len(ROOM_COLS))
+    records.sort(key=lambda r: str(r.get("room")))
+    sh = Sheet(wb, fmt, "各室汇总", len(ROOM_COLS_SERVICE))
     sh.title(f"{month_title(result.month)} 各室汇总", subtitle(result, as_of=True))
-    sh.table(ROOM_COLS, records, total_label="合计")
+    sh.section("一、客户与收入")
+    sh.table(ROOM_COLS_CUSTOMERS, records, total_label="合计")
+    sh.skip()
+    sh.section("二、拜访、回访与绩效")
+    sh.table(ROOM_COLS_SERVICE, records, autofilter=False, total_label="合计",
+             alerts=[("deductions_total", ">0", "alert")])
     sh.finish()
 
 
@@ -182,30 +190,35 @@ def callbacks_summary_sheet(wb, fmt, result: MonthResult, names: dict, rooms_of:
                 Col("服务事件", "events", "int", total=True), Col("按时", "on_time", "int", total=True),
                 Col("逾期", "late", "int", total=True), Col("未回访", "missing", "int", total=True),
                 Col("待回访", "pending", "int", total=True), Col("及时率", "rate", "pct")]
+    cb_by_room, cb_by_mgr, ev_by_room, ev_by_mgr = (defaultdict(list) for _ in range(4))
+    for r in cb:
+        cb_by_room[str(r.get("room"))].append(r)
+        cb_by_mgr[r.get("manager_id")].append(r)
+    for e in ev:
+        ev_by_room[str(rooms_of.get(e.get("manager_id")))].append(e)
+        ev_by_mgr[e.get("manager_id")].append(e)
+    rooms_info = {str(r["room"]): r for r in result.rooms.to_dict("records")}
     room_rows = []
-    all_rooms = sorted({str(r) for r in result.rooms.get("room", [])} | {str(r.get("room")) for r in cb})
-    for room in all_rooms:
-        room_rows.append({"room": room, **_satisfaction([r for r in cb if str(r.get("room")) == room]),
-                          **_status_counts([e for e in ev if str(rooms_of.get(e.get("manager_id"))) == room])})
-    mgr_rows = []
-    managers = sorted({e.get("manager_id") for e in ev} | {r.get("manager_id") for r in cb} - {None},
-                      key=lambda m: (str(rooms_of.get(m, "")), str(m)))
-    for m in managers:
-        mgr_rows.append({"room": rooms_of.get(m, ""), "manager_id": m, "name": names.get(m, ""),
-                         **_satisfaction([r for r in cb if r.get("manager_id") == m]),
-                         **_status_counts([e for e in ev if e.get("manager_id") == m])})
+    for room in sorted(set(rooms_info) | set(cb_by_room)):
+        info = rooms_info.get(room, {})
+        room_rows.append({"room": room, "manager_id": info.get("room_manager_id") or "",
+                          "name": info.get("room_manager_name") or "",
+                          **_satisfaction(cb_by_room[room]), **_status_counts(ev_by_room[room])})
+    managers = sorted((set(ev_by_mgr) | set(cb_by_mgr)) - {None}, key=lambda m: (str(rooms_of.get(m, "")), str(m)))
+    mgr_rows = [{"room": rooms_of.get(m, ""), "manager_id": m, "name": names.get(m, ""),
+                 **_satisfaction(cb_by_mgr[m]), **_status_counts(ev_by_mgr[m])} for m in managers]
     sh = Sheet(wb, fmt, "回访汇总", 3 + len(sat_cols))
     sh.title(f"{month_title(result.month)} 回访总结", subtitle(result, as_of=True))
     sh.section("一、按室")
-    sh.table([Col("所属室", "room")] + sat_cols, room_rows, autofilter=False, total_label="合计",
+    sh.table([Col("所属室", "room"), Col("室经理工号", "manager_id"), Col("重要室经理", "name")] + sat_cols,
+             room_rows, autofilter=False, total_label="合计",
              alerts=[("不满意", ">0", "alert"), ("missing", ">0", "alert")])
     sh.skip()
     sh.section("二、按客户经理")
     sh.table([Col("所属室", "room"), Col("工号", "manager_id"), Col("姓名", "name")] + sat_cols, mgr_rows,
              autofilter=True, total_label="合计",
              alerts=[("不满意", ">0", "alert"), ("missing", ">0", "alert"), ("late", ">0", "warn")])
-    sh.skip()
-    sh.section("三、需跟进:不满意回访、协议客户未按时回访")
+    sh.finish()
     follow = [{"kind": "不满意", "date": r.get("date"), "customer_id": r.get("customer_id"),
                "customer_name": customer_names.get(r.get("customer_id"), ""),
                "manager": f"{r.get('manager_id')} {names.get(r.get('manager_id'), '')}",
@@ -215,9 +228,12 @@ def callbacks_summary_sheet(wb, fmt, result: MonthResult, names: dict, rooms_of:
                 "manager": f"{e.get('manager_id')} {names.get(e.get('manager_id'), '')}",
                 "detail": e.get("service_item") or ""}
                for e in ev if e.get("member") and e.get("status") in ("missing", "late")]
+    sh = Sheet(wb, fmt, "回访跟进", 6)
+    sh.title(f"{month_title(result.month)} 回访跟进:不满意回访、协议客户未按时回访", subtitle(result, as_of=True))
     sh.table([Col("类别", "kind", "center"), Col("日期", "date", "date"), Col("客户编号", "customer_id"),
-              Col("客户名称", "customer_name"), Col("客户经理", "manager"), Col("意见/服务项目", "detail", "wrap", width=30)],
-             follow, autofilter=False, empty_text="无需跟进事项")
+              Col("客户名称", "customer_name"), Col("客户经理", "manager"),
+              Col("意见/服务项目", "detail", "wrap", width=30)],
+             follow, empty_text="无需跟进事项", alerts=[("kind", "不满意", "alert")])
     sh.finish()
 
 
@@ -245,32 +261,34 @@ KPI_BANDS = [(None, 60, "60分以下"), (60, 70, "60–70"), (70, 80, "70–80")
 
 
 def charts_sheet(wb, fmt, result: MonthResult, employees: list) -> None:
-    """KPI score distribution, deductions by type, compliance by room (data tables beside the charts)."""
-    sh = Sheet(wb, fmt, "图表", 12)
+    """KPI score distribution, deductions by type, compliance by room — one landscape page:
+    the three data tables stacked on the left, the charts in a 2 × 2 grid beside them."""
+    sh = Sheet(wb, fmt, "图表", 3)
     sh.title(f"{month_title(result.month)} 考核图表", subtitle(result))
-    ws = sh.ws
-    sheet = "图表"
+    ws, sheet, top = sh.ws, "图表", sh.row
 
     # 1. KPI distribution
     totals = [float(money(e["kpi"]["total"])) for e in employees]
-    top = sh.row
     sh.header(["KPI得分区间", "人数"])
     first = sh.row
     for lo, hi, label in KPI_BANDS:
-        n = sum(1 for t in totals if (lo is None or t >= lo) and (hi is None or t < hi))
         sh.write(sh.row, 0, label, "center")
-        sh.write(sh.row, 1, n, "int")
+        sh.write(sh.row, 1, sum(1 for t in totals if (lo is None or t >= lo) and (hi is None or t < hi)), "int")
         sh.row += 1
-    last = sh.row - 1
     chart = wb.add_chart({"type": "column"})
-    chart.add_series({"name": "人数", "categories": [sheet, first, 0, last, 0], "values": [sheet, first, 1, last, 1],
+    chart.add_series({"name": "人数", "categories": [sheet, first, 0, sh.row - 1, 0],
+                      "values": [sheet, first, 1, sh.row - 1, 1],
                       "data_labels": {"value": True}, "fill": {"color": "#4472C4"}})
-    _style_chart(chart, "KPI 得分分布(人数)", "人数")
-    ws.insert_chart(top, 3, chart, {"x_scale": 1.3, "y_scale": 1.0})
-    sh.row = max(sh.row, top + 16)
+    _style_chart(chart, "KPI 得分分布(人数)")
+    chart.set_legend({"none": True})
+    peak = max([sum(1 for t in totals if (lo is None or t >= lo) and (hi is None or t < hi))
+                for lo, hi, _ in KPI_BANDS] + [1])
+    chart.set_y_axis({"min": 0, "major_unit": max(1, -(-peak // 8)), "num_format": "0",
+                      "num_font": {"name": "宋体", "size": 9}, "major_gridlines": {"visible": True}})
+    ws.insert_chart(top, 3, chart, {"x_offset": 10})
+    sh.skip()
 
     # 2. deductions by type
-    top = sh.row
     sh.header(["扣款类型", "金额"])
     first = sh.row
     amounts = defaultdict(Decimal)
@@ -281,16 +299,16 @@ def charts_sheet(wb, fmt, result: MonthResult, employees: list) -> None:
         sh.write(sh.row, 0, label, "center")
         sh.write(sh.row, 1, amounts.get(label, Decimal(0)), "money")
         sh.row += 1
-    last = sh.row - 1
     chart = wb.add_chart({"type": "bar"})
-    chart.add_series({"name": "扣款", "categories": [sheet, first, 0, last, 0], "values": [sheet, first, 1, last, 1],
+    chart.add_series({"name": "扣款", "categories": [sheet, first, 0, sh.row - 1, 0],
+                      "values": [sheet, first, 1, sh.row - 1, 1],
                       "data_labels": {"value": True, "num_format": "¥#,##0"}, "fill": {"color": "#C0504D"}})
-    _style_chart(chart, "扣款按类型(元)", "元")
-    ws.insert_chart(top, 3, chart, {"x_scale": 1.3, "y_scale": 1.0})
-    sh.row = max(sh.row, top + 16)
+    _style_chart(chart, "扣款按类型(元)")
+    chart.set_legend({"none": True})
+    ws.insert_chart(top, 3, chart, {"x_offset": 10 + CHART_W + 20})
+    sh.skip()
 
     # 3. compliance by room
-    top = sh.row
     sh.header(["所属室", "拜访达标率", "回访及时率"])
     first = sh.row
     for r in result.rooms.to_dict("records"):
@@ -300,25 +318,29 @@ def charts_sheet(wb, fmt, result: MonthResult, employees: list) -> None:
         sh.row += 1
     last = max(first, sh.row - 1)
     chart = wb.add_chart({"type": "column"})
-    for c, name, color in ((1, "拜访达标率", "#4472C4"), (2, "回访及时率", "#ED7D31")):
+    for c, color in ((1, "#4472C4"), (2, "#ED7D31")):
         chart.add_series({"name": [sheet, first - 1, c], "categories": [sheet, first, 0, last, 0],
                           "values": [sheet, first, c, last, c], "fill": {"color": color},
                           "data_labels": {"value": True, "num_format": "0%"}})
-    _style_chart(chart, "各室拜访达标率与回访及时率", "比率")
-    chart.set_y_axis({"min": 0, "max": 1, "num_format": "0%", "major_gridlines": {"visible": True}})
-    ws.insert_chart(top, 3, chart, {"x_scale": 1.3, "y_scale": 1.0})
-    sh.row = max(sh.row, top + 16)
+    _style_chart(chart, "各室拜访达标率与回访及时率")
+    chart.set_y_axis({"min": 0, "max": 1, "num_format": "0%", "major_gridlines": {"visible": True},
+                      "num_font": {"name": "宋体", "size": 9}})
+    chart.set_size({"width": 2 * CHART_W + 20, "height": CHART_H})
+    ws.insert_chart(top, 3, chart, {"x_offset": 10, "y_offset": CHART_H + 20})
     sh.header_row = None
     sh.finish(freeze=False)
-    ws.set_column(0, 0, 14)
-    ws.set_column(1, 2, 14)
-    ws.fit_to_pages(1, 0)
+    ws.set_column(0, 2, 12)
+    ws.set_column(3, 3, 2 * CHART_W / 7 + 6)     # the charts float over column D
+    ws.fit_to_pages(1, 1)
 
 
-def _style_chart(chart, title: str, y_name: str) -> None:
+CHART_W, CHART_H = 520, 300
+
+
+def _style_chart(chart, title: str) -> None:
     font = {"name": "宋体", "size": 10}
     chart.set_title({"name": title, "name_font": {"name": "宋体", "size": 12, "bold": True}})
     chart.set_legend({"position": "bottom", "font": font})
     chart.set_x_axis({"num_font": font})
     chart.set_y_axis({"num_font": font, "major_gridlines": {"visible": True}})
-    chart.set_size({"width": 560, "height": 300})
+    chart.set_size({"width": CHART_W, "height": CHART_H})

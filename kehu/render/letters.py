@@ -21,7 +21,6 @@ naming the template file and line.
 from __future__ import annotations
 
 import importlib.resources
-import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -29,7 +28,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pandas as pd
-from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
+from jinja2 import (ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError, TemplateNotFound,
+                    TemplateSyntaxError)
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
@@ -75,12 +75,11 @@ class Letter:
 # ---------------------------------------------------------------- values
 
 def _blank(value) -> bool:
-    if value is None or value is pd.NaT or value is pd.NA:
-        return True
-    if isinstance(value, float):
-        return math.isnan(value)
+    """None, NaN, NaT, pd.NA, Decimal NaN: the values that must print as ""."""
+    if value is None or isinstance(value, (str, bool, list, tuple, dict)):
+        return value is None
     try:
-        return bool(pd.isna(value)) if not isinstance(value, (str, list, tuple, dict)) else False
+        return bool(pd.isna(value))
     except (TypeError, ValueError):
         return False
 
@@ -128,12 +127,14 @@ def sms_units(message: str) -> int:
 
 def default_templates_dir() -> Path:
     """kehu/templates when installed; the checkout's top-level templates/ otherwise."""
-    try:
-        installed = Path(str(importlib.resources.files("kehu") / "templates"))
+    for candidate in (lambda: importlib.resources.files("kehu.templates"),
+                      lambda: importlib.resources.files("kehu") / "templates"):
+        try:
+            installed = Path(str(candidate()))
+        except (ModuleNotFoundError, TypeError):
+            continue
         if (installed / "base.html").is_file():
             return installed
-    except (ModuleNotFoundError, TypeError):
-        pass
     return Path(__file__).resolve().parents[2] / "templates"
 
 
@@ -179,13 +180,19 @@ class LetterEnvironment:
             if where is None and not isinstance(exc, TemplateError):
                 raise
             template, lineno = where or (self._path_of(name), None)
-            raise LetterTemplateError(template, lineno, str(exc) or type(exc).__name__) from exc
+            raise LetterTemplateError(template, lineno, _describe(exc)) from exc
 
     def _path_of(self, name: str) -> str:
         for d in self.dirs:
             if (d / name).is_file():
                 return str(d / name)
         return name
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, TemplateNotFound):
+        return f"找不到模板 {exc.name}"
+    return str(exc) or type(exc).__name__
 
 
 def _template_frame(exc: BaseException) -> tuple[str, int] | None:
@@ -328,8 +335,9 @@ def certificate_letters(result, directory: Directory) -> list[Letter]:
     return letters
 
 
-def select_letters(result) -> list[Letter]:
-    directory = Directory(result)
+def select_letters(result, directory: Directory | None = None) -> list[Letter]:
+    """The month's letters in filing order: 回访函, 节日问候, 生日问候, 奖状."""
+    directory = directory or Directory(result)
     return (callback_letters(result, directory) + festival_letters(result, directory)
             + birthday_letters(result, directory) + certificate_letters(result, directory))
 
@@ -385,32 +393,28 @@ def render_letter(env: LetterEnvironment, letter: Letter, common: dict) -> Rende
     return RenderedLetter(letter, html, fragment, message)
 
 
-def _manager_sort_key(manager: dict):
-    return (manager["room"], manager["id"])
+COMBINED_FILE = "合并打印.html"
 
 
-def render_month(env: LetterEnvironment, result, common: dict, directory_name: str = "letters") -> dict[str, str]:
-    """Every output file as {relative path: text}; nothing is written here."""
-    rendered = [render_letter(env, letter, common) for letter in select_letters(result)]
+def render_month(env: LetterEnvironment, result, common: dict) -> dict[str, str]:
+    """Every output file as {path relative to letters/: text}; nothing is written here."""
     directory = Directory(result)
+    rendered = [render_letter(env, letter, common) for letter in select_letters(result, directory)]
     groups: dict[str, list[RenderedLetter]] = {}
     for item in rendered:
         groups.setdefault(item.letter.manager_id, []).append(item)
     files: dict[str, str] = {}
-    managers = []
-    for manager_id, items in groups.items():
-        manager = directory.manager(manager_id)
-        folder = safe_name(manager_id) if manager_id else "未分配"
-        entries = _write_manager(env, common, manager, folder, items, files)
-        managers.append(manager | {"folder": folder, "letters": entries,
-                                   "combined": quote(f"{folder}/合并打印.html")})
-    managers.sort(key=_manager_sort_key)
+    managers = [_manager_files(env, common, directory.manager(manager_id), items, files)
+                for manager_id, items in groups.items()]
+    managers.sort(key=lambda m: (m["room"], m["id"]))
     files["index.html"] = env.render(INDEX_TEMPLATE, common | {
         "managers": managers, "festivals": _festival_list(result), "counts": _counts(rendered)})
     return files
 
 
-def _write_manager(env, common, manager, folder, items, files) -> list[dict]:
+def _manager_files(env, common, manager: dict, items: list[RenderedLetter], files: dict) -> dict:
+    """Add one manager's letters, SMS texts and combined print file to ``files``; the index entry."""
+    folder = safe_name(manager["id"]) if manager["id"] else "未分配"
     entries, used = [], set()
     for item in items:
         stem = _unique(item.letter.stem, used)
@@ -422,8 +426,8 @@ def _write_manager(env, common, manager, folder, items, files) -> list[dict]:
             entry["sms_href"] = quote(f"{folder}/{stem}.txt")
         entries.append(entry)
     pages = [Markup(item.fragment) for item in items]
-    files[f"{folder}/合并打印.html"] = env.render(COMBINED_TEMPLATE, common | {"manager": manager, "pages": pages})
-    return entries
+    files[f"{folder}/{COMBINED_FILE}"] = env.render(COMBINED_TEMPLATE, common | {"manager": manager, "pages": pages})
+    return manager | {"folder": folder, "letters": entries, "combined": quote(f"{folder}/{COMBINED_FILE}")}
 
 
 def _unique(stem: str, used: set) -> str:

@@ -73,7 +73,7 @@ def display_width(text: str) -> int:
 def column_width(texts) -> float:
     """Excel column width that shows the longest line of ``texts`` without ### or cut text."""
     widest = max((display_width(line) for t in texts for line in str(t).split("\n")), default=0)
-    return float(min(MAX_WIDTH, max(MIN_WIDTH, widest * 1.1 + 2)))
+    return float(min(MAX_WIDTH, max(MIN_WIDTH, widest + 2)))
 
 
 # ---------------------------------------------------------------------------

@@ -46,15 +46,9 @@ def validate_month(folder: Path, month: Month, rules: dict, raw_out: list | None
 
 
 def _class_findings(customers: pd.DataFrame, rules: dict, ledger: Ledger) -> list:
-    """SPEC §2.10 class check; the letter of 客户级别 is filled from the sheet's header."""
-    from dataclasses import replace
-
+    """SPEC §2.10 class check (a warning on the row; the declared class is used)."""
     from kehu.compute.classes import class_findings
-    out = []
-    for f in class_findings(customers, rules):
-        header, letter = ledger.locate(f.file, f.sheet, "customer_class")
-        out.append(replace(f, column=header or f.column, letter=letter or f.letter))
-    return out
+    return class_findings(customers, rules, locate=ledger.locate)
 
 
 __all__ = ["validate_month", "PROVENANCE"]
