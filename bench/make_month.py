@@ -309,6 +309,14 @@ def col_excel_date(series, kind="date"):
 
 
 def col_text_date(series, style="iso"):
+    if style in ("iso", "datetime_s"):  # vectorised (big CSV files)
+        a = np.asarray(pd.to_datetime(pd.Series(series)).to_numpy(dtype="datetime64[s]"))
+        txt = np.datetime_as_string(a, unit="D" if style == "iso" else "s")
+        if style == "datetime_s":
+            txt = np.char.replace(txt, "T", " ")
+        out = txt.astype(object)
+        out[np.isnat(a)] = None
+        return out.tolist(), None
     out = []
     for v in pd.to_datetime(pd.Series(series)):
         if pd.isna(v):
