@@ -30,6 +30,7 @@ def safe_filename(text: object, max_length: int = MAX_LENGTH, fallback: str = "æ
     name = "".join(" " if unicodedata.category(ch) in ("Zs", "Zl", "Zp") else ch for ch in name)
     name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co", "Cn"))
     name = _FORBIDDEN.sub("_", name)
+    name = re.sub(r"\.{2,}", "_", name)          # '..' (parent folder) never survives
     name = re.sub(r"\s+", " ", name).strip()
     name = re.sub(r"_{2,}", "_", name)
     name = name.lstrip(". ")

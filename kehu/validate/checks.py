@@ -92,7 +92,7 @@ class Checker:
                 continue
             as_text = frame[cols].astype(str)
             dup = as_text.duplicated()
-            first = as_text.assign(_row=frame["_row"]).groupby(cols, sort=False)["_row"].transform("first")
+            first = as_text.assign(_row=frame["_row"]).groupby(cols, sort=False, dropna=False)["_row"].transform("first")
             self.flag(key, dup, "", "W-duplicate-row", WARNING,
                       lambda r, first=first, key=key:
                       f"{BY_KEY[key].name}第 {r.excel_row} 行与第 {first.at[r.Index]} 行完全相同,只计一次。", "duplicate")
@@ -105,11 +105,11 @@ class Checker:
             if frame.empty:
                 continue
             dup = frame.duplicated(cols, keep="first")
-            first = frame.groupby(cols, sort=False)["_row"].transform("first")
+            first = frame.groupby(cols, sort=False, dropna=False)["_row"].transform("first")
             what = "、".join(BY_KEY[key].column(c).name for c in cols)
             self.flag(key, dup, cols[-1], "E-duplicate-key", ERROR,
-                      lambda r, first=first, what=what, key=key:
-                      f"{BY_KEY[key].name}中「{what}」重复:第 {r.excel_row} 行与第 {first.at[r.Index]} 行是同一个键但内容不同。"
+                      lambda r, first=first, what=what, key=key, cols=cols:
+                      f"{BY_KEY[key].name}中「{what}」为 {'、'.join(_show(getattr(r, c)) for c in cols)} 的行重复:第 {r.excel_row} 行与第 {first.at[r.Index]} 行是同一个键但内容不同。"
                       "已使用前一行;请删除或合并重复行。", "rejected")
 
     def staff_checks(self):
@@ -185,11 +185,11 @@ class Checker:
         lv = self.f["leave"]
         fix = lv["kind"] == self.rules["attendance"]["punch_fix_kind"]
         self.flag("leave", fix & lv["start_date_only"], "starts_at", "E-punch-fix-time", ERROR,
-                  lambda r: f"补卡必须填写补卡的时间(如 2026-10-08 09:20),第 {r.excel_row} 行只有日期。", "rejected")
+                  lambda r: f"补卡必须填写补卡的时间(如 2026-10-08 09:20),第 {r.excel_row} 行只有日期 {_d(r.starts_at)}。", "rejected")
         lv = self.f["leave"]
         fix = lv["kind"] == self.rules["attendance"]["punch_fix_kind"]
         self.flag("leave", fix & lv["ends_at"].notna(), "ends_at", "W-punch-fix-end", WARNING,
-                  lambda r: "补卡只使用开始时间,结束时间已忽略。", None)
+                  lambda r: f"补卡只使用开始时间,结束时间 {_show(r.ends_at)} 已忽略。", None)
         no_end = ~fix & lv["ends_at"].isna()
         self.flag("leave", no_end, "ends_at", "E-required", ERROR,
                   lambda r: f"请假外出第 {r.excel_row} 行「结束时间」不能为空(只有补卡可以不填)。", "rejected")
@@ -202,7 +202,7 @@ class Checker:
         outside = (ends < self.first) | (lv["starts_at"] >= self.end)
         outside |= lv["kind"].eq(self.rules["attendance"]["punch_fix_kind"]) & (lv["starts_at"] < self.first)
         self.flag("leave", outside, "starts_at", "W-row-outside-month", WARNING,
-                  lambda r: f"该{r.kind}不在 {self.month.label} 内,本月不使用。", "ignored")
+                  lambda r: f"该{r.kind}(开始时间 {_show(r.starts_at)})不在 {self.month.label} 内,本月不使用。", "ignored")
 
     def violation_checks(self):
         self._unknown("violations", "employee_id", self._staff_ids(), "E-unknown-employee", ERROR, "员工名册", "rejected")
@@ -268,6 +268,8 @@ def _d(ts) -> str:
 def _show(value) -> str:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
     if isinstance(value, pd.Timestamp):
         return f"{value:%Y-%m-%d %H:%M}" if (value.hour or value.minute) else f"{value:%Y-%m-%d}"
     return str(value)[:200]
