@@ -28,6 +28,7 @@ _CELL_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
 _WIDE_REF = re.compile(rb'r\s*=\s*["\']([A-Z]{2,})\d')          # columns beyond Z
 _LONG_REF = re.compile(rb'r\s*=\s*["\'][A-Z]*(\d{7,})["\']')     # rows from 1,000,000
 _ANY_REF = re.compile(rb'r\s*=\s*["\'][A-Z]*(\d+)["\']')
+_NARROW_REF = re.compile(rb'r\s*=\s*["\']([A-Z])\d')
 
 
 class UnsafeFile(Exception):
@@ -146,12 +147,15 @@ def _check_extent(xml: bytes, sheet: str) -> None:
 
     One value at XFD1048576 beside A1 makes calamine allocate 17 billion cells
     (the process aborts). Bounds are cheap: columns from the rare 2+ letter refs
-    (else ≤ Z), rows from the rare 7-digit refs; the exact row count only when needed.
+    (else ≤ Z), rows from the rare 7-digit refs; exact counts only when needed.
     """
-    cols = max((_letters_to_index(c) for c in set(_WIDE_REF.findall(xml))), default=26)
+    wide = set(_WIDE_REF.findall(xml))
+    cols = max((_letters_to_index(c) for c in wide), default=26)
     rows = max((int(r) for r in _LONG_REF.findall(xml)), default=999_999)
     if rows <= MAX_ROWS and rows * cols > MAX_CELLS:
         rows = max((int(r) for r in _ANY_REF.findall(xml)), default=0)
+        if not wide:
+            cols = max((_letters_to_index(c) for c in set(_NARROW_REF.findall(xml))), default=1)
     if rows > MAX_ROWS or cols > MAX_COLS or rows * cols > MAX_CELLS:
         raise UnsafeFile("E-sheet-too-large", f"工作表「{sheet}」的单元格分布范围异常巨大({rows:,} 行 × {cols:,} 列),"
                          "无法安全读取。请删除远处的多余单元格后另存,或重新导出。")
