@@ -305,3 +305,11 @@ def test_unique_filename_ignores_case():
     taken: set[str] = set()
     assert unique_filename("a_b", taken, ".xlsx") == "a_b.xlsx"
     assert unique_filename("A_B", taken, ".xlsx") == "A_B_2.xlsx"
+
+
+def test_control_characters_do_not_reach_cells(tmp_path):
+    r = make_result()
+    r.visit_detail.loc[r.visit_detail.customer_id == "K1003", "customer_name"] = "华东\x01电力\x7f"
+    write_workbooks(r, tmp_path)
+    ws = openpyxl.load_workbook(tmp_path / "managers" / "1002_李娜.xlsx")["拜访"]
+    assert find(ws, "华东电力")

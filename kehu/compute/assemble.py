@@ -83,9 +83,18 @@ def compute_month(inputs: MonthInputs, rules: dict, history: History) -> MonthRe
         visit_rows=_month_rows(f["visits"], month), callback_events=callbacks.events,
         callbacks_month=callbacks.month_rows, notices=violations.notices, churn_warnings=warnings,
         rooms=rooms, findings=findings, as_of=callbacks.as_of, calendar=calendar)
+    # the workbooks list violations among the deduction events; results.json keeps them apart (SPEC §6)
+    result.attendance_events = _with_violations(events, violations.events)
     result.learning_month_flags = learning.month_flags
     result.people = people
     return result
+
+
+def _with_violations(events: pd.DataFrame, violation_events: pd.DataFrame) -> pd.DataFrame:
+    if violation_events.empty:
+        return events
+    both = pd.concat([events, violation_events], ignore_index=True)
+    return both.sort_values(["employee_id", "date"], kind="stable", ignore_index=True)
 
 
 def _grouper():

@@ -91,6 +91,8 @@ class SheetParser:
     def parse(self) -> pd.DataFrame:
         body = self.raw.rows[self.header + 1:]
         width = max((len(r) for r in body), default=0)
+        if any(len(r) != width for r in body):  # ragged CSV lines: pad (pandas will refuse ragged lists)
+            body = [list(r) + [None] * (width - len(r)) for r in body]
         frame = pd.DataFrame(body, columns=range(width), dtype=object) if body else pd.DataFrame(columns=range(width))
         frame.index = np.arange(self.header + 2, self.header + 2 + len(frame))  # Excel row numbers
         frame = frame.apply(V.clean_column) if len(frame) else frame

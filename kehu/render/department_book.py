@@ -11,7 +11,6 @@ from collections import Counter, defaultdict
 from decimal import Decimal
 from pathlib import Path
 
-from xlsxwriter.utility import xl_rowcol_to_cell
 
 from kehu.model import MonthResult
 from kehu.render.manager_book import (CALLBACK_STATUS, EVENT_TYPES, ROOM_MANAGER, employee_line,

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -54,6 +54,7 @@ def open_workbook(path: Path, month, title: str, subject: str = "") -> xlsxwrite
     wb = xlsxwriter.Workbook(str(path), {
         **WORKBOOK_OPTIONS,
         "default_date_format": DATE,
+        "in_memory": True,            # no temporary files: one write per workbook
     })
     wb.set_properties({
         "title": title, "subject": subject or title, "author": "集团客户部",
@@ -165,6 +166,14 @@ def as_datetime(value) -> datetime | None:
     return None
 
 
+_CONTROL = {c: None for c in range(32) if c not in (9, 10)} | {127: None}
+
+
+def printable(text: str) -> str:
+    """Text without control characters (they print as boxes); tab and newline stay."""
+    return text.translate(_CONTROL)
+
+
 def yes_no(value) -> str:
     if is_missing(value):
         return ""
@@ -257,7 +266,7 @@ class Sheet:
         else:
             if kind == "pct":                   # an empty rate shown as "—"
                 f = self.fmt.center
-            ws.write_string(row, col, str(value), f)
+            ws.write_string(row, col, printable(str(value)), f)
         self.track(col, shown_text(value, kind), kind)
 
     def title(self, text: str, subtitle: str = "") -> None:

@@ -130,7 +130,7 @@ class Checker:
         mask = frame[alias].notna() & ~frame[alias].isin(ids)
         name = BY_KEY[key].column(alias).name
         self.flag(key, mask, alias, code, severity,
-                  lambda r: f"{BY_KEY[key].name}第 {r.excel_row} 行「{name}」{getattr(r, alias)} 不在{what}中。{_unknown_hint(what)}", drop)
+                  lambda r: f"{BY_KEY[key].name}第 {r.excel_row} 行「{name}」{_show(getattr(r, alias))} 不在{what}中。{_unknown_hint(what)}", drop)
 
     def customer_checks(self):
         self._unknown("customers", "manager_id", self._staff_ids(), "E-unknown-employee", ERROR, "员工名册", "rejected")
@@ -171,7 +171,7 @@ class Checker:
         owner = self.f["customers"].set_index("customer_id")["manager_id"]
         foreign = v["customer_id"].map(owner).ne(v["manager_id"]) & v["customer_id"].isin(owner.index)
         self.flag("visits", foreign & (v["date"] >= self.first), "customer_id", "W-visit-foreign", WARNING,
-                  lambda r: f"{_d(r.date)} {r.manager_id} 拜访的客户 {r.customer_id} 属于客户经理 {owner.get(r.customer_id)};仍计入该客户的拜访。", None)
+                  lambda r: f"{_d(r.date)} {_show(r.manager_id)} 拜访的客户 {_show(r.customer_id)} 属于客户经理 {owner.get(r.customer_id)};仍计入该客户的拜访。", None)
 
     def punch_checks(self):
         self._unknown("punches", "employee_id", self._staff_ids(), "W-unknown-employee", WARNING, "员工名册", "ignored")

@@ -1,0 +1,269 @@
+#!/usr/bin/env python3
+"""bench/run.py — time kehu on the province-scale month against the floor and pandas.
+
+    python3 bench/run.py                          # generate the month (~40 s), then time (a) (b) (c)
+    python3 bench/run.py --month-dir /tmp/prov    # reuse an already generated month
+    python3 bench/run.py --skip-pandas            # (c) takes minutes; leave it out
+    python3 bench/run.py --csv                    # generate the month as CSV files instead of xlsx
+
+On the same month, one run times:
+
+(a) the floor — every input file read with the fastest reader available
+    (python-calamine ``to_python`` for xlsx, the csv module for CSV) plus the
+    same number of output workbooks kehu writes (one small xlsxwriter workbook
+    per assessed staff member, 6 sheets, written in parallel across the cores
+    like kehu does);
+(b) ``python3 -m kehu run DIR --month 2026-10 --out …``;
+(c) the same files read with pandas' default Excel engine
+    (``pd.read_excel(path, sheet_name=None)`` → openpyxl; CSV with ``pd.read_csv``).
+
+Each figure runs in its own child process and is measured from outside: wall
+time, and peak RSS of the process tree (psutil polling every 20 ms, summing
+the child and its worker processes). The load average is printed with each
+figure since other jobs may share the machine. Targets (issue 6): (b) ≤ 1.5 × (a),
+(b) under 60 s and under 2 GB RSS on 2 cores.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TARGET_RATIO, TARGET_SECONDS, TARGET_RSS = 1.5, 60.0, 2 * 1024**3
+STAFF_SHEET = "员工名册"
+
+
+# ---------------------------------------------------------------------------
+# measuring a child process tree
+
+def measure(cmd: list[str], cwd: Path = ROOT) -> dict:
+    """Run ``cmd``; return wall seconds, peak tree RSS (bytes), exit code, stdout, load."""
+    import psutil
+    load = os.getloadavg()
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    try:
+        root = psutil.Process(proc.pid)
+        while proc.poll() is None:
+            try:
+                procs = [root] + root.children(recursive=True)
+            except psutil.Error:
+                procs = []
+            rss = 0
+            for p in procs:
+                try:
+                    rss += p.memory_info().rss
+                except psutil.Error:
+                    pass
+            peak = max(peak, rss)
+            time.sleep(0.02)
+    except psutil.Error:
+        pass
+    out, err = proc.communicate()
+    wall = time.perf_counter() - t0
+    return {"wall": wall, "rss": peak, "code": proc.returncode, "stdout": out, "stderr": err,
+            "load": load}
+
+
+def _child_json(res: dict) -> dict:
+    for line in reversed(res["stdout"].splitlines()):
+        if line.startswith("{"):
+            return json.loads(line)
+    return {}
+
+
+# ---------------------------------------------------------------------------
+# (a) the floor, run as a child: python3 bench/run.py --phase floor DIR OUT
+
+def _read_fast(path: Path) -> tuple[int, dict]:
+    """Read one input file with the fastest reader; return (rows, {sheet: rows})."""
+    if path.suffix.lower() == ".csv":
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            rows = list(csv.reader(fh))
+        return len(rows), {path.stem: rows}
+    from python_calamine import CalamineWorkbook
+    wb = CalamineWorkbook.from_path(str(path))
+    sheets = {name: wb.get_sheet_by_name(name).to_python() for name in wb.sheet_names}
+    return sum(len(r) for r in sheets.values()), sheets
+
+
+def _write_books(batch: list[int], folder: str, rows_per_sheet: int) -> int:
+    import xlsxwriter
+    for i in batch:
+        wb = xlsxwriter.Workbook(os.path.join(folder, f"{i:05d}.xlsx"), {"in_memory": True})
+        bold = wb.add_format({"bold": True})
+        money = wb.add_format({"num_format": "#,##0.00"})
+        for s in range(6):
+            ws = wb.add_worksheet(f"sheet{s}")
+            ws.write_row(0, 0, ["工号", "姓名", "客户", "日期", "项目", "金额", "状态", "备注"], bold)
+            for r in range(1, rows_per_sheet + 1):
+                ws.write_row(r, 0, [f"{i:05d}", "张三", f"C{r:06d}", "2026-10-08", "上门拜访"])
+                ws.write_number(r, 5, r * 1.25, money)
+                ws.write_row(r, 6, ["按时", ""])
+        wb.close()
+    return len(batch)
+
+
+def phase_floor(month_dir: Path, out_dir: Path, jobs: int) -> None:
+    from concurrent.futures import ProcessPoolExecutor
+    t0 = time.perf_counter()
+    files = sorted(p for p in month_dir.iterdir() if p.suffix.lower() in (".xlsx", ".csv"))
+    total_rows, staff = 0, 0
+    for path in files:
+        n, sheets = _read_fast(path)
+        total_rows += n
+        for name, rows in sheets.items():
+            if STAFF_SHEET in name or STAFF_SHEET in path.stem:
+                staff += max(0, len(rows) - 1)
+        del sheets
+    t_read = time.perf_counter() - t0
+    # manager workbooks: one per staff member (all are assessed in a generated month);
+    # each with 6 sheets of ~40 rows × 8 columns ≈ a manager's attendance, KPI, visits, callbacks
+    books = staff or 2000
+    out_dir.mkdir(parents=True, exist_ok=True)
+    t1 = time.perf_counter()
+    ids = list(range(books))
+    size = max(1, min(50, books // (jobs * 4) or 1))
+    batches = [ids[i:i + size] for i in range(0, books, size)]
+    if jobs > 1:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            written = sum(f.result() for f in [pool.submit(_write_books, b, str(out_dir), 40) for b in batches])
+    else:
+        written = sum(_write_books(b, str(out_dir), 40) for b in batches)
+    t_write = time.perf_counter() - t1
+    print(json.dumps({"files": len(files), "rows": total_rows, "books": written,
+                      "read": round(t_read, 2), "write": round(t_write, 2)}))
+
+
+# ---------------------------------------------------------------------------
+# (c) pandas' default engine, run as a child: python3 bench/run.py --phase pandas DIR
+
+def phase_pandas(month_dir: Path) -> None:
+    import pandas as pd
+    t0 = time.perf_counter()
+    rows = 0
+    for path in sorted(month_dir.iterdir()):
+        if path.suffix.lower() == ".xlsx":
+            frames = pd.read_excel(path, sheet_name=None)          # default engine: openpyxl
+            rows += sum(len(f) for f in frames.values())
+        elif path.suffix.lower() == ".csv":
+            rows += len(pd.read_csv(path, dtype=str, encoding="utf-8-sig"))
+        else:
+            continue
+        print(f"  {path.name}: {time.perf_counter() - t0:.1f} s", file=sys.stderr, flush=True)
+    print(json.dumps({"rows": rows, "read": round(time.perf_counter() - t0, 2), "pandas": pd.__version__}))
+
+
+# ---------------------------------------------------------------------------
+
+def _gb(n: int) -> str:
+    return f"{n / 1024**3:.2f} GB"
+
+
+def _load(t: tuple) -> str:
+    return f"load {t[0]:.2f}"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--month-dir", type=Path, help="reuse this generated month (else generate one)")
+    ap.add_argument("--work", type=Path, help="scratch folder (default: a temporary one, removed)")
+    ap.add_argument("--month", default="2026-10")
+    ap.add_argument("--csv", action="store_true", help="generate the month as CSV")
+    ap.add_argument("--skip-pandas", action="store_true", help="leave out (c)")
+    ap.add_argument("--jobs", type=int, default=None, help="worker processes for the floor (default: cores)")
+    ap.add_argument("--phase", choices=["floor", "pandas"], help=argparse.SUPPRESS)
+    ap.add_argument("args", nargs="*", help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    jobs = a.jobs or _cores()
+    if a.phase == "floor":
+        phase_floor(Path(a.args[0]), Path(a.args[1]), jobs)
+        return 0
+    if a.phase == "pandas":
+        phase_pandas(Path(a.args[0]))
+        return 0
+
+    work = a.work or Path(tempfile.mkdtemp(prefix="kehu-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    py = sys.executable
+    print(f"machine: os.cpu_count() = {os.cpu_count()}, usable cores = {_cores()}, "
+          f"python {sys.version.split()[0]}, {_load(os.getloadavg())}")
+    try:
+        month_dir = a.month_dir
+        if month_dir is None:
+            month_dir = work / "month"
+            cmd = [py, str(ROOT / "bench" / "make_month.py"), "--out", str(month_dir), "--month", a.month]
+            if a.csv:
+                cmd.append("--csv")
+            t0 = time.perf_counter()
+            subprocess.run(cmd, check=True, cwd=ROOT)
+            print(f"generated {month_dir} in {time.perf_counter() - t0:.0f} s")
+        files = sorted(p for p in month_dir.iterdir() if p.suffix.lower() in (".xlsx", ".csv"))
+        size = sum(p.stat().st_size for p in files)
+        print(f"month: {month_dir} — {len(files)} files, {size / 1024**2:.0f} MB")
+
+        # (a) floor
+        fl = measure([py, str(Path(__file__).resolve()), "--phase", "floor", "--jobs", str(jobs),
+                      str(month_dir), str(work / "floor")])
+        if fl["code"] != 0:
+            print(fl["stderr"], file=sys.stderr)
+            return 3
+        info = _child_json(fl)
+        print(f"(a) floor: {fl['wall']:6.1f} s  peak RSS {_gb(fl['rss'])}  "
+              f"[read {info['rows']:,} rows in {info['read']} s (calamine/csv) + "
+              f"{info['books']:,} workbooks in {info['write']} s, {jobs} processes]  {_load(fl['load'])}")
+        shutil.rmtree(work / "floor", ignore_errors=True)
+
+        # (b) kehu run
+        out = work / "kehu-out"
+        shutil.rmtree(out, ignore_errors=True)
+        kr = measure([py, "-m", "kehu", "run", str(month_dir), "--month", a.month, "--out", str(out)])
+        books = len(list((out / a.month / "managers").glob("*.xlsx"))) if (out / a.month).exists() else 0
+        print(f"(b) kehu run: {kr['wall']:6.1f} s  peak RSS {_gb(kr['rss'])}  "
+              f"[exit {kr['code']}, {books:,} manager workbooks]  {_load(kr['load'])}")
+        if kr["code"] not in (0,):
+            print(kr["stderr"][-3000:], file=sys.stderr)
+
+        # (c) pandas
+        pdres = None
+        if not a.skip_pandas:
+            pdres = measure([py, str(Path(__file__).resolve()), "--phase", "pandas", str(month_dir)])
+            if pdres["code"] != 0:
+                print(pdres["stderr"][-3000:], file=sys.stderr)
+            pinfo = _child_json(pdres)
+            print(f"(c) pandas read_excel (openpyxl): {pdres['wall']:6.1f} s  peak RSS {_gb(pdres['rss'])}  "
+                  f"[{pinfo.get('rows', 0):,} rows, pandas {pinfo.get('pandas', '?')}]  {_load(pdres['load'])}")
+
+        ratio = kr["wall"] / fl["wall"]
+        print(f"(b)/(a) = {ratio:.2f}   (target ≤ {TARGET_RATIO})")
+        if pdres is not None:
+            print(f"(c)/(b) = {pdres['wall'] / kr['wall']:.2f}")
+        ok = (kr["code"] == 0 and ratio <= TARGET_RATIO and kr["wall"] < TARGET_SECONDS
+              and kr["rss"] < TARGET_RSS)
+        print(f"targets (b ≤ {TARGET_RATIO}×a, < {TARGET_SECONDS:.0f} s, < {_gb(TARGET_RSS)}): "
+              f"{'met' if ok else 'NOT met'}  — cores: {os.cpu_count()}")
+        return 0 if ok else 1
+    finally:
+        if a.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _cores() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
