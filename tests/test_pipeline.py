@@ -159,3 +159,27 @@ def test_a_killed_run_leaves_the_previous_output_intact(month_dir, tmp_path, del
     # the next run cleans up whatever the killed one left behind
     assert invoke("run", month_dir, "--month", "2026-10", "--out", out).exit_code == 0
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
+def test_a_season_date_in_the_rules_file_changes_the_result(month_dir, tmp_path):
+    """Winter AM start moved from 09:50 to 09:30: the 09:45 in-punches become 15 minutes late (tier 50)."""
+    rules_file = tmp_path / "rules.toml"
+    rules_file.write_text('[schedule.winter]\nam = ["09:30", "13:00"]\n', encoding="utf-8")
+    out = tmp_path / "out"
+    assert invoke("run", month_dir, "--month", "2026-10", "--out", out, "--rules", rules_file).exit_code == 0
+    results = json.loads((out / "2026-10" / "results.json").read_text(encoding="utf-8"))
+    zhang = next(e for e in results["employees"] if e["employee_id"] == "1001")
+    lates = [(x["date"], x["minutes"], x["amount"]) for x in zhang["attendance"]["events"] if x["type"] == "late"]
+    assert lates == [("2026-10-09", 15, "50.00"), ("2026-10-12", 15, "50.00")]
+
+
+def test_a_broken_letter_template_exits_2_naming_file_and_line(month_dir, tmp_path):
+    templates = tmp_path / "my_templates"
+    templates.mkdir()
+    (templates / "callback_letter.html").write_text("{% extends 'base.html' %}\n{% block body %}\n{{ customer | no_such_filter }}\n{% endblock %}\n",
+                                                   encoding="utf-8")
+    result = CliRunner().invoke(cli, ["run", str(month_dir), "--month", "2026-10", "--out", str(tmp_path / "o"),
+                                      "--templates", str(templates)])
+    assert result.exit_code == 2, result.output
+    assert "callback_letter.html" in result.output and "第 3 行" in result.output
+    assert not (tmp_path / "o" / "2026-10").exists()
