@@ -89,6 +89,7 @@ def run(input_dir: Path, month: Month, out_root: Path, rules: dict, rules_source
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    (out_root / f"校验报告_{month.label}.xlsx").unlink(missing_ok=True)   # an earlier failed run's report
     step("更新历史库")
     with HistoryStore(history_path) as store:
         from kehu.compute.history_rows import month_history

@@ -183,3 +183,19 @@ def test_a_broken_letter_template_exits_2_naming_file_and_line(month_dir, tmp_pa
     assert result.exit_code == 2, result.output
     assert "callback_letter.html" in result.output and "第 3 行" in result.output
     assert not (tmp_path / "o" / "2026-10").exists()
+
+
+def test_a_gbk_console_never_crashes_on_printing(tmp_path):
+    """The clerk's Windows console is GBK: characters outside GBK are replaced, not a crash."""
+    import os
+    import subprocess
+    import sys
+    month = tiny_month()
+    month["出访登记.xlsx"]["出访"].append(["2026-10-21", "1001", "潜在客户✓🙂", "上门", "拜访", "否", "否", None])
+    folder = write_month(tmp_path / "输入", month)
+    env = dict(os.environ, PYTHONIOENCODING="gbk")
+    proc = subprocess.run([sys.executable, "-m", "kehu", "run", str(folder), "--month", "2026-10",
+                           "--out", str(tmp_path / "out")], env=env, capture_output=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr.decode("gbk", "replace")
+    text = proc.stdout.decode("gbk")
+    assert "W-unknown-customer" in text and "潜在客户" in text
