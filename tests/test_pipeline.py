@@ -199,3 +199,31 @@ def test_a_gbk_console_never_crashes_on_printing(tmp_path):
     assert proc.returncode == 0, proc.stderr.decode("gbk", "replace")
     text = proc.stdout.decode("gbk")
     assert "W-unknown-customer" in text and "潜在客户" in text
+
+
+def test_learning_streak_continues_from_the_history_store(month_dir, tmp_path):
+    """李娜 (1002) was worst of 重要一室 in Aug and Sep (stored by earlier runs) and is worst again in
+    October (70 vs 90): streak 3 → 10% × 5000 = 500.00. Without the history her streak is 1 → 0."""
+    import pandas as pd
+
+    from kehu.history import HistoryStore
+    out = tmp_path / "out"
+    flags = pd.DataFrame({"month": ["2026-08", "2026-08", "2026-09", "2026-09"],
+                          "employee_id": ["1001", "1002", "1001", "1002"],
+                          "room": ["重要一室"] * 4, "flag": ["best", "worst", "best", "worst"]})
+    empty_visits = pd.DataFrame({"date": pd.Series(dtype="datetime64[ns]"), "manager_id": [], "customer_id": [],
+                                 "method": []})
+    empty_revenue = pd.DataFrame({"customer_id": [], "manager_id": [], "revenue": []})
+    with HistoryStore(out / "history.sqlite") as store:
+        for label in ("2026-08", "2026-09"):
+            store.save_month(Month.parse(label), flags[flags["month"] == label], empty_revenue, empty_visits)
+    assert invoke("run", month_dir, "--month", "2026-10", "--out", out).exit_code == 0
+    results = json.loads((out / "2026-10" / "results.json").read_text(encoding="utf-8"))
+    li = next(e for e in results["employees"] if e["employee_id"] == "1002")
+    assert li["learning"] == {"score": 70.0, "flag": "worst", "deduction": "500.00", "certificate": False}
+    assert invoke("run", month_dir, "--month", "2026-10", "--out", tmp_path / "fresh").exit_code == 0
+    fresh = json.loads((tmp_path / "fresh" / "2026-10" / "results.json").read_text(encoding="utf-8"))
+    assert next(e for e in fresh["employees"] if e["employee_id"] == "1002")["learning"]["deduction"] == "0.00"
+    # re-running October replaced October only: August and September are still there
+    with HistoryStore(out / "history.sqlite") as store:
+        assert [m.label for m in store.stored_months()] == ["2026-08", "2026-09", "2026-10"]
