@@ -88,10 +88,29 @@ def cli():
     _console_safe()
 
 
+class TerminalProgress:
+    """Step labels and a progress bar for the long steps, on a terminal only (SPEC §8)."""
+
+    def __init__(self):
+        self._bar = None
+
+    def __call__(self, label: str) -> None:
+        self._close()
+        click.echo(f"… {label}", err=True)
+
+    def bar(self, total: int):
+        self._bar = click.progressbar(length=total, file=sys.stderr, width=30, show_pos=True)
+        self._bar.__enter__()
+        return self._bar.update
+
+    def _close(self):
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+            self._bar = None
+
+
 def _progress():
-    if not sys.stderr.isatty():
-        return None
-    return lambda label: click.echo(f"… {label}", err=True)
+    return TerminalProgress() if sys.stderr.isatty() else None
 
 
 def _print_findings(outcome) -> None:

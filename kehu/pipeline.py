@@ -112,7 +112,8 @@ def _render(result, inputs, raws, tmp: Path, rules_source, templates_dir, jobs, 
     write_payroll(result, tmp / "payroll.csv")
     write_report(tmp / "校验报告.xlsx", result.findings, inputs.sheets, raws, result.month.label)
     step("写出考核工作簿")
-    write_workbooks(result, tmp, jobs=jobs)
+    bar = getattr(step, "bar", None)
+    write_workbooks(result, tmp, jobs=jobs, advance=bar(len(result.results["employees"])) if bar else None)
     step("写出客户函件")
     write_letters(result, tmp, templates_dir=templates_dir)
     outputs = [p.relative_to(tmp).as_posix() for p in tmp.rglob("*") if p.is_file()]

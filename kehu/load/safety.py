@@ -25,10 +25,10 @@ _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(
 _ERROR_CELL = re.compile(rb'<(?:\w+:)?c\s([^>]*?\bt="e"[^>]*)>.*?<(?:\w+:)?v>([^<]*)</', re.S)
 _CELL_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
 # cell references actually present (calamine sizes its grid by them, not by <dimension>)
-_WIDE_REF = re.compile(rb'r\s*=\s*["\']([A-Z]{2,})\d')          # columns beyond Z
-_LONG_REF = re.compile(rb'r\s*=\s*["\'][A-Z]*(\d{7,})["\']')     # rows from 1,000,000
+# only the rare far ones are collected: columns T… (19 × 1,048,576 < MAX_CELLS) or rows from 1,000,000
+_FAR_REF = re.compile(rb'r\s*=\s*["\']((?:[A-Z]{2,}|[T-Z])\d+|[A-Z]*\d{7,})["\']')
 _ANY_REF = re.compile(rb'r\s*=\s*["\'][A-Z]*(\d+)["\']')
-_NARROW_REF = re.compile(rb'r\s*=\s*["\']([A-Z])\d')
+_SPLIT_REF = re.compile(rb'([A-Z]*)(\d+)')
 
 
 class UnsafeFile(Exception):
@@ -146,16 +146,15 @@ def _check_extent(xml: bytes, sheet: str) -> None:
     """Refuse a sheet whose cells span a huge grid, dimension declared or not.
 
     One value at XFD1048576 beside A1 makes calamine allocate 17 billion cells
-    (the process aborts). Bounds are cheap: columns from the rare 2+ letter refs
-    (else ≤ Z), rows from the rare 7-digit refs; exact counts only when needed.
+    (the process aborts). One cheap pass collects only the far refs (columns T…,
+    rows ≥ 1,000,000); without them the grid is at most 999,999 × 19. The exact
+    row count is taken only for a wide sheet.
     """
-    wide = set(_WIDE_REF.findall(xml))
-    cols = max((_letters_to_index(c) for c in wide), default=26)
-    rows = max((int(r) for r in _LONG_REF.findall(xml)), default=999_999)
+    far = [_SPLIT_REF.fullmatch(r).groups() for r in set(_FAR_REF.findall(xml))]
+    cols = max((_letters_to_index(letters) for letters, _ in far if letters), default=19)
+    rows = max((int(digits) for _, digits in far if len(digits) >= 7), default=999_999)
     if rows <= MAX_ROWS and rows * cols > MAX_CELLS:
         rows = max((int(r) for r in _ANY_REF.findall(xml)), default=0)
-        if not wide:
-            cols = max((_letters_to_index(c) for c in set(_NARROW_REF.findall(xml))), default=1)
     if rows > MAX_ROWS or cols > MAX_COLS or rows * cols > MAX_CELLS:
         raise UnsafeFile("E-sheet-too-large", f"工作表「{sheet}」的单元格分布范围异常巨大({rows:,} 行 × {cols:,} 列),"
                          "无法安全读取。请删除远处的多余单元格后另存,或重新导出。")

@@ -16,7 +16,7 @@ workbook; a few are written serially.
 from __future__ import annotations
 
 import os
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 import pandas as pd
@@ -30,9 +30,11 @@ PARALLEL_MIN = 50            # more managers than this → process pool
 MANAGERS_DIR = "managers"
 
 
-def write_workbooks(result: MonthResult, out_dir: Path, jobs: int | None = None) -> list[Path]:
+def write_workbooks(result: MonthResult, out_dir: Path, jobs: int | None = None, advance=None) -> list[Path]:
     """Write the manager workbooks and the department workbook; return their paths
-    (managers in 工号 order, the department workbook last)."""
+    (managers in 工号 order, the department workbook last). ``advance(n)`` is called as
+    managers' workbooks are done (a progress bar on a terminal)."""
+    advance = advance or (lambda n: None)
     out_dir = Path(out_dir)
     managers_dir = out_dir / MANAGERS_DIR
     managers_dir.mkdir(parents=True, exist_ok=True)
@@ -40,9 +42,12 @@ def write_workbooks(result: MonthResult, out_dir: Path, jobs: int | None = None)
     jobs = jobs or available_cores()
     department = out_dir / department_filename(result.month)
     if jobs > 1 and len(slices) > PARALLEL_MIN:
-        paths = _write_parallel(slices, managers_dir, jobs, lambda: write_department_book(result, department))
+        paths = _write_parallel(slices, managers_dir, jobs, lambda: write_department_book(result, department), advance)
     else:
-        paths = [write_manager_book(s, managers_dir / s_name) for s, s_name in slices]
+        paths = []
+        for s, s_name in slices:
+            paths.append(write_manager_book(s, managers_dir / s_name))
+            advance(1)
         write_department_book(result, department)
     return paths + [department]
 
@@ -58,13 +63,15 @@ def _write_batch(batch: list[tuple[ManagerSlice, str]], folder: str) -> list[str
     return [str(write_manager_book(s, Path(folder) / name)) for s, name in batch]
 
 
-def _write_parallel(slices, folder: Path, jobs: int, write_department) -> list[Path]:
+def _write_parallel(slices, folder: Path, jobs: int, write_department, advance) -> list[Path]:
     # a batch per task keeps pickling/IPC overhead small; several batches per worker balance the load
     size = max(1, min(50, len(slices) // (jobs * 4) or 1))
     batches = [slices[i:i + size] for i in range(0, len(slices), size)]
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         futures = [pool.submit(_write_batch, b, str(folder)) for b in batches]
         write_department()                                  # meanwhile, in this process
+        for done in as_completed(futures):
+            advance(len(done.result()))
         return [Path(p) for f in futures for p in f.result()]
 
 
