@@ -111,11 +111,12 @@ def _render(result, inputs, raws, tmp: Path, rules_source, templates_dir, jobs, 
     write_results_json(result, tmp / "results.json")
     write_payroll(result, tmp / "payroll.csv")
     write_report(tmp / "校验报告.xlsx", result.findings, inputs.sheets, raws, result.month.label)
-    step("写出考核工作簿")
+    raws.clear()                      # the annotated copies are written: free the raw cells
+    step("写出考核工作簿和客户函件")
     bar = getattr(step, "bar", None)
-    write_workbooks(result, tmp, jobs=jobs, advance=bar(len(result.results["employees"])) if bar else None)
-    step("写出客户函件")
-    write_letters(result, tmp, templates_dir=templates_dir)
+    # the letters are rendered in this process while the pool writes the managers' workbooks
+    write_workbooks(result, tmp, jobs=jobs, advance=bar(len(result.results["employees"])) if bar else None,
+                    meanwhile=lambda: write_letters(result, tmp, templates_dir=templates_dir))
     outputs = [p.relative_to(tmp).as_posix() for p in tmp.rglob("*") if p.is_file()]
     write_manifest(manifest(inputs, outputs + ["manifest.json"], rules_source), tmp / "manifest.json")
     return sorted(outputs + ["manifest.json"])

@@ -15,6 +15,7 @@ workbook; a few are written serially.
 """
 from __future__ import annotations
 
+import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
@@ -30,10 +31,12 @@ PARALLEL_MIN = 50            # more managers than this → process pool
 MANAGERS_DIR = "managers"
 
 
-def write_workbooks(result: MonthResult, out_dir: Path, jobs: int | None = None, advance=None) -> list[Path]:
+def write_workbooks(result: MonthResult, out_dir: Path, jobs: int | None = None, advance=None,
+                    meanwhile=None) -> list[Path]:
     """Write the manager workbooks and the department workbook; return their paths
     (managers in 工号 order, the department workbook last). ``advance(n)`` is called as
-    managers' workbooks are done (a progress bar on a terminal)."""
+    managers' workbooks are done (a progress bar on a terminal). ``meanwhile()`` (optional)
+    runs in this process after the department workbook, while the pool writes."""
     advance = advance or (lambda n: None)
     out_dir = Path(out_dir)
     managers_dir = out_dir / MANAGERS_DIR
@@ -41,14 +44,18 @@ def write_workbooks(result: MonthResult, out_dir: Path, jobs: int | None = None,
     slices = manager_slices(result)
     jobs = jobs or available_cores()
     department = out_dir / department_filename(result.month)
+    def in_this_process():
+        write_department_book(result, department)
+        if meanwhile is not None:
+            meanwhile()
     if jobs > 1 and len(slices) > PARALLEL_MIN:
-        paths = _write_parallel(slices, managers_dir, jobs, lambda: write_department_book(result, department), advance)
+        paths = _write_parallel(slices, managers_dir, jobs, in_this_process, advance)
     else:
         paths = []
         for s, s_name in slices:
             paths.append(write_manager_book(s, managers_dir / s_name))
             advance(1)
-        write_department_book(result, department)
+        in_this_process()
     return paths + [department]
 
 
@@ -59,6 +66,11 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
+def _pool_context():
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
 def _write_batch(batch: list[tuple[ManagerSlice, str]], folder: str) -> list[str]:
     return [str(write_manager_book(s, Path(folder) / name)) for s, name in batch]
 
@@ -67,7 +79,9 @@ def _write_parallel(slices, folder: Path, jobs: int, write_department, advance) 
     # a batch per task keeps pickling/IPC overhead small; several batches per worker balance the load
     size = max(1, min(50, len(slices) // (jobs * 4) or 1))
     batches = [slices[i:i + size] for i in range(0, len(slices), size)]
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    # forkserver, not fork: a forked worker would inherit (and, as its GC touches them, copy)
+    # the whole month held by this process; the slices are pickled to the workers anyway
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=_pool_context()) as pool:
         futures = [pool.submit(_write_batch, b, str(folder)) for b in batches]
         write_department()                                  # meanwhile, in this process
         for done in as_completed(futures):
