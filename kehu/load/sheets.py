@@ -84,6 +84,7 @@ class SheetParser:
                  rules: dict, ledger: Ledger, findings: list):
         self.raw, self.dataset, self.header, self.mapping = raw, dataset, header, mapping
         self.rules, self.ledger, self.findings = rules, ledger, findings
+        self.date_only: dict[str, pd.Series] = {}   # datetime columns: cells given as a date only
         header_row = raw.rows[header]
         self.where = {alias: (str(header_row[i]).strip(), column_letter(i)) for i, alias in mapping.items()}
         ledger.headers[(raw.file, raw.sheet)] = self.where
@@ -123,7 +124,6 @@ class SheetParser:
             expected = "、".join(choices)
         elif col.type == "datetime":
             values, bad, date_only = V.to_datetime(raw)
-            self.date_only = getattr(self, "date_only", {})
             self.date_only[alias] = date_only
             expected = V.EXPECTED["datetime"]
         else:
@@ -211,7 +211,7 @@ class SheetParser:
             times = pd.to_timedelta(out["time"].fillna("00:00") + ":00", errors="coerce")
             out["punched_at"] = (out["date"] + times).where(out["time"].notna())
         if key == "leave":
-            only = getattr(self, "date_only", {})
+            only = self.date_only
             end_only = only.get("ends_at", pd.Series(False, index=out.index))
             out["ends_at"] = out["ends_at"].where(~end_only, out["ends_at"] + pd.Timedelta(days=1))
             out["start_date_only"] = only.get("starts_at", pd.Series(False, index=out.index))

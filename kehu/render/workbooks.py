@@ -15,7 +15,7 @@ workbook; a few are written serially.
 """
 from __future__ import annotations
 
-import multiprocessing
+import gc
 import os
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
@@ -66,11 +66,6 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-def _pool_context():
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-
-
 def _write_batch(batch: list[tuple[ManagerSlice, str]], folder: str) -> list[str]:
     return [str(write_manager_book(s, Path(folder) / name)) for s, name in batch]
 
@@ -79,10 +74,15 @@ def _write_parallel(slices, folder: Path, jobs: int, write_department, advance) 
     # a batch per task keeps pickling/IPC overhead small; several batches per worker balance the load
     size = max(1, min(50, len(slices) // (jobs * 4) or 1))
     batches = [slices[i:i + size] for i in range(0, len(slices), size)]
-    # forkserver, not fork: a forked worker would inherit (and, as its GC touches them, copy)
-    # the whole month held by this process; the slices are pickled to the workers anyway
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=_pool_context()) as pool:
+    # the forked workers inherit this process's whole month: gc.freeze() keeps their garbage
+    # collector from touching (and so copying) those pages; the slices are pickled to them anyway
+    gc.freeze()
+    try:
+        pool = ProcessPoolExecutor(max_workers=jobs)
         futures = [pool.submit(_write_batch, b, str(folder)) for b in batches]
+    finally:
+        gc.unfreeze()
+    with pool:
         write_department()                                  # meanwhile, in this process
         for done in as_completed(futures):
             advance(len(done.result()))
