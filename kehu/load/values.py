@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import infer_dtype
 
 _WS = re.compile(r"^[\s\u3000]+|[\s\u3000]+$")
 _INT_FLOAT = re.compile(r"^-?\d+\.0+$")
@@ -39,12 +40,41 @@ def clean_text(value):
 _STRIP = " \t\r\n\u3000\xa0"
 
 
+def _text_only(raw: pd.Series) -> bool:
+    """Every non-blank value is text (checked in C, no per-cell Python call)."""
+    return len(raw) > 0 and infer_dtype(raw, skipna=True) == "string"
+
+
+def _per_distinct(values: pd.Series, func) -> pd.Series:
+    """``func`` (Series → Series) computed once per distinct value of ``values`` (no blanks, all
+    of one exact type that compares exactly: str, datetime.date or datetime.time — never mixed
+    numbers, where 1 == 1.0 == True) and spread back: 1,000,000 punches hold ~2,000 distinct
+    工号. So this equals ``func(values)``."""
+    codes, uniques = pd.factorize(values)
+    if len(uniques) * 2 > len(values):
+        return func(values)
+    done = func(pd.Series(uniques, dtype=object)).to_numpy(dtype=object)
+    return pd.Series(done[codes], index=values.index, dtype=object)
+
+
+def _map(raw: pd.Series, one) -> pd.Series:
+    """``raw.map(one, na_action="ignore").astype(object)``, once per distinct value for columns
+    of text (or of times of day)."""
+    if not (_text_only(raw) or infer_dtype(raw, skipna=True) == "time"):
+        return raw.map(one, na_action="ignore").astype(object)
+    present = raw.notna().to_numpy()
+    out = raw.astype(object).copy()
+    if present.any():
+        out[present] = _per_distinct(raw[present], lambda u: u.map(one).astype(object))
+    return out
+
+
 def clean_column(col: pd.Series) -> pd.Series:
     """Trim every text cell (full-width spaces too) and turn blank text into None, column-wise."""
     col = col.astype(object)
-    is_str = col.map(type).eq(str).to_numpy()
+    is_str = col.notna().to_numpy() if _text_only(col) else col.map(type).eq(str).to_numpy()
     if is_str.any():
-        stripped = col[is_str].str.strip(_STRIP)
+        stripped = _per_distinct(col[is_str], lambda u: u.str.strip(_STRIP))
         col = col.copy()
         col[is_str] = stripped.where(stripped != "", None)
     return col.where(col.notna(), None)
@@ -62,7 +92,7 @@ def to_id(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     if text.any():
         strings = raw[text]
         # "1001.0" is a number that went through text somewhere: the same id as 1001
-        values[text] = strings.str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
+        values[text] = _per_distinct(strings, lambda u: u.str.replace(r"^(\d+)\.0+$", r"\1", regex=True))
     numeric = kinds.isin([int, float, np.int64, np.float64]).to_numpy()
     if numeric.any():
         numbers = pd.to_numeric(raw[numeric], errors="coerce").astype("float64")
@@ -79,7 +109,7 @@ def to_text(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
         if isinstance(v, (dt.datetime, dt.date, dt.time)):
             return v.isoformat()
         return str(v)
-    values = raw.map(one, na_action="ignore").astype(object)
+    values = _map(raw, one)
     return values, _bad(values, raw)
 
 
@@ -87,7 +117,7 @@ def to_enum(raw: pd.Series, choices) -> tuple[pd.Series, pd.Series]:
     values, _ = to_text(raw)
     # common export variants: "a1" for "A1"
     upper = {c.upper(): c for c in choices}
-    values = values.map(lambda v: v if v in choices else upper.get(str(v).upper()), na_action="ignore").astype(object)
+    values = _map(values, lambda v: v if v in choices else upper.get(str(v).upper()))
     return values, _bad(values, raw)
 
 
@@ -158,7 +188,7 @@ def to_bool(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
             if key in _FALSE:
                 return False
         return None
-    values = raw.map(one, na_action="ignore").astype(object)
+    values = _map(raw, one)
     return values, _bad(values, raw)
 
 
@@ -188,7 +218,8 @@ def _datetimes(raw: pd.Series, formats) -> tuple[pd.Series, pd.Series]:
     if is_dt.any():
         out[is_dt] = _round_to_second(pd.to_datetime(raw[is_dt].astype(object), errors="coerce"))
     if is_d.any():
-        out[is_d] = pd.to_datetime(raw[is_d].map(lambda d: dt.datetime(d.year, d.month, d.day)), errors="coerce")
+        days = _per_distinct(raw[is_d], lambda u: u.map(lambda d: dt.datetime(d.year, d.month, d.day)))
+        out[is_d] = pd.to_datetime(days, errors="coerce")
         date_only |= is_d
     if is_n.any():  # an Excel serial in a CSV or a general-format cell
         serial = pd.to_numeric(raw[is_n], errors="coerce")
@@ -239,7 +270,7 @@ def to_time(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
                 except ValueError:
                     continue
         return None
-    values = raw.map(one, na_action="ignore").astype(object)
+    values = _map(raw, one)
     return values, _bad(values, raw)
 
 
@@ -255,7 +286,7 @@ def to_month(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
         if m and 1 <= int(m.group(2)) <= 12:
             return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
         return None
-    values = raw.map(one, na_action="ignore").astype(object)
+    values = _map(raw, one)
     return values, _bad(values, raw)
 
 

@@ -466,10 +466,12 @@ def write_letters(result, out_dir: Path, templates_dir: Path | None = None,
     common = common_context(result, department, env.css())
     files = render_month(env, result, common)
     root = Path(out_dir) / "letters"
-    written = []
+    written, made = [], set()
     for relative, content in files.items():
         path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent not in made:         # one mkdir per folder, not per file (~30,000 files)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
         path.write_text(content, encoding="utf-8")
         written.append(path)
     return written

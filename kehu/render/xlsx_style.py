@@ -12,6 +12,7 @@ off and text cells are written with ``write_string``, so a customer named
 """
 from __future__ import annotations
 
+import functools
 import math
 import unicodedata
 from dataclasses import dataclass
@@ -66,8 +67,11 @@ def open_workbook(path: Path, month, title: str, subject: str = "") -> xlsxwrite
 # ---------------------------------------------------------------------------
 # width of text as Excel shows it
 
+@functools.lru_cache(maxsize=1 << 16)       # called for every cell written; texts repeat a lot
 def display_width(text: str) -> int:
     """Columns needed for ``text``: East Asian wide/fullwidth characters count 2."""
+    if text.isascii():                      # no ASCII character is wide
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 

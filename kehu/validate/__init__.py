@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 
 from kehu.load.ledger import Ledger
-from kehu.load.reader import read_folder
+from kehu.load.reader import iter_folder
 from kehu.load.sheets import parse_sheets
 from kehu.model import MonthInputs
 from kehu.month import Month
@@ -33,9 +33,15 @@ def validate_month(folder: Path, month: Month, rules: dict, raw_out: list | None
     ``raw_out`` (optional list) receives the raw sheets, for the annotated report.
     """
     ledger, findings = Ledger(), []
-    raws, file_findings = read_folder(Path(folder))
+    raws, file_findings, parse_findings = [], [], []
+
+    def sheets():                       # typed as they arrive while the next files are read
+        for raw in iter_folder(Path(folder), file_findings):
+            raws.append(raw)
+            yield raw
+    parts = parse_sheets(sheets(), rules, ledger, parse_findings)
     findings.extend(file_findings)
-    parts = parse_sheets(raws, rules, ledger, findings)
+    findings.extend(parse_findings)
     frames = {d.key: _concat(parts[d.key], d) for d in DATASETS}
     frames = Checker(frames, month, rules, ledger, findings).run()
     frames = {k: f.reset_index(drop=True) for k, f in frames.items()}
