@@ -4,10 +4,14 @@
 
 Builds a synthetic month (tests/result_factory.py: 100 rooms × 20 staff, 3
 customers each) and times ``write_workbooks`` with each jobs value, printing
-the figure together with the machine's core count.
+the figure together with the machine's core count. Wall time depends on what
+else the machine runs (see ``uptime``); the CPU seconds (this process + the
+pool's workers) do not, so both are printed.
 """
 from __future__ import annotations
 
+import os
+import resource
 import shutil
 import sys
 import tempfile
@@ -19,6 +23,12 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from result_factory import make_result                        # noqa: E402
 from kehu.render.workbooks import available_cores, write_workbooks   # noqa: E402
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of its finished children (the pool's workers)."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def main() -> None:
@@ -33,11 +43,13 @@ def main() -> None:
     for jobs in jobs_list:
         out = Path(tempfile.mkdtemp(prefix="kehu-bench-"))
         try:
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), _cpu()
             paths = write_workbooks(result, out, jobs=jobs)
-            dt = time.perf_counter() - t0
-            print(f"jobs={jobs}: {len(paths) - 1} manager workbooks + department workbook in {dt:.1f} s "
-                  f"({dt / (len(paths) - 1) * 1000:.1f} ms per workbook)")
+            dt, cpu = time.perf_counter() - t0, _cpu() - c0
+            n_books = len(paths) - 1
+            print(f"jobs={jobs}: {n_books} manager workbooks + department workbook in {dt:.1f} s "
+                  f"({dt / n_books * 1000:.1f} ms per workbook); CPU {cpu:.1f} s "
+                  f"({cpu / n_books * 1000:.1f} ms per workbook); load {os.getloadavg()[0]:.2f}")
         finally:
             shutil.rmtree(out, ignore_errors=True)
 

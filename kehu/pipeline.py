@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,10 +18,13 @@ from kehu.compute.calendar import CalendarError
 from kehu.findings import ERROR, Finding
 from kehu.model import MonthInputs
 from kehu.month import Month
+from kehu.load.reader import input_files
 from kehu.validate import validate_month
 from kehu.validate.report import write_report
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_FAILURE = 0, 1, 2, 3
+REPORT = "校验报告.xlsx"
+CHILD_VALIDATION_BYTES = 8 * 1024**2     # input folders this large are validated in a child process
 
 
 @dataclass
@@ -41,15 +45,31 @@ class Outcome:
 
 
 def validate(input_dir: Path, month: Month, rules: dict, report_path: Path | None = None) -> Outcome:
+    inputs = validate_and_report(input_dir, month, rules, report_path)
+    code = EXIT_INPUT if any(f.severity == ERROR for f in inputs.findings) else EXIT_OK
+    return Outcome(code, inputs, report_path)
+
+
+def validate_and_report(input_dir: Path, month: Month, rules: dict, report_path: Path | None) -> MonthInputs:
+    """Every finding of the month, and the report workbook with the annotated sheets."""
     raws: list = []
     inputs = validate_month(input_dir, month, rules, raw_out=raws)
     _calendar_findings(inputs, rules)
-    report = None
     if report_path is not None:
         report_path.parent.mkdir(parents=True, exist_ok=True)
-        report = write_report(report_path, inputs.findings, inputs.sheets, raws, month.label)
-    code = EXIT_INPUT if any(f.severity == ERROR for f in inputs.findings) else EXIT_OK
-    return Outcome(code, inputs, report)
+        write_report(report_path, inputs.findings, inputs.sheets, raws, month.label)
+    return inputs
+
+
+def _validated(input_dir: Path, month: Month, rules: dict, report_path: Path) -> MonthInputs:
+    """validate_and_report, in a short-lived child process for a big folder: the raw cells of a
+    province month (over 1 GB of Python objects) then never live in the process that goes on to
+    compute and fork the workbook writers; only the typed frames come back."""
+    size = sum(p.stat().st_size for p in input_files(Path(input_dir)))
+    if size < CHILD_VALIDATION_BYTES:
+        return validate_and_report(input_dir, month, rules, report_path)
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        return pool.submit(validate_and_report, input_dir, month, rules, report_path).result()
 
 
 def _calendar_findings(inputs: MonthInputs, rules: dict) -> None:
@@ -67,34 +87,33 @@ def run(input_dir: Path, month: Month, out_root: Path, rules: dict, rules_source
     step("读取并校验输入")
     out_root.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(out_root, month)
-    raws: list = []
-    inputs = validate_month(input_dir, month, rules, raw_out=raws)
-    _calendar_findings(inputs, rules)
-    errors = [f for f in inputs.findings if f.severity == ERROR]
-    calendar_broken = any(f.code == "E-calendar-year" for f in errors)
-    if errors and (not skip_invalid or calendar_broken):
-        report = write_report(out_root / f"校验报告_{month.label}.xlsx", inputs.findings, inputs.sheets, raws, month.label)
-        return Outcome(EXIT_INPUT, inputs, report)
-    step("计算考核结果")
-    from kehu.compute.assemble import compute_month
-    from kehu.history import HistoryStore
-    history_path = out_root / "history.sqlite"
-    result = compute_month(inputs, rules, _history(history_path, month, rules))
-    inputs.findings[:] = result.findings
     final = out_root / month.label
     tmp = Path(tempfile.mkdtemp(prefix=f".{month.label}-", dir=out_root))
     try:
-        outputs = _render(result, inputs, raws, tmp, rules_source, templates_dir, jobs, step)
+        inputs = _validated(input_dir, month, rules, tmp / REPORT)
+        errors = [f for f in inputs.findings if f.severity == ERROR]
+        calendar_broken = any(f.code == "E-calendar-year" for f in errors)
+        if errors and (not skip_invalid or calendar_broken):
+            failed = out_root / f"校验报告_{month.label}.xlsx"
+            os.replace(tmp / REPORT, failed)
+            shutil.rmtree(tmp, ignore_errors=True)
+            return Outcome(EXIT_INPUT, inputs, failed)
+        step("计算考核结果")
+        from kehu.compute.assemble import compute_month
+        history_path = out_root / "history.sqlite"
+        result = compute_month(inputs, rules, _history(history_path, month, rules))
+        outputs = _render(result, inputs, tmp, rules_source, templates_dir, jobs, step)
         _swap_into_place(tmp, final)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     (out_root / f"校验报告_{month.label}.xlsx").unlink(missing_ok=True)   # an earlier failed run's report
     step("更新历史库")
+    from kehu.history import HistoryStore
     with HistoryStore(history_path) as store:
         from kehu.compute.history_rows import month_history
         store.save_month(month, *month_history(result))
-    return Outcome(EXIT_OK, inputs, final / "校验报告.xlsx", final, outputs)
+    return Outcome(EXIT_OK, inputs, final / REPORT, final, outputs)
 
 
 def _history(path: Path, month: Month, rules: dict):
@@ -103,15 +122,14 @@ def _history(path: Path, month: Month, rules: dict):
     return read_history(path, month, rules)
 
 
-def _render(result, inputs, raws, tmp: Path, rules_source, templates_dir, jobs, step) -> list[str]:
+def _render(result, inputs, tmp: Path, rules_source, templates_dir, jobs, step) -> list[str]:
+    """Everything but the report, which validation already wrote into ``tmp``."""
     from kehu.render.letters import write_letters
     from kehu.render.results import manifest, write_manifest, write_payroll, write_results_json
     from kehu.render.workbooks import write_workbooks
     step("写出结果文件")
     write_results_json(result, tmp / "results.json")
     write_payroll(result, tmp / "payroll.csv")
-    write_report(tmp / "校验报告.xlsx", result.findings, inputs.sheets, raws, result.month.label)
-    raws.clear()                      # the annotated copies are written: free the raw cells
     step("写出考核工作簿和客户函件")
     bar = getattr(step, "bar", None)
     # the letters are rendered in this process while the pool writes the managers' workbooks

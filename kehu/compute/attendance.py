@@ -41,10 +41,10 @@ _TYPE_ORDER = {"late": 0, "early": 1, "missing_punch": 2, "absent": 3, "leave_li
 @dataclass
 class AttendanceResult:
     """``events``: one row per deduction event and per missing punch (columns EVENT_COLUMNS);
-    ``summary``: one row per assessed employee (SUMMARY_COLUMNS); ``findings``: W-visit-unlogged."""
+    ``summary``: one row per assessed employee (SUMMARY_COLUMNS). (W-visit-unlogged is an input
+    check: ``unlogged_visit_findings`` runs in the validator.)"""
     events: pd.DataFrame
     summary: pd.DataFrame
-    findings: list
 
 
 @dataclass
@@ -475,9 +475,8 @@ def _unlogged(eid, day: date, file, sheet, row) -> Finding:
 # The engine
 
 def compute_attendance(staff: pd.DataFrame, punches: pd.DataFrame, leave: pd.DataFrame,
-                       visits: pd.DataFrame, month: Month, rules: dict,
-                       calendar: WorkCalendar) -> AttendanceResult:
-    """Attendance events, per-employee summary and W-visit-unlogged findings of ``month``
+                       month: Month, rules: dict, calendar: WorkCalendar) -> AttendanceResult:
+    """Attendance events and per-employee summary of ``month``
     (seed 004 考勤制度; SPEC §2.2–2.4, §9.1–9.4, §9.7). Raises CalendarError when a day
     of the month is covered neither by the 日历 sheet nor by the official schedule."""
     grid = month_grid(assessed_staff(staff, month), month, rules, calendar)
@@ -490,8 +489,7 @@ def compute_attendance(staff: pd.DataFrame, punches: pd.DataFrame, leave: pd.Dat
     parts = [*timing_events(sessions, grid, rules), missing_punch_events(sessions, grid, rules),
              absence_events(sessions, grid, rules), leave_limit_events(requests, grid, rules)]
     events, codes = finish_events(parts, grid)
-    return AttendanceResult(events, attendance_summary(events, codes, requests, grid),
-                            unlogged_visit_findings(leave, visits, rules))
+    return AttendanceResult(events, attendance_summary(events, codes, requests, grid))
 
 
 # ---------------------------------------------------------------------------

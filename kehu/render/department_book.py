@@ -162,50 +162,90 @@ def notices_sheet(wb, fmt, result: MonthResult) -> None:
 
 
 def _status_counts(events: list) -> dict:
-    c = Counter(e.get("status") for e in events)
-    denom = len(events) - c["pending"]
-    return {"events": len(events), "on_time": c["on_time"], "late": c["late"], "missing": c["missing"],
+    return _status_from(Counter(e.get("status") for e in events), len(events))
+
+
+def _status_from(c: Counter, n: int) -> dict:
+    """Event timeliness from the counts of ``status`` among ``n`` events."""
+    denom = n - c["pending"]
+    return {"events": n, "on_time": c["on_time"], "late": c["late"], "missing": c["missing"],
             "pending": c["pending"], "rate": round(c["on_time"] / denom, 4) if denom else EMPTY_RATE}
 
 
 def _satisfaction(rows: list) -> dict:
-    c = Counter(r.get("result") for r in rows)
+    return _satisfaction_from(Counter(r.get("result") for r in rows), len(rows))
+
+
+def _satisfaction_from(c: Counter, n: int) -> dict:
+    """Satisfaction from the counts of ``result`` among ``n`` callbacks."""
     answered = sum(c[k] for k in SATISFACTION[:3])
     out = {k: c[k] for k in SATISFACTION}
-    out["total"] = len(rows)
+    out["total"] = n
     out["satisfied_rate"] = round(c["满意"] / answered, 4) if answered else EMPTY_RATE
     return out
 
 
+def _columns(frame, names, rows: list[int] | None = None) -> dict[str, list]:
+    """{column: list of its cells} (only the ``rows`` positions, when given); a missing column
+    reads as None, like ``record.get``. One ``tolist`` per column instead of a dict per row."""
+    n = len(frame) if rows is None else len(rows)
+    present = set(frame.columns) if len(frame) else set()
+    cols = {}
+    for name in names:
+        if name not in present:
+            cols[name] = [None] * n
+        elif rows is None:
+            cols[name] = frame[name].tolist()
+        else:
+            cols[name] = frame[name].take(rows).tolist()
+    return cols
+
+
+def _counts_by(keys: list, values: list) -> tuple[dict, dict]:
+    """({key: Counter of values}, {key: rows}) in one pass."""
+    pairs = Counter(zip(keys, values))
+    counts: dict = defaultdict(Counter)
+    for (key, value), n in pairs.items():
+        counts[key][value] += n
+    return counts, Counter(keys)
+
+
 def callbacks_summary_sheet(wb, fmt, result: MonthResult, names: dict, rooms_of: dict) -> None:
     """回访总结 (seed 000): satisfaction by room and by manager, event timeliness, 不满意 to follow up."""
-    cb = result.callbacks_month.to_dict("records")
+    cbf, evf = result.callbacks_month, result.callback_events
     c = result.customers
     customer_names = dict(zip(c["customer_id"], c["customer_name"])) if len(c) else {}
-    ev = result.callback_events.to_dict("records")
     sat_cols = [Col("满意", "满意", "int", total=True), Col("一般", "一般", "int", total=True),
                 Col("不满意", "不满意", "int", total=True), Col("未接通", "未接通", "int", total=True),
                 Col("回访次数", "total", "int", total=True), Col("满意率", "satisfied_rate", "pct"),
                 Col("服务事件", "events", "int", total=True), Col("按时", "on_time", "int", total=True),
                 Col("逾期", "late", "int", total=True), Col("未回访", "missing", "int", total=True),
                 Col("待回访", "pending", "int", total=True), Col("及时率", "rate", "pct")]
-    cb_by_room, cb_by_mgr, ev_by_room, ev_by_mgr = (defaultdict(list) for _ in range(4))
-    for r in cb:
-        cb_by_room[str(r.get("room"))].append(r)
-        cb_by_mgr[r.get("manager_id")].append(r)
-    for e in ev:
-        ev_by_room[str(rooms_of.get(e.get("manager_id")))].append(e)
-        ev_by_mgr[e.get("manager_id")].append(e)
+    # counted column-wise (no dict per callback / event): result by room and by manager,
+    # status by the manager's room and by manager
+    cb = _columns(cbf, ("room", "manager_id", "result"))
+    ev = _columns(evf, ("manager_id", "status", "member"))
+    cb_by_room, cb_rooms_n = _counts_by([str(r) for r in cb["room"]], cb["result"])
+    cb_by_mgr, cb_mgr_n = _counts_by(cb["manager_id"], cb["result"])
+    ev_by_room, ev_rooms_n = _counts_by([str(rooms_of.get(m)) for m in ev["manager_id"]], ev["status"])
+    ev_by_mgr, ev_mgr_n = _counts_by(ev["manager_id"], ev["status"])
+
+    def sat(counts, totals, key) -> dict:
+        return _satisfaction_from(counts.get(key, Counter()), totals.get(key, 0))
+
+    def status(counts, totals, key) -> dict:
+        return _status_from(counts.get(key, Counter()), totals.get(key, 0))
+
     rooms_info = {str(r["room"]): r for r in result.rooms.to_dict("records")}
     room_rows = []
-    for room in sorted(set(rooms_info) | set(cb_by_room)):
+    for room in sorted(set(rooms_info) | set(cb_rooms_n)):
         info = rooms_info.get(room, {})
         room_rows.append({"room": room, "manager_id": info.get("room_manager_id") or "",
                           "name": info.get("room_manager_name") or "",
-                          **_satisfaction(cb_by_room[room]), **_status_counts(ev_by_room[room])})
-    managers = sorted((set(ev_by_mgr) | set(cb_by_mgr)) - {None}, key=lambda m: (str(rooms_of.get(m, "")), str(m)))
+                          **sat(cb_by_room, cb_rooms_n, room), **status(ev_by_room, ev_rooms_n, room)})
+    managers = sorted((set(ev_mgr_n) | set(cb_mgr_n)) - {None}, key=lambda m: (str(rooms_of.get(m, "")), str(m)))
     mgr_rows = [{"room": rooms_of.get(m, ""), "manager_id": m, "name": names.get(m, ""),
-                 **_satisfaction(cb_by_mgr[m]), **_status_counts(ev_by_mgr[m])} for m in managers]
+                 **sat(cb_by_mgr, cb_mgr_n, m), **status(ev_by_mgr, ev_mgr_n, m)} for m in managers]
     sh = Sheet(wb, fmt, "回访汇总", 3 + len(sat_cols))
     sh.title(f"{month_title(result.month)} 回访总结", subtitle(result, as_of=True))
     sh.section("一、按室")
@@ -218,15 +258,24 @@ def callbacks_summary_sheet(wb, fmt, result: MonthResult, names: dict, rooms_of:
              autofilter=True, total_label="合计",
              alerts=[("不满意", ">0", "alert"), ("missing", ">0", "alert"), ("late", ">0", "warn")])
     sh.finish()
-    follow = [{"kind": "不满意", "date": r.get("date"), "customer_id": r.get("customer_id"),
-               "customer_name": customer_names.get(r.get("customer_id"), ""),
-               "manager": f"{r.get('manager_id')} {names.get(r.get('manager_id'), '')}",
-               "detail": r.get("comment") or ""} for r in cb if r.get("result") == "不满意"]
-    follow += [{"kind": "协议客户" + CALLBACK_STATUS.get(e.get("status"), ""), "date": e.get("visit_date"),
-                "customer_id": e.get("customer_id"), "customer_name": e.get("customer_name"),
-                "manager": f"{e.get('manager_id')} {names.get(e.get('manager_id'), '')}",
-                "detail": e.get("service_item") or ""}
-               for e in ev if e.get("member") and e.get("status") in ("missing", "late")]
+    # follow-up rows: the other cells are read for the selected callbacks / events only
+    unhappy = [i for i, r in enumerate(cb["result"]) if r == "不满意"]
+    u = _columns(cbf, ("date", "customer_id", "manager_id", "comment"), unhappy)
+    follow = [{"kind": "不满意", "date": date, "customer_id": cid,
+               "customer_name": customer_names.get(cid, ""),
+               "manager": f"{mid} {names.get(mid, '')}",
+               "detail": comment or ""} for date, cid, mid, comment in
+              zip(u["date"], u["customer_id"], u["manager_id"], u["comment"])]
+    overdue = [i for i, (member, st) in enumerate(zip(ev["member"], ev["status"]))
+               if member and st in ("missing", "late")]
+    o = _columns(evf, ("visit_date", "customer_id", "customer_name", "manager_id", "service_item"), overdue)
+    follow += [{"kind": "协议客户" + CALLBACK_STATUS.get(st, ""), "date": date,
+                "customer_id": cid, "customer_name": cname,
+                "manager": f"{mid} {names.get(mid, '')}",
+                "detail": item or ""}
+               for st, date, cid, cname, mid, item in
+               zip((ev["status"][i] for i in overdue), o["visit_date"], o["customer_id"], o["customer_name"],
+                   o["manager_id"], o["service_item"])]
     sh = Sheet(wb, fmt, "回访跟进", 6)
     sh.title(f"{month_title(result.month)} 回访跟进:不满意回访、协议客户未按时回访", subtitle(result, as_of=True))
     sh.table([Col("类别", "kind", "center"), Col("日期", "date", "date"), Col("客户编号", "customer_id"),

@@ -76,6 +76,13 @@ class Letter:
 
 def _blank(value) -> bool:
     """None, NaN, NaT, pd.NA, Decimal NaN: the values that must print as ""."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool:        # fast path: most values of a month
+        return False
+    if kind is float:
+        return value != value
+    if kind is pd.Timestamp:                               # NaT is not a Timestamp
+        return False
     if value is None or isinstance(value, (str, bool, list, tuple, dict)):
         return value is None
     try:
@@ -86,6 +93,8 @@ def _blank(value) -> bool:
 
 def text(value) -> str:
     """Any cell → display string; None / NaN / NaT → ""."""
+    if type(value) is str:
+        return value.strip()
     if _blank(value):
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -94,6 +103,8 @@ def text(value) -> str:
 
 
 def as_day(value) -> date | None:
+    if type(value) is pd.Timestamp:
+        return value.date()
     if _blank(value):
         return None
     if isinstance(value, datetime):
@@ -143,7 +154,29 @@ def _autoescape(name: str | None) -> bool:
 
 
 def _finalize(value):
+    if type(value) is str:                # every context value is a plain string already
+        return value
     return "" if _blank(value) else value
+
+
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class _LetterSandbox(SandboxedEnvironment):
+    """The sandbox with a fast ``a.b`` on plain dicts (every letter context is one).
+
+    The sandbox's ``getattr`` tries ``getattr(a, "b")`` first and, for a key that is
+    not a dict attribute, falls back to ``a["b"]`` after an AttributeError; this
+    goes to ``a["b"]`` directly in that case — the same result without the exception.
+    """
+
+    def getattr(self, obj, attribute):
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except (TypeError, LookupError):
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
 
 
 class LetterEnvironment:
@@ -153,22 +186,30 @@ class LetterEnvironment:
         dirs = [Path(templates_dir)] if templates_dir else []
         dirs.append(default_templates_dir())
         self.dirs = dirs
-        self.env = SandboxedEnvironment(
+        self.env = _LetterSandbox(
             loader=ChoiceLoader([FileSystemLoader(str(d)) for d in dirs]),
             autoescape=_autoescape, undefined=StrictUndefined, finalize=_finalize,
-            trim_blocks=True, lstrip_blocks=True)
+            trim_blocks=True, lstrip_blocks=True,
+            auto_reload=False)            # compiled once per run: no stat of the file per render
+        self.templates: dict = {}
+
+    def template(self, name: str):
+        compiled = self.templates.get(name)
+        if compiled is None:
+            compiled = self.templates[name] = self.env.get_template(name)
+        return compiled
 
     def check(self, names) -> None:
         """Compile every template up front so a syntax error fails before any output."""
         for name in names:
-            self._guard(name, lambda n=name: self.env.get_template(n))
+            self._guard(name, lambda n=name: self.template(n))
 
     def css(self) -> Markup:
         source = self._guard(CSS_FILE, lambda: self.env.loader.get_source(self.env, CSS_FILE)[0])
         return Markup(source.replace("</", "<\\/"))
 
     def render(self, name: str, context: dict) -> str:
-        return self._guard(name, lambda: self.env.get_template(name).render(context))
+        return self._guard(name, lambda: self.template(name).render(context))
 
     def _guard(self, name: str, action):
         try:
@@ -214,41 +255,111 @@ def needs_callback_letter(status, failed_attempts) -> bool:
     return status == "missing" or (status == "pending" and failed > 0)
 
 
+STAFF_FIELDS = ("name", "phone", "room", "role", "email")
+CUSTOMER_FIELDS = ("customer_name", "customer_class", "key_person", "key_person_phone", "address", "member",
+                   "manager_id", "status")
+KEY_PERSON_FIELDS = ("customer_id", "customer_name", "manager_id", "key_person")
+EVENT_FIELDS = ("manager_id", "customer_id", "customer_name", "visit_date", "service_item", "deadline",
+                "status", "failed_attempts")
+
+
 class Directory:
-    """Staff and customers of the month, as plain strings for the templates."""
+    """Staff and customers of the month, as plain strings for the templates.
+
+    Read column-wise (one ``tolist`` per column, no row dicts for 100,000
+    customers); a manager's / customer's strings are made once, on first use.
+    The last row of a repeated id wins.
+    """
 
     def __init__(self, result):
-        self.staff = {text(r["employee_id"]): r for r in _records(result.staff)}
-        self.customers = {text(r["customer_id"]): r for r in _records(result.customers)}
+        self._staff_cols, self._staff_at = _by_id(result.staff, "employee_id", STAFF_FIELDS)
+        self._cust_frame = result.customers
+        self._cust_cols, self._cust_at = _by_id(result.customers, "customer_id", CUSTOMER_FIELDS)
+        self._managers: dict[str, dict] = {}
+        self._customers: dict[str, dict] = {}
+        self._key_persons: list[dict] | None = None
 
     def manager(self, employee_id) -> dict:
-        row = self.staff.get(text(employee_id), {})
-        return {"id": text(employee_id), "name": text(row.get("name")), "phone": text(row.get("phone")),
-                "room": text(row.get("room")), "role": text(row.get("role")), "email": text(row.get("email"))}
+        key = text(employee_id)
+        known = self._managers.get(key)
+        if known is None:
+            i, cols = self._staff_at.get(key), self._staff_cols
+            known = {"id": key, **{f: ("" if i is None else text(cols[f][i])) for f in STAFF_FIELDS}}
+            self._managers[key] = known
+        return dict(known)
 
     def customer(self, customer_id, fallback_name="") -> dict:
-        row = self.customers.get(text(customer_id), {})
-        return {"id": text(customer_id), "name": text(row.get("customer_name")) or text(fallback_name),
-                "class": text(row.get("customer_class")), "key_person": text(row.get("key_person")),
-                "key_person_phone": text(row.get("key_person_phone")), "address": text(row.get("address")),
-                "member": bool(row.get("member")) if not _blank(row.get("member")) else False}
+        key = text(customer_id)
+        known = self._customers.get(key)
+        if known is None:
+            i, cols = self._cust_at.get(key), self._cust_cols
+            if i is None:
+                known = {"id": key, "name": "", "class": "", "key_person": "", "key_person_phone": "",
+                         "address": "", "member": False}
+            else:
+                member = cols["member"][i]
+                known = {"id": key, "name": text(cols["customer_name"][i]), "class": text(cols["customer_class"][i]),
+                         "key_person": text(cols["key_person"][i]),
+                         "key_person_phone": text(cols["key_person_phone"][i]), "address": text(cols["address"][i]),
+                         "member": bool(member) if not _blank(member) else False}
+            self._customers[key] = known
+        found = dict(known)
+        found["name"] = found["name"] or text(fallback_name)
+        return found
 
     def manager_of(self, customer_id, fallback) -> str:
-        return text(self.customers.get(text(customer_id), {}).get("manager_id")) or text(fallback)
+        i = self._cust_at.get(text(customer_id))
+        return (text(self._cust_cols["manager_id"][i]) if i is not None else "") or text(fallback)
+
+    def key_persons(self) -> list[dict]:
+        """在网 customers with a 关键人, by customer id (their raw cells)."""
+        if self._key_persons is None:
+            cols, at = self._cust_cols, []
+            for customer_id in sorted(self._cust_at):
+                i = self._cust_at[customer_id]
+                if text(cols["key_person"][i]) and text(cols["status"][i]) == ACTIVE_STATUS:
+                    at.append(i)
+            # the birthday column (dates: slow to box) is read for these rows only
+            born = _columns(self._cust_frame, ("key_person_birthday",), at)["key_person_birthday"]
+            self._key_persons = [{**{f: cols[f][i] for f in KEY_PERSON_FIELDS}, "key_person_birthday": b}
+                                 for i, b in zip(at, born)]
+        return self._key_persons
 
 
-def _records(frame) -> list[dict]:
+def _columns(frame, names, rows: list[int] | None = None) -> dict[str, list]:
+    """{column: list of its cells} (only the ``rows`` positions, when given); a missing
+    column reads as None (like ``dict.get``)."""
     if frame is None or len(frame) == 0:
-        return []
-    return frame.to_dict("records")
+        return {name: [] for name in names}
+    present = set(frame.columns)
+    n = len(frame) if rows is None else len(rows)
+    cols = {}
+    for name in names:
+        if name not in present:
+            cols[name] = [None] * n
+        elif rows is None:
+            cols[name] = frame[name].tolist()
+        else:
+            cols[name] = frame[name].take(rows).tolist()
+    return cols
+
+
+def _by_id(frame, id_column: str, names) -> tuple[dict[str, list], dict[str, int]]:
+    cols = _columns(frame, (id_column, *names))
+    at = {text(value): i for i, value in enumerate(cols[id_column])}       # last row of an id wins
+    return cols, at
 
 
 def callback_letters(result, directory: Directory) -> list[Letter]:
-    events = [e for e in _records(result.callback_events)
-              if needs_callback_letter(e.get("status"), e.get("failed_attempts"))]
+    frame = result.callback_events
+    flags = _columns(frame, ("status", "failed_attempts"))
+    rows = [i for i, (status, failed) in enumerate(zip(flags["status"], flags["failed_attempts"]))
+            if needs_callback_letter(status, failed)]
+    cols = _columns(frame, EVENT_FIELDS, rows)            # the other cells of these events only
     by_customer: dict[str, list[dict]] = {}
-    for event in events:
-        by_customer.setdefault(text(event.get("customer_id")), []).append(event)
+    for j in range(len(rows)):
+        event = {name: cols[name][j] for name in EVENT_FIELDS}
+        by_customer.setdefault(text(event["customer_id"]), []).append(event)
     letters = []
     for customer_id in sorted(by_customer):
         rows = sorted(by_customer[customer_id], key=lambda e: (as_day(e.get("visit_date")) or date.min))
@@ -273,12 +384,7 @@ def _visit(event: dict, directory: Directory) -> dict:
 
 def key_persons(result, directory: Directory) -> list[dict]:
     """在网 customers with a 关键人, by customer id."""
-    people = []
-    for customer_id in sorted(directory.customers):
-        row = directory.customers[customer_id]
-        if text(row.get("key_person")) and text(row.get("status")) == ACTIVE_STATUS:
-            people.append(row)
-    return people
+    return directory.key_persons()
 
 
 def festival_letters(result, directory: Directory) -> list[Letter]:

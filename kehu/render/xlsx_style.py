@@ -13,7 +13,6 @@ off and text cells are written with ``write_string``, so a customer named
 from __future__ import annotations
 
 import functools
-import math
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -21,6 +20,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import xlsxwriter
+from xlsxwriter.format import Format
+
+try:
+    import pandas as pd
+    _NA, _NAT = pd.NA, pd.NaT
+except ImportError:                           # pragma: no cover
+    _NA = _NAT = object()
 
 WORKBOOK_OPTIONS = {
     "strings_to_formulas": False,
@@ -81,6 +87,31 @@ def column_width(texts) -> float:
     return float(min(MAX_WIDTH, max(MIN_WIDTH, widest + 2)))
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def text_width(text: str) -> int:
+    """Display width of the widest line of ``text`` (``column_width`` before padding and clamping)."""
+    if "\n" not in text:
+        return display_width(text)
+    return max(display_width(line) for line in text.split("\n"))
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def header_width(text: str) -> int:
+    """Unclamped width a header asks for: a long header wraps to 2 lines rather than widen its column."""
+    width = text_width(text)
+    if display_width(text) > 8:
+        width = min(width, text_width(text[: (len(text) + 1) // 2]))
+    return width
+
+
+def clamp_width(widest: int) -> float:
+    """``column_width`` of texts whose widest line is ``widest`` — the same value and type the
+    old per-cell ``max(widths.get(col, MIN_WIDTH), column_width([text]))`` ended with
+    (the int MIN_WIDTH when nothing was wider, since ``max`` keeps its first argument on a tie)."""
+    width = widest + 2
+    return MIN_WIDTH if width <= MIN_WIDTH else float(min(MAX_WIDTH, width))
+
+
 # ---------------------------------------------------------------------------
 # formats
 
@@ -91,11 +122,36 @@ _WARN = {"bg_color": "#FFEB9C", "font_color": "#9C5700"}
 _GOOD = {"font_color": "#006100"}
 
 
+_PROTOTYPES: dict[tuple, Format] = {}
+
+
+def _format_adder(wb: xlsxwriter.Workbook):
+    """``wb.add_format`` for the fixed specs below, but each distinct spec is parsed into a
+    ``Format`` only once per process: later workbooks get a copy of that pristine prototype
+    registered exactly as ``add_format`` registers a new one (same attributes, same order in
+    ``wb.formats``, the workbook's own index tables), so styles.xml is unchanged."""
+    defaults = wb.default_format_properties
+    base = tuple(defaults.items())
+
+    def add(properties: dict) -> Format:
+        key = (base, tuple(properties.items()))
+        proto = _PROTOTYPES.get(key)
+        if proto is None:                       # what add_format builds: defaults updated by properties
+            proto = _PROTOTYPES[key] = Format({**defaults, **properties}, None, None)
+        fmt = Format.__new__(Format)
+        fmt.__dict__.update(proto.__dict__)
+        fmt.xf_format_indices = wb.xf_format_indices
+        fmt.dxf_format_indices = wb.dxf_format_indices
+        wb.formats.append(fmt)
+        return fmt
+    return add
+
+
 class Formats:
     """The formats of one workbook, created once and shared by its sheets."""
 
     def __init__(self, wb: xlsxwriter.Workbook):
-        add = wb.add_format
+        add = _format_adder(wb)
         self.title = add({**_BASE, "bold": True, "font_size": 14, "align": "center"})
         self.subtitle = add({**_BASE, "font_color": "#595959", "align": "left"})
         self.section = add({**_BASE, "bold": True, "font_size": 11, "bottom": 2})
@@ -136,15 +192,18 @@ class Formats:
 # values
 
 def is_missing(value) -> bool:
-    if value is None:
-        return True
-    try:
-        import pandas as pd
-        if value is pd.NA or value is pd.NaT:
-            return True
-    except ImportError:                       # pragma: no cover
-        pass
-    return isinstance(value, float) and math.isnan(value)
+    """None, pandas NA/NaT or a float NaN (``x != x`` is ``math.isnan`` for floats)."""
+    return (value is None or value is _NA or value is _NAT
+            or (isinstance(value, float) and value != value))
+
+
+def _number(value) -> float:
+    """``as_number`` of a value already known not missing and not ''."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, str):
+        return float(Decimal(value))
+    return float(value)
 
 
 def as_number(value) -> float | None:
@@ -211,6 +270,10 @@ def shown_text(value, kind: str) -> str:
     return str(value)
 
 
+_NUMERIC_KINDS = frozenset(("money", "number", "int", "score"))
+_DATE_WIDTH = display_width(shown_text(date(2026, 10, 31), "date"))
+
+
 def cell_value(record: dict, col: Col):
     value = record.get(col.key)
     if col.labels is not None and not is_missing(value):
@@ -231,19 +294,32 @@ class Sheet:
 
     def __init__(self, wb: xlsxwriter.Workbook, fmt: Formats, name: str, ncols: int):
         self.wb, self.fmt, self.ncols = wb, fmt, max(1, ncols)
-        self.ws = wb.add_worksheet(name)
+        self.ws = ws = wb.add_worksheet(name)
+        # xlsxwriter's undecorated cell writers (what its write()/write_row() call): the public
+        # write_* only add an A1-notation check, which costs more than the write itself here
+        self._string = getattr(ws, "_write_string", ws.write_string)
+        self._number = getattr(ws, "_write_number", ws.write_number)
+        self._blank = getattr(ws, "_write_blank", ws.write_blank)
+        self._datetime = getattr(ws, "_write_datetime", ws.write_datetime)
         self.row = 0
-        self.widths: dict[int, float] = {}
+        self._widest: dict[int, int] = {}      # column → widest text written (display width)
         self.fixed: dict[int, float] = {}
         self.header_row: int | None = None     # first table header: frozen + repeated
         self.filtered = False
 
     # -- widths
+    @property
+    def widths(self) -> dict[int, float]:
+        """Column → width that fits every text written to it (headers may wrap)."""
+        return {c: clamp_width(w) for c, w in self._widest.items()}
+
     def track(self, col: int, text: str, kind: str = "text") -> None:
-        width = column_width([text])
-        if kind == "header":                   # headers wrap (2 lines) rather than widen a number column
-            width = min(width, column_width([text[: (len(text) + 1) // 2]]) if display_width(text) > 8 else width)
-        self.widths[col] = max(self.widths.get(col, MIN_WIDTH), width)
+        # headers wrap (2 lines) rather than widen a number column
+        self._widen(col, header_width(text) if kind == "header" else text_width(text))
+
+    def _widen(self, col: int, width: int) -> None:
+        if self._widest.get(col, -1) < width:
+            self._widest[col] = width
 
     def set_width(self, col: int, width: float) -> None:
         self.fixed[col] = width
@@ -251,27 +327,41 @@ class Sheet:
     # -- writing
     def write(self, row: int, col: int, value, kind: str = "text", fmt=None) -> None:
         """Write one value by kind; text always as a string (never a formula/link)."""
-        ws, f = self.ws, fmt or self.fmt.by_kind.get(kind, self.fmt.text)
-        if is_missing(value) or value == "":
-            ws.write_blank(row, col, None, f)
+        self._put(row, col, value, kind, fmt or self.fmt.by_kind.get(kind, self.fmt.text))
+
+    def _put(self, row: int, col: int, value, kind: str, f) -> None:
+        """``write`` with the format chosen; sizes the column by the text Excel shows
+        (what ``shown_text`` returns, computed here without building it twice)."""
+        if (value is None or value is _NA or value is _NAT
+                or (isinstance(value, float) and value != value) or value == ""):
+            self._blank(row, col, None, f)
             return
-        if kind in ("money", "number", "int", "score") or (kind == "pct" and not isinstance(value, str)):
-            number = as_number(value)
-            if number is None:
-                ws.write_blank(row, col, None, f)
+        if kind in _NUMERIC_KINDS or (kind == "pct" and not isinstance(value, str)):
+            number = _number(value)
+            self._number(row, col, number, f)
+            if kind == "money" or kind == "number":
+                width = len(f"{number:,.2f}") + 1          # "¥" + digits: all narrow
+            elif kind == "score":
+                width = len(f"{number:.2f}")
+            elif kind == "pct" and isinstance(value, (int, float, Decimal)):
+                width = len(f"{number * 100:.1f}%")
             else:
-                ws.write_number(row, col, number, f)
+                width = text_width(str(value))
         elif kind == "date":
             dt = as_datetime(value)
             if dt is None:
-                ws.write_string(row, col, str(value), f)
+                self._string(row, col, str(value), f)
             else:
-                ws.write_datetime(row, col, dt, f)
+                self._datetime(row, col, dt, f)
+            width = _DATE_WIDTH
         else:
             if kind == "pct":                   # an empty rate shown as "—"
                 f = self.fmt.center
-            ws.write_string(row, col, printable(str(value)), f)
-        self.track(col, shown_text(value, kind), kind)
+            text = str(value)
+            self._string(row, col, printable(text), f)
+            width = text_width(text)
+        if self._widest.get(col, -1) < width:
+            self._widest[col] = width
 
     def title(self, text: str, subtitle: str = "") -> None:
         """Title row (merged over the printed width) and an optional subtitle row."""
@@ -306,9 +396,10 @@ class Sheet:
         self.row += 1
 
     def header(self, headers: list[str], first_col: int = 0) -> int:
+        string, fmt, widen = self._string, self.fmt.header, self._widen
         for i, h in enumerate(headers):
-            self.ws.write_string(self.row, first_col + i, h, self.fmt.header)
-            self.track(first_col + i, h, "header")
+            string(self.row, first_col + i, h, fmt)
+            widen(first_col + i, header_width(h))
         self.ws.set_row(self.row, 30 if any(display_width(h) > 8 for h in headers) else 20)
         if self.header_row is None:
             self.header_row = self.row
@@ -326,10 +417,22 @@ class Sheet:
         header_row = self.header([c.header for c in cols])
         offset = 0
         first = self.row
+        # per column once: key, labels, kind and format; then cell_value() + write() inlined
+        by_kind, text_fmt, put = self.fmt.by_kind, self.fmt.text, self._put
+        plan = [(i, c.key, c.labels, c.kind, c.kind == "bool", by_kind.get(c.kind, text_fmt))
+                for i, c in enumerate(cols)]
+        row = self.row
         for rec in records:
-            for i, col in enumerate(cols):
-                self.write(self.row, i, cell_value(rec, col), col.kind)
-            self.row += 1
+            get = rec.get
+            for i, key, labels, kind, is_bool, f in plan:
+                value = get(key)
+                if labels is not None and not is_missing(value):
+                    value = labels.get(value, value)
+                if is_bool and not isinstance(value, str):
+                    value = yes_no(value)
+                put(row, i, value, kind, f)
+            row += 1
+        self.row = row
         last = self.row - 1
         if not records:
             width = len(cols) + offset
@@ -413,9 +516,9 @@ class Sheet:
     # -- print
     def finish(self, landscape: bool = True, freeze: bool = True) -> None:
         """Column widths, frozen header, A4 landscape fit to width, repeated header, page numbers."""
-        ws = self.ws
-        for c in range(max([self.ncols - 1, *self.widths, *self.fixed], default=0) + 1):
-            width = max(self.widths.get(c, MIN_WIDTH), self.fixed.get(c, 0))
+        ws, widest, fixed = self.ws, self._widest, self.fixed
+        for c in range(max([self.ncols - 1, *widest, *fixed], default=0) + 1):
+            width = max(clamp_width(widest[c]) if c in widest else MIN_WIDTH, fixed.get(c, 0))
             ws.set_column(c, c, width)
         if freeze and self.header_row is not None:
             ws.freeze_panes(self.header_row + 1, 0)

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pandas as pd
 
+from kehu.compute.attendance import unlogged_visit_findings
 from kehu.findings import ERROR, WARNING, Finding
 from kehu.load.ledger import Ledger
 from kehu.month import Month
@@ -66,6 +67,7 @@ class Checker:
         self.test_checks()
         self.callback_checks()
         self.missing_targets()
+        self.findings.extend(unlogged_visit_findings(self.f["leave"], self.f["visits"], self.rules))
         return self.f
 
     def missing_datasets(self):
