@@ -353,11 +353,11 @@ def _by_id(frame, id_column: str, names) -> tuple[dict[str, list], dict[str, int
 def callback_letters(result, directory: Directory) -> list[Letter]:
     frame = result.callback_events
     flags = _columns(frame, ("status", "failed_attempts"))
-    rows = [i for i, (status, failed) in enumerate(zip(flags["status"], flags["failed_attempts"]))
-            if needs_callback_letter(status, failed)]
-    cols = _columns(frame, EVENT_FIELDS, rows)            # the other cells of these events only
+    picked = [i for i, (status, failed) in enumerate(zip(flags["status"], flags["failed_attempts"]))
+              if needs_callback_letter(status, failed)]
+    cols = _columns(frame, EVENT_FIELDS, picked)          # the other cells of these events only
     by_customer: dict[str, list[dict]] = {}
-    for j in range(len(rows)):
+    for j in range(len(picked)):
         event = {name: cols[name][j] for name in EVENT_FIELDS}
         by_customer.setdefault(text(event["customer_id"]), []).append(event)
     letters = []
