@@ -52,9 +52,14 @@ def write_workbooks(result: MonthResult, out_dir: Path, jobs: int | None = None,
         paths = _write_parallel(slices, managers_dir, jobs, in_this_process, advance)
     else:
         paths = []
-        for s, s_name in slices:
-            paths.append(write_manager_book(s, managers_dir / s_name))
-            advance(1)
+        # as in _write_parallel: keep the collector's full passes off the month while writing
+        gc.freeze()
+        try:
+            for s, s_name in slices:
+                paths.append(write_manager_book(s, managers_dir / s_name))
+                advance(1)
+        finally:
+            gc.unfreeze()
         in_this_process()
     return paths + [department]
 
