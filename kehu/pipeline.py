@@ -100,8 +100,9 @@ def run(input_dir: Path, month: Month, out_root: Path, rules: dict, rules_source
             return Outcome(EXIT_INPUT, inputs, failed)
         step("计算考核结果")
         from kehu.compute.assemble import compute_month
+        from kehu.compute.history_rows import read_history
         history_path = out_root / "history.sqlite"
-        result = compute_month(inputs, rules, _history(history_path, month, rules))
+        result = compute_month(inputs, rules, read_history(history_path, month, rules))
         outputs = _render(result, inputs, tmp, rules_source, templates_dir, jobs, step)
         _swap_into_place(tmp, final)
     except BaseException:
@@ -114,12 +115,6 @@ def run(input_dir: Path, month: Month, out_root: Path, rules: dict, rules_source
         from kehu.compute.history_rows import month_history
         store.save_month(month, *month_history(result))
     return Outcome(EXIT_OK, inputs, final / REPORT, final, outputs)
-
-
-def _history(path: Path, month: Month, rules: dict):
-    from kehu.compute.assemble import History
-    from kehu.compute.history_rows import read_history
-    return read_history(path, month, rules)
 
 
 def _render(result, inputs, tmp: Path, rules_source, templates_dir, jobs, step) -> list[str]:

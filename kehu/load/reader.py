@@ -40,12 +40,6 @@ def input_files(folder: Path) -> list[Path]:
     return sorted(files, key=lambda p: p.name)
 
 
-def read_folder(folder: Path) -> tuple[list[RawSheet], list[Finding]]:
-    findings: list[Finding] = []
-    sheets = list(iter_folder(folder, findings))
-    return sheets, findings
-
-
 PARALLEL_BYTES = 8 * 1024**2     # a folder this large is read by a process pool
 
 

@@ -16,25 +16,11 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import infer_dtype
 
-_WS = re.compile(r"^[\s\u3000]+|[\s\u3000]+$")
-_INT_FLOAT = re.compile(r"^-?\d+\.0+$")
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日", "%Y.%m.%d", "%Y%m%d")
 _TIME_FORMATS = ("%H:%M", "%H:%M:%S", "%H：%M")
 _TRUE = {"是", "y", "yes", "true", "1", "√", "✓", "t"}
 _FALSE = {"否", "n", "no", "false", "0", "×", "✗", "x", "f"}
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
-
-
-def clean_text(value):
-    """Trim whitespace (full-width too); blank → None."""
-    if value is None:
-        return None
-    if isinstance(value, float) and np.isnan(value):
-        return None
-    if isinstance(value, str):
-        value = _WS.sub("", value)
-        return value or None
-    return value
 
 
 _STRIP = " \t\r\n\u3000\xa0"

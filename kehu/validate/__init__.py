@@ -10,7 +10,7 @@ from kehu.load.reader import iter_folder
 from kehu.load.sheets import parse_sheets
 from kehu.model import MonthInputs
 from kehu.month import Month
-from kehu.schema import DATASETS, PROVENANCE
+from kehu.schema import DATASETS
 from kehu.validate.checks import Checker
 
 
@@ -57,4 +57,4 @@ def _class_findings(customers: pd.DataFrame, rules: dict, ledger: Ledger) -> lis
     return class_findings(customers, rules, locate=ledger.locate)
 
 
-__all__ = ["validate_month", "PROVENANCE"]
+__all__ = ["validate_month"]

@@ -5,7 +5,6 @@ rejects or ignores through the ledger, so every row stays accounted for.
 """
 from __future__ import annotations
 
-from datetime import timedelta
 
 import pandas as pd
 
