@@ -14,8 +14,11 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kehu.compute.calendar import CalendarError
+from kehu.compute.assemble import compute_month
+from kehu.compute.calendar import CalendarError, WorkCalendar
+from kehu.compute.history_rows import month_history, read_history
 from kehu.findings import ERROR, Finding
+from kehu.history import HistoryStore
 from kehu.model import MonthInputs
 from kehu.month import Month
 from kehu.load.reader import input_files
@@ -25,6 +28,8 @@ from kehu.validate.report import write_report
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_FAILURE = 0, 1, 2, 3
 REPORT = "校验报告.xlsx"
 CHILD_VALIDATION_BYTES = 8 * 1024**2     # input folders this large are validated in a child process
+# errors that --skip-invalid cannot skip: there is no row to drop, the month cannot be computed
+FATAL_CODES = ("E-calendar-year", "E-dataset-missing")
 
 
 @dataclass
@@ -73,7 +78,6 @@ def _validated(input_dir: Path, month: Month, rules: dict, report_path: Path) ->
 
 
 def _calendar_findings(inputs: MonthInputs, rules: dict) -> None:
-    from kehu.compute.calendar import WorkCalendar
     try:
         WorkCalendar(inputs.frames["calendar"], rules).check_month(inputs.month)
     except CalendarError as exc:
@@ -92,15 +96,13 @@ def run(input_dir: Path, month: Month, out_root: Path, rules: dict, rules_source
     try:
         inputs = _validated(input_dir, month, rules, tmp / REPORT)
         errors = [f for f in inputs.findings if f.severity == ERROR]
-        calendar_broken = any(f.code == "E-calendar-year" for f in errors)
-        if errors and (not skip_invalid or calendar_broken):
+        fatal = any(f.code in FATAL_CODES for f in errors)
+        if errors and (not skip_invalid or fatal):
             failed = out_root / f"校验报告_{month.label}.xlsx"
             os.replace(tmp / REPORT, failed)
             shutil.rmtree(tmp, ignore_errors=True)
             return Outcome(EXIT_INPUT, inputs, failed)
         step("计算考核结果")
-        from kehu.compute.assemble import compute_month
-        from kehu.compute.history_rows import read_history
         history_path = out_root / "history.sqlite"
         result = compute_month(inputs, rules, read_history(history_path, month, rules))
         outputs = _render(result, inputs, tmp, rules_source, templates_dir, jobs, step)
@@ -110,9 +112,7 @@ def run(input_dir: Path, month: Month, out_root: Path, rules: dict, rules_source
         raise
     (out_root / f"校验报告_{month.label}.xlsx").unlink(missing_ok=True)   # an earlier failed run's report
     step("更新历史库")
-    from kehu.history import HistoryStore
     with HistoryStore(history_path) as store:
-        from kehu.compute.history_rows import month_history
         store.save_month(month, *month_history(result))
     return Outcome(EXIT_OK, inputs, final / REPORT, final, outputs)
 

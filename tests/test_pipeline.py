@@ -227,3 +227,14 @@ def test_learning_streak_continues_from_the_history_store(month_dir, tmp_path):
     # re-running October replaced October only: August and September are still there
     with HistoryStore(out / "history.sqlite") as store:
         assert [m.label for m in store.stored_months()] == ["2026-08", "2026-09", "2026-10"]
+
+
+def test_skip_invalid_cannot_skip_a_missing_dataset(tmp_path):
+    month = tiny_month()
+    del month["员工名册.xlsx"]
+    folder = write_month(tmp_path / "no_staff", month)
+    out = tmp_path / "out"
+    result = invoke("run", folder, "--month", "2026-10", "--out", out, "--skip-invalid")
+    assert result.exit_code == 1
+    assert "E-dataset-missing" in result.output
+    assert not (out / "2026-10").exists()
