@@ -13,6 +13,7 @@ from pathlib import Path
 
 
 from kehu.model import MonthResult
+from kehu.render.frames import columns
 from kehu.render.manager_book import (CALLBACK_STATUS, EVENT_TYPES, ROOM_MANAGER, employee_line,
                                       findings_sheet, money, rate_or_dash)
 from kehu.render.xlsx_style import (EMPTY_RATE, Col, Formats, Sheet, is_missing, month_title,
@@ -185,22 +186,6 @@ def _satisfaction_from(c: Counter, n: int) -> dict:
     return out
 
 
-def _columns(frame, names, rows: list[int] | None = None) -> dict[str, list]:
-    """{column: list of its cells} (only the ``rows`` positions, when given); a missing column
-    reads as None, like ``record.get``. One ``tolist`` per column instead of a dict per row."""
-    n = len(frame) if rows is None else len(rows)
-    present = set(frame.columns) if len(frame) else set()
-    cols = {}
-    for name in names:
-        if name not in present:
-            cols[name] = [None] * n
-        elif rows is None:
-            cols[name] = frame[name].tolist()
-        else:
-            cols[name] = frame[name].take(rows).tolist()
-    return cols
-
-
 def _counts_by(keys: list, values: list) -> tuple[dict, dict]:
     """({key: Counter of values}, {key: rows}) in one pass."""
     pairs = Counter(zip(keys, values))
@@ -223,8 +208,8 @@ def callbacks_summary_sheet(wb, fmt, result: MonthResult, names: dict, rooms_of:
                 Col("待回访", "pending", "int", total=True), Col("及时率", "rate", "pct")]
     # counted column-wise (no dict per callback / event): result by room and by manager,
     # status by the manager's room and by manager
-    cb = _columns(cbf, ("room", "manager_id", "result"))
-    ev = _columns(evf, ("manager_id", "status", "member"))
+    cb = columns(cbf, ("room", "manager_id", "result"))
+    ev = columns(evf, ("manager_id", "status", "member"))
     cb_by_room, cb_rooms_n = _counts_by([str(r) for r in cb["room"]], cb["result"])
     cb_by_mgr, cb_mgr_n = _counts_by(cb["manager_id"], cb["result"])
     ev_by_room, ev_rooms_n = _counts_by([str(rooms_of.get(m)) for m in ev["manager_id"]], ev["status"])
@@ -260,7 +245,7 @@ def callbacks_summary_sheet(wb, fmt, result: MonthResult, names: dict, rooms_of:
     sh.finish()
     # follow-up rows: the other cells are read for the selected callbacks / events only
     unhappy = [i for i, r in enumerate(cb["result"]) if r == "不满意"]
-    u = _columns(cbf, ("date", "customer_id", "manager_id", "comment"), unhappy)
+    u = columns(cbf, ("date", "customer_id", "manager_id", "comment"), unhappy)
     follow = [{"kind": "不满意", "date": date, "customer_id": cid,
                "customer_name": customer_names.get(cid, ""),
                "manager": f"{mid} {names.get(mid, '')}",
@@ -268,7 +253,7 @@ def callbacks_summary_sheet(wb, fmt, result: MonthResult, names: dict, rooms_of:
               zip(u["date"], u["customer_id"], u["manager_id"], u["comment"])]
     overdue = [i for i, (member, st) in enumerate(zip(ev["member"], ev["status"]))
                if member and st in ("missing", "late")]
-    o = _columns(evf, ("visit_date", "customer_id", "customer_name", "manager_id", "service_item"), overdue)
+    o = columns(evf, ("visit_date", "customer_id", "customer_name", "manager_id", "service_item"), overdue)
     follow += [{"kind": "协议客户" + CALLBACK_STATUS.get(st, ""), "date": date,
                 "customer_id": cid, "customer_name": cname,
                 "manager": f"{mid} {names.get(mid, '')}",

@@ -35,6 +35,7 @@ from markupsafe import Markup
 
 from kehu.month import Month
 from kehu.render.holidays import birthday_in, festivals_in
+from kehu.render.frames import columns
 
 SMS_LIMIT = 70                    # one SMS: 70 UCS-2 characters
 ACTIVE_STATUS = "在网"
@@ -320,42 +321,24 @@ class Directory:
                 if text(cols["key_person"][i]) and text(cols["status"][i]) == ACTIVE_STATUS:
                     at.append(i)
             # the birthday column (dates: slow to box) is read for these rows only
-            born = _columns(self._cust_frame, ("key_person_birthday",), at)["key_person_birthday"]
+            born = columns(self._cust_frame, ("key_person_birthday",), at)["key_person_birthday"]
             self._key_persons = [{**{f: cols[f][i] for f in KEY_PERSON_FIELDS}, "key_person_birthday": b}
                                  for i, b in zip(at, born)]
         return self._key_persons
 
 
-def _columns(frame, names, rows: list[int] | None = None) -> dict[str, list]:
-    """{column: list of its cells} (only the ``rows`` positions, when given); a missing
-    column reads as None (like ``dict.get``)."""
-    if frame is None or len(frame) == 0:
-        return {name: [] for name in names}
-    present = set(frame.columns)
-    n = len(frame) if rows is None else len(rows)
-    cols = {}
-    for name in names:
-        if name not in present:
-            cols[name] = [None] * n
-        elif rows is None:
-            cols[name] = frame[name].tolist()
-        else:
-            cols[name] = frame[name].take(rows).tolist()
-    return cols
-
-
 def _by_id(frame, id_column: str, names) -> tuple[dict[str, list], dict[str, int]]:
-    cols = _columns(frame, (id_column, *names))
+    cols = columns(frame, (id_column, *names))
     at = {text(value): i for i, value in enumerate(cols[id_column])}       # last row of an id wins
     return cols, at
 
 
 def callback_letters(result, directory: Directory) -> list[Letter]:
     frame = result.callback_events
-    flags = _columns(frame, ("status", "failed_attempts"))
+    flags = columns(frame, ("status", "failed_attempts"))
     picked = [i for i, (status, failed) in enumerate(zip(flags["status"], flags["failed_attempts"]))
               if needs_callback_letter(status, failed)]
-    cols = _columns(frame, EVENT_FIELDS, picked)          # the other cells of these events only
+    cols = columns(frame, EVENT_FIELDS, picked)          # the other cells of these events only
     by_customer: dict[str, list[dict]] = {}
     for j in range(len(picked)):
         event = {name: cols[name][j] for name in EVENT_FIELDS}
