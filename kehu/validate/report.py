@@ -15,6 +15,7 @@ import xlsxwriter
 
 from kehu.findings import ERROR, Finding
 from kehu.load.reader import RawSheet
+from kehu.render.xlsx_style import column_width
 
 FULL_COPY_ROWS = 20_000          # larger sheets are copied as header + offending rows only
 MAX_COMMENTS = 5_000             # per annotated sheet; Excel slows down with more
@@ -146,7 +147,29 @@ def _copy_sheet(ws, fmt, raw: RawSheet, marks: list[Finding]) -> None:
         if n < MAX_COMMENTS:
             ws.write_comment(r, c, "\n".join(f"[{f.code}] {f.message}" for f in group)[:30000],
                              {"x_scale": 3, "y_scale": 2})
-    ws.set_column(0, max((len(r) for r in rows[:50]), default=1), 14)
+    _fit_columns(ws, rows)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    first = min(marked_rows)
+    ws.freeze_panes(min(first - 1, 30), 0)        # the header (and title) rows stay in view
+
+
+def _fit_columns(ws, rows: list) -> None:
+    """Widths from the first rows' text (wide CJK characters count double)."""
+    sample = rows[:200]
+    width = max((len(r) for r in sample), default=1)
+    for c in range(width):
+        texts = [_shown(r[c]) for r in sample if c < len(r) and r[c] not in (None, "")]
+        ws.set_column(c, c, column_width(texts) if texts else 8)
+
+
+def _shown(value) -> str:
+    if isinstance(value, datetime):
+        return f"{value:%Y-%m-%d %H:%M}"
+    if isinstance(value, date):
+        return f"{value:%Y-%m-%d}"
+    return str(value)[:60]
 
 
 def _write_value(ws, fmt, r, c, value, cell_format=None) -> None:
