@@ -93,3 +93,38 @@ def test_planted_situations(people):
 def test_manifest_accounts_for_every_row(out):
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["sheets"] and all(s["balanced"] for s in manifest["sheets"])
+
+
+def test_department_workbook_matches_payroll(out):
+    """全员汇总 (the department head's sheet) carries the same money as payroll.csv, row by row."""
+    import csv
+    from decimal import Decimal
+
+    import openpyxl
+    payroll = list(csv.DictReader((out / "payroll.csv").read_text(encoding="utf-8-sig").splitlines()))
+    ws = openpyxl.load_workbook(out / "集团客户部_2026-10_考核汇总.xlsx", read_only=True)["全员汇总"]
+    rows = list(ws.iter_rows(values_only=True))
+    header = rows.index(next(r for r in rows if r and r[0] == "工号"))
+    cols = rows[header]
+    ids = {p["工号"] for p in payroll}
+    lines = {r[0]: dict(zip(cols, r)) for r in rows[header + 1:] if r and r[0] in ids}
+    assert [r[0] for r in rows[header + 1:header + 1 + len(ids)]] == [p["工号"] for p in payroll]
+    assert sorted(lines) == sorted(p["工号"] for p in payroll)
+    for p in payroll:
+        line = lines[p["工号"]]
+        for key in ("绩效基数", "KPI得分", "扣款合计", "应发绩效"):
+            assert Decimal(str(line[key])).quantize(Decimal("0.01")) == Decimal(p[key]), (p["工号"], key)
+
+
+def test_each_manager_workbook_holds_only_his_own_customers(out):
+    """Seed 004 保密制度: the 拜访 sheet lists only customers of that manager (客户名册 客户经理工号)."""
+    import openpyxl
+
+    from kehu.validate import validate_month
+    customers = validate_month(ROOT / "sample_inputs", Month(2026, 10), load_rules()).frames["customers"]
+    owner = dict(zip(customers["customer_id"], customers["manager_id"]))
+    for path in sorted((out / "managers").glob("*.xlsx")):
+        employee_id = path.name.split("_")[0]
+        ws = openpyxl.load_workbook(path, read_only=True)["拜访"]
+        ids = [r[0] for r in ws.iter_rows(values_only=True) if r and isinstance(r[0], str) and r[0] in owner]
+        assert all(owner[c] == employee_id for c in ids), path.name
