@@ -14,7 +14,7 @@ from pathlib import Path
 
 from kehu.model import MonthResult
 from kehu.render.frames import columns
-from kehu.render.manager_book import (CALLBACK_STATUS, EVENT_TYPES, ROOM_MANAGER, employee_line,
+from kehu.render.manager_book import (CALLBACK_STATUS, EVENT_TYPES, employee_line,
                                       findings_sheet, money, rate_or_dash)
 from kehu.render.xlsx_style import (EMPTY_RATE, Col, Formats, Sheet, is_missing, month_title,
                                     open_workbook, signoff_lines)
@@ -114,7 +114,8 @@ def rooms_sheet(wb, fmt, result: MonthResult) -> None:
 
 def room_managers_sheet(wb, fmt, result: MonthResult, employees: list) -> None:
     """One line per 重要室经理 with each room-scheme indicator's score, then the detail."""
-    rms = [e for e in employees if e.get("role") == ROOM_MANAGER]
+    heads = set(result.rooms["room_manager_id"].dropna()) if len(result.rooms) else set()   # per the rules' roles
+    rms = [e for e in employees if e["employee_id"] in heads]
     kpi = result.kpi_indicators
     rm_ids = {e["employee_id"] for e in rms}
     detail = kpi[kpi["employee_id"].isin(rm_ids)] if len(kpi) else kpi

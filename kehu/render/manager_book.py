@@ -20,7 +20,6 @@ from kehu.month import Month
 from kehu.render.xlsx_style import (EMPTY_RATE, Col, Formats, Sheet, as_number, is_missing,
                                     month_title, open_workbook, signoff_lines, yes_no)
 
-ROOM_MANAGER = "重要室经理"
 SESSIONS = {"AM": "上午", "PM": "下午", "DAY": "全天"}
 EVENT_TYPES = {"late": "迟到", "early": "早退", "absent": "旷工", "missing_punch": "缺卡",
                "leave_limit": "请假超限", "violation": "违纪"}
@@ -50,7 +49,7 @@ class ManagerSlice:
 
     @property
     def is_room_manager(self) -> bool:
-        return self.staff.get("role") == ROOM_MANAGER
+        return self.room is not None
 
 
 def money(value) -> Decimal:

@@ -24,7 +24,7 @@ import pandas as pd
 
 from kehu.model import MonthResult
 from kehu.render.department_book import department_filename, write_department_book
-from kehu.render.manager_book import ROOM_MANAGER, ManagerSlice, write_manager_book
+from kehu.render.manager_book import ManagerSlice, write_manager_book
 from kehu.render.safe import safe_filename, unique_filename
 
 PARALLEL_MIN = 50            # more managers than this → process pool
@@ -135,7 +135,7 @@ def manager_slices(result: MonthResult) -> list[tuple[ManagerSlice, str]]:
         eid = e["employee_id"]
         st = staff.get(eid) or {k: e.get(k) for k in ("employee_id", "name", "role", "room")}
         room = rooms.get(st.get("room"))
-        is_rm = st.get("role") == ROOM_MANAGER
+        is_rm = room is not None and room.get("room_manager_id") == eid   # rules roles.room_manager
         s = ManagerSlice(
             month=result.month, employee=e, staff=st,
             room_manager_name=(room or {}).get("room_manager_name") or "",
