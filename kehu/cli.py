@@ -189,7 +189,11 @@ def init(directory):
         kehu init 2026-11输入
     """
     from kehu.init_inputs import write_blank_inputs
-    paths = write_blank_inputs(directory)
+    try:
+        paths = write_blank_inputs(directory)
+    except FileExistsError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_USAGE)
     for p in paths:
         click.echo(f"已生成 {p}")
 
