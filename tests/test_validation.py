@@ -562,3 +562,26 @@ def test_money_and_number_forms(tmp_path):
     assert inputs.findings == []
     assert inputs.frames["customers"]["revenue"].iloc[0] == Decimal("50000.50")
     assert inputs.frames["targets"]["base"].iloc[0] == Decimal("100.5")
+
+
+def test_visit_leave_without_a_logged_visit_points_at_the_leave_kind_cell(tmp_path):
+    """W-visit-unlogged (SPEC §2.4): a 外出走访 on 10-20 with no 出访登记 row of 1002 that day."""
+    month = tiny_month()
+    rows(month, "请假外出.xlsx").append(["1002", "外出走访", "2026-10-20 15:30", "2026-10-20 17:00"])
+    inputs = validate(tmp_path, month)
+    assert [(f.sheet, f.row, f.letter, f.column, f.code) for f in inputs.findings] == [
+        ("请假", 3, "B", "类型", "W-visit-unlogged")]
+    assert_clerk_message(inputs.findings[0])
+
+
+def test_the_value_indicators_follow_the_rules(tmp_path):
+    """完成值 is required for the indicators the rules score from it (source targets.actual)."""
+    month = tiny_month()
+    target = next(r for r in rows(month, "指标.xlsx") if r[0] == "1003" and r[1] == "企信通")
+    target[5] = None
+    # the row is rejected, so the indicator is also missing for 1003
+    assert sorted(f.code for f in validate(tmp_path, month).findings) == ["E-required", "E-target-missing"]
+    rules = load_rules()
+    rules["kpi"]["room_manager"]["qixintong"]["source"] = "customers.revenue"
+    folder = write_month(tmp_path / "in2", month)
+    assert [f.code for f in validate_month(folder, MONTH, rules).findings] == []

@@ -39,6 +39,10 @@ class Ledger:
             self._dropped.setdefault((file, sheet), Counter())[kind] += int(n)
         return frame.loc[~mask]
 
+    def has_dataset(self, key: str) -> bool:
+        """Some sheet was recognised as dataset ``key`` (even if all its rows were dropped)."""
+        return any(c.dataset == key for c in self._sheets.values())
+
     def locate(self, file: str, sheet: str, alias: str) -> tuple[str, str]:
         """The header text and column letter of ``alias`` in that sheet ("", "" if absent)."""
         return self.headers.get((file, sheet), {}).get(alias, ("", ""))

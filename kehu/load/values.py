@@ -193,7 +193,7 @@ def _parse_strings(strings: pd.Series, formats) -> pd.Series:
     return out
 
 
-def _datetimes(raw: pd.Series, formats) -> tuple[pd.Series, pd.Series]:
+def _datetimes(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Raw cells → datetime64 plus a mask of values that had no time part."""
     kinds = raw.map(type)
     out = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
@@ -222,14 +222,14 @@ def _datetimes(raw: pd.Series, formats) -> tuple[pd.Series, pd.Series]:
 
 
 def to_date(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
-    values, _ = _datetimes(raw, _DATE_FORMATS)
+    values, _ = _datetimes(raw)
     values = values.dt.normalize()
     return values, _bad(values, raw)
 
 
 def to_datetime(raw: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Datetime with seconds dropped; also returns the date-only mask (SPEC §9.3)."""
-    values, date_only = _datetimes(raw, _DATE_FORMATS)
+    values, date_only = _datetimes(raw)
     values = values.dt.floor("min")
     return values, _bad(values, raw), date_only & values.notna()
 

@@ -5,6 +5,7 @@ rejects or ignores through the ledger, so every row stays accounted for.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 
 import pandas as pd
 
@@ -17,7 +18,6 @@ from kehu.schema import BY_KEY
 MAX_FINDINGS_PER_KIND = 5000      # per code and sheet; the rest is summarised in one finding
 REQUIRED_DATASETS = ("staff", "customers", "punches", "targets", "visits", "tests", "callbacks")
 OPTIONAL_WITH_WARNING = ("leave", "violations")
-ACTUAL_REQUIRED = ("行业产品", "企信通", "其他集团指标")
 
 
 class Checker:
@@ -66,7 +66,9 @@ class Checker:
         self.test_checks()
         self.callback_checks()
         self.missing_targets()
-        self.findings.extend(unlogged_visit_findings(self.f["leave"], self.f["visits"], self.rules))
+        for f in unlogged_visit_findings(self.f["leave"], self.f["visits"], self.rules):
+            header, letter = self.ledger.locate(f.file, f.sheet, "kind")
+            self.findings.append(replace(f, column=header, letter=letter))
         return self.f
 
     def missing_datasets(self):
@@ -81,7 +83,7 @@ class Checker:
                                              dataset=key))
 
     def _has_sheet(self, key):
-        return any(c.dataset == key for c in self.ledger._sheets.values())
+        return self.ledger.has_dataset(key)
 
     def exact_duplicates(self):
         for key, frame in self.f.items():
@@ -154,7 +156,7 @@ class Checker:
         self.flag("targets", bad.fillna(False).astype(bool), "target", "E-target-order", ERROR,
                   lambda r: f"{r.employee_id} 的「{r.indicator}」应满足 基本目标 ≤ 目标值 ≤ 挑战目标,实际为 {r.base} / {r.target} / {r.challenge}。", "rejected")
         t = self.f["targets"]
-        no_actual = t["indicator"].isin(ACTUAL_REQUIRED) & t["actual"].isna()
+        no_actual = t["indicator"].isin(_actual_indicators(self.rules)) & t["actual"].isna()
         self.flag("targets", no_actual, "actual", "E-required", ERROR,
                   lambda r: f"{r.employee_id} 的「{r.indicator}」必须填写完成值。", "rejected")
 
@@ -246,6 +248,12 @@ class Checker:
 
     def _customer_ids(self) -> set:
         return set(self.f["customers"]["customer_id"])
+
+
+def _actual_indicators(rules: dict) -> set[str]:
+    """Indicators scored from 完成值 in either scheme (SPEC §2.8): their rows must carry it."""
+    return {ind["name"] for scheme in ("customer_manager", "room_manager")
+            for ind in rules["kpi"][scheme].values() if ind["source"] == "targets.actual"}
 
 
 def _target_indicators(rules: dict, role: str) -> list[str]:
