@@ -14,7 +14,7 @@ from pathlib import Path
 
 from kehu.model import MonthResult
 from kehu.render.frames import columns
-from kehu.render.manager_book import (CALLBACK_STATUS, EVENT_TYPES, employee_line,
+from kehu.render.manager_book import (CALLBACK_STATUS, EVENT_TYPES, PAY_COLS, RATE_COLS, employee_line,
                                       findings_sheet, money, rate_or_dash)
 from kehu.render.xlsx_style import (EMPTY_RATE, Col, Formats, Sheet, is_missing, month_title,
                                     open_workbook, signoff_lines)
@@ -55,14 +55,7 @@ def subtitle(result: MonthResult, extra: str = "", as_of: bool = False) -> str:
 # ---------------------------------------------------------------------------
 
 EVERYONE_COLS = [Col("工号", "employee_id"), Col("姓名", "name"), Col("岗位", "role"), Col("所属室", "room"),
-                 Col("绩效基数", "performance_base", "money", total=True), Col("KPI得分", "kpi_total", "score"),
-                 Col("考勤扣款", "attendance_deduction", "money", total=True),
-                 Col("违纪扣款", "violation_deduction", "money", total=True),
-                 Col("学习扣款", "learning_deduction", "money", total=True),
-                 Col("扣款合计", "deductions_total", "money", total=True),
-                 Col("应发绩效", "performance_pay", "money", total=True),
-                 Col("未扣足扣款", "uncovered", "money", total=True),
-                 Col("拜访达标率", "visit_rate", "pct"), Col("回访及时率", "callback_rate", "pct")]
+                 *PAY_COLS, Col("未扣足扣款", "uncovered", "money", total=True), *RATE_COLS]
 
 
 def everyone_sheet(wb, fmt, result: MonthResult, employees: list) -> None:

@@ -327,15 +327,15 @@ def findings_sheet(wb, fmt, month, findings: list, subtitle: str, wb_sheet: str 
 # ---------------------------------------------------------------------------
 # room manager
 
-ROOM_LINE_COLS = [Col("工号", "employee_id"), Col("姓名", "name"), Col("岗位", "role"),
-                  Col("绩效基数", "performance_base", "money", total=True),
-                  Col("KPI得分", "kpi_total", "score"),
-                  Col("考勤扣款", "attendance_deduction", "money", total=True),
-                  Col("违纪扣款", "violation_deduction", "money", total=True),
-                  Col("学习扣款", "learning_deduction", "money", total=True),
-                  Col("扣款合计", "deductions_total", "money", total=True),
-                  Col("应发绩效", "performance_pay", "money", total=True),
-                  Col("拜访达标率", "visit_rate", "pct"), Col("回访及时率", "callback_rate", "pct")]
+# one employee's money line, shared with the department workbook's 全员汇总
+PAY_COLS = [Col("绩效基数", "performance_base", "money", total=True), Col("KPI得分", "kpi_total", "score"),
+            Col("考勤扣款", "attendance_deduction", "money", total=True),
+            Col("违纪扣款", "violation_deduction", "money", total=True),
+            Col("学习扣款", "learning_deduction", "money", total=True),
+            Col("扣款合计", "deductions_total", "money", total=True),
+            Col("应发绩效", "performance_pay", "money", total=True)]
+RATE_COLS = [Col("拜访达标率", "visit_rate", "pct"), Col("回访及时率", "callback_rate", "pct")]
+ROOM_LINE_COLS = [Col("工号", "employee_id"), Col("姓名", "name"), Col("岗位", "role"), *PAY_COLS, *RATE_COLS]
 
 
 def employee_line(e: dict) -> dict:
