@@ -337,6 +337,20 @@ def col_text_date(series, style="iso"):
     return out, None
 
 
+def customer_columns(cu, churned_on) -> list:
+    """The 客户名册 columns; ``churned_on`` is the 离网日期 column in the form wanted."""
+    return [
+        ("客户编号", *col_text(cu["customer_id"])), ("客户名称", *col_text(cu["customer_name"])),
+        ("客户级别", *col_text(cu["customer_class"])), ("客户经理工号", *col_text(cu["manager_id"])),
+        ("关键人", *col_text(cu["key_person"])), ("关键人电话", *col_text(cu["key_person_phone"])),
+        ("关键人生日", *col_excel_date(cu["key_person_birthday"])), ("地址", *col_text(cu["address"])),
+        ("协议客户", *col_bool(cu["member"])), ("月初成员数", *col_int(cu["members_start"])),
+        ("月末成员数", *col_int(cu["members_end"])), ("本月收入", *col_num(cu["revenue"], "money")),
+        ("本月信息化收入", *col_num(cu["info_revenue"], "money")),
+        ("年用量", *col_num(cu["annual_spend"], "money")), ("状态", *col_text(cu["status"])),
+        ("离网日期", *churned_on)]
+
+
 def col_time(seconds, style="excel"):
     """seconds since midnight (NaN blank) → Excel time serials or text."""
     s = np.asarray(seconds, dtype="float64")
@@ -889,15 +903,7 @@ def generic_tasks(frames, out: Path, as_csv=False):
         ("邮箱", *col_text(st["email"])), ("电话", *col_text(st["phone"]))])
     cu = frames["customers"]
     add("客户名册", "客户名册", [
-        ("客户编号", *col_text(cu["customer_id"])), ("客户名称", *col_text(cu["customer_name"])),
-        ("客户级别", *col_text(cu["customer_class"])), ("客户经理工号", *col_text(cu["manager_id"])),
-        ("关键人", *col_text(cu["key_person"])), ("关键人电话", *col_text(cu["key_person_phone"])),
-        ("关键人生日", *col_excel_date(cu["key_person_birthday"])), ("地址", *col_text(cu["address"])),
-        ("协议客户", *col_bool(cu["member"])), ("月初成员数", *col_int(cu["members_start"])),
-        ("月末成员数", *col_int(cu["members_end"])), ("本月收入", *col_num(cu["revenue"], "money")),
-        ("本月信息化收入", *col_num(cu["info_revenue"], "money")),
-        ("年用量", *col_num(cu["annual_spend"], "money")), ("状态", *col_text(cu["status"])),
-        ("离网日期", *col_excel_date(cu["churned_on"]))])
+        *customer_columns(cu, col_excel_date(cu["churned_on"]))])
     parts = _split(frames["visits"])
     for i, v in enumerate(parts):
         add("出访登记" + (f"_{i + 1:02d}" if len(parts) > 1 else ""), "出访登记", [
@@ -1416,15 +1422,7 @@ def demo_tasks(frames, out: Path):
         ("邮箱", *col_text(st["email"])), ("电话", *col_text(st["phone"]))], widths={"邮箱": 32})]))
     # 客户名册: title row, ids with leading zeros as text, 离网日期 as 2026年10月12日 text
     tasks.append(("xlsx", out / "客户名册.xlsx", [Sheet("客户名册", [
-        ("客户编号", *col_text(cu["customer_id"])), ("客户名称", *col_text(cu["customer_name"])),
-        ("客户级别", *col_text(cu["customer_class"])), ("客户经理工号", *col_text(cu["manager_id"])),
-        ("关键人", *col_text(cu["key_person"])), ("关键人电话", *col_text(cu["key_person_phone"])),
-        ("关键人生日", *col_excel_date(cu["key_person_birthday"])), ("地址", *col_text(cu["address"])),
-        ("协议客户", *col_bool(cu["member"])), ("月初成员数", *col_int(cu["members_start"])),
-        ("月末成员数", *col_int(cu["members_end"])), ("本月收入", *col_num(cu["revenue"], "money")),
-        ("本月信息化收入", *col_num(cu["info_revenue"], "money")),
-        ("年用量", *col_num(cu["annual_spend"], "money")), ("状态", *col_text(cu["status"])),
-        ("离网日期", *col_text_date(cu["churned_on"], "cn"))],
+        *customer_columns(cu, col_text_date(cu["churned_on"], "cn"))],
         title="集团客户名册(2026年10月)", widths={"客户名称": 34, "地址": 36})]))
     # 出访登记: one workbook per room; room 1 text dates 2026/10/8 + text times + numeric 工号,
     # room 2 real Excel dates/times, text 工号, √/× booleans
