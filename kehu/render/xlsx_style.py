@@ -21,7 +21,8 @@ from pathlib import Path
 
 import xlsxwriter
 from xlsxwriter.format import Format
-from xlsxwriter.worksheet import Worksheet
+
+from kehu.render.xlsx_sheet import Worksheet
 
 try:
     import pandas as pd
@@ -287,28 +288,6 @@ def cell_value(record: dict, col: Col):
 # ---------------------------------------------------------------------------
 # a sheet
 
-_FORMULAS: dict[tuple, str] = {}
-
-
-class _Worksheet(Worksheet):
-    """xlsxwriter's worksheet with its formula preparation memoised.
-
-    ``Worksheet._prepare_formula`` depends only on the formula text, the
-    ``expand_future_functions`` flag and ``use_future_functions``, and runs a few
-    hundred regex substitutions each time — for every conditional-format rule and
-    SUM total of every workbook, though kehu writes the same few formulas over and
-    over. Same result, computed once per process."""
-
-    def _prepare_formula(self, formula, expand_future_functions=False):
-        key = (formula, expand_future_functions, self.use_future_functions)
-        prepared = _FORMULAS.get(key)
-        if prepared is None:
-            prepared = super()._prepare_formula(formula, expand_future_functions)
-            if len(_FORMULAS) < 4096:          # bounded: SUM ranges vary with the row count
-                _FORMULAS[key] = prepared
-        return prepared
-
-
 class Sheet:
     """A worksheet with a row cursor, width tracking and the print setup.
 
@@ -317,7 +296,7 @@ class Sheet:
 
     def __init__(self, wb: xlsxwriter.Workbook, fmt: Formats, name: str, ncols: int):
         self.wb, self.fmt, self.ncols = wb, fmt, max(1, ncols)
-        self.ws = ws = wb.add_worksheet(name, worksheet_class=_Worksheet)
+        self.ws = ws = wb.add_worksheet(name, worksheet_class=Worksheet)
         # xlsxwriter's undecorated cell writers (what its write()/write_row() call): the public
         # write_* only add an A1-notation check, which costs more than the write itself here
         self._string = getattr(ws, "_write_string", ws.write_string)

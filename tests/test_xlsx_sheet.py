@@ -1,0 +1,79 @@
+"""kehu.render.xlsx_sheet: the fast worksheet writes the same bytes as xlsxwriter's own."""
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import xlsxwriter
+from xlsxwriter.worksheet import Worksheet as StockWorksheet
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from result_factory import make_result  # noqa: E402
+
+from kehu.render import xlsx_sheet  # noqa: E402
+from kehu.render.manager_book import write_manager_book  # noqa: E402
+from kehu.render.workbooks import manager_slices  # noqa: E402
+from kehu.render.xlsx_style import WORKBOOK_OPTIONS  # noqa: E402
+
+CREATED = datetime(2026, 10, 31, 18, 0, 0)
+
+
+def every_kind_of_cell(path: Path, worksheet_class) -> bytes:
+    """A workbook with each cell type xlsxwriter knows, sparse and merged cells, row
+    formats and heights, > 16 rows (several spans), an empty sheet and a sheet with a comment."""
+    wb = xlsxwriter.Workbook(str(path), {**WORKBOOK_OPTIONS, "in_memory": True, "default_date_format": "yyyy-mm-dd"})
+    wb.set_properties({"created": CREATED})
+    bold, money = wb.add_format({"bold": True}), wb.add_format({"num_format": "¥#,##0.00", "border": 1})
+    row_format = wb.add_format({"italic": True})
+    ws = wb.add_worksheet("一", worksheet_class=worksheet_class)
+    ws.merge_range(0, 0, 0, 5, "", bold)
+    ws.write_string(0, 0, "标题 & <title> \"quoted\"", bold)
+    ws.set_row(1, 30)
+    ws.set_row(3, None, row_format)
+    for r in range(2, 40):
+        ws.write_number(r, 0, r * 1.25, money)
+        ws.write_number(r, 1, r, None)                          # number without a format
+        ws.write_string(r, 2 if r % 3 else 7, f"文本 {r % 5}\x01", bold if r % 2 else None)
+        ws.write_blank(r, 3, None, money)
+        ws.write_datetime(r, 4, datetime(2026, 10, 1 + r % 28))
+        ws.write_datetime(r, 5, datetime(2026, 10, 1 + r % 28, 12, 30), money)
+    ws.write_formula(40, 0, "=SUM(A3:A40)", money, 1000.5)
+    ws.write_formula(40, 1, '=IF(A1>0,"yes","no")', None, "yes")
+    ws.write_boolean(40, 2, True, bold)
+    ws.write_array_formula(41, 0, 41, 0, "{=SUM(A3:A5*B3:B5)}", money, 3)
+    ws.write_rich_string(42, 0, "plain ", bold, "bold", " tail")
+    ws.set_row(45, 40)                                          # a row with attributes only
+    ws.write_string(70, 3, "far below", money)
+    ws.conditional_format(2, 0, 39, 0, {"type": "cell", "criteria": ">", "value": 50, "format": bold})
+    wb.add_worksheet("空", worksheet_class=worksheet_class)
+    commented = wb.add_worksheet("注", worksheet_class=worksheet_class)
+    commented.write_string(0, 0, "with a comment", bold)
+    commented.write_comment(0, 0, "note")
+    wb.close()
+    return path.read_bytes()
+
+
+def test_fast_sheet_writes_the_same_bytes_as_xlsxwriter(tmp_path):
+    assert xlsx_sheet.FAST_ROWS                       # the installed xlsxwriter has what the fast path reads
+    stock = every_kind_of_cell(tmp_path / "stock.xlsx", StockWorksheet)
+    fast = every_kind_of_cell(tmp_path / "fast.xlsx", xlsx_sheet.Worksheet)
+    assert fast == stock
+
+
+def test_missing_xlsxwriter_internals_fall_back_to_the_stock_code(tmp_path, monkeypatch):
+    stock = every_kind_of_cell(tmp_path / "stock.xlsx", StockWorksheet)
+    monkeypatch.setattr(xlsx_sheet, "FAST_ROWS", False)
+    assert every_kind_of_cell(tmp_path / "fallback.xlsx", xlsx_sheet.Worksheet) == stock
+
+
+def test_manager_books_are_the_same_with_and_without_the_fast_paths(tmp_path, monkeypatch):
+    slices = manager_slices(make_result())
+    expected = {}
+    monkeypatch.setattr(xlsx_sheet, "FAST_ROWS", False)
+    for s, name in slices:
+        expected[name] = write_manager_book(s, tmp_path / f"stock_{name}").read_bytes()
+    monkeypatch.setattr(xlsx_sheet, "FAST_ROWS", True)
+    for s, name in slices:
+        assert write_manager_book(s, tmp_path / name).read_bytes() == expected[name], name
