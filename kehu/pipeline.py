@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,13 +21,13 @@ from kehu.findings import ERROR, Finding
 from kehu.history import HistoryStore
 from kehu.model import MonthInputs
 from kehu.month import Month
+from kehu.load.folder import PARALLEL_BYTES
 from kehu.load.reader import input_files
 from kehu.validate import validate_month
 from kehu.validate.report import write_report
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_FAILURE = 0, 1, 2, 3
 REPORT = "校验报告.xlsx"
-CHILD_VALIDATION_BYTES = 8 * 1024**2     # input folders this large are validated in a child process
 # errors that --skip-invalid cannot skip: there is no row to drop, the month cannot be computed
 FATAL_CODES = ("E-calendar-year", "E-dataset-missing")
 
@@ -50,31 +50,38 @@ class Outcome:
 
 
 def validate(input_dir: Path, month: Month, rules: dict, report_path: Path | None = None) -> Outcome:
-    inputs = validate_and_report(input_dir, month, rules, report_path)
+    inputs = validated_month(input_dir, month, rules)
+    if report_path is not None:
+        write_month_report(report_path, inputs, input_dir)
     code = EXIT_INPUT if any(f.severity == ERROR for f in inputs.findings) else EXIT_OK
     return Outcome(code, inputs, report_path)
 
 
-def validate_and_report(input_dir: Path, month: Month, rules: dict, report_path: Path | None) -> MonthInputs:
-    """Every finding of the month, and the report workbook with the annotated sheets."""
-    raws: list = []
-    inputs = validate_month(input_dir, month, rules, raw_out=raws)
+def validated_month(input_dir: Path, month: Month, rules: dict) -> MonthInputs:
+    """Every input typed and checked, with every finding of the month."""
+    inputs = validate_month(input_dir, month, rules)
     _calendar_findings(inputs, rules)
-    if report_path is not None:
-        report_path.parent.mkdir(parents=True, exist_ok=True)
-        write_report(report_path, inputs.findings, inputs.sheets, raws, month.label)
     return inputs
 
 
-def _validated(input_dir: Path, month: Month, rules: dict, report_path: Path) -> MonthInputs:
-    """validate_and_report, in a short-lived child process for a big folder: the raw cells of a
-    province month (over 1 GB of Python objects) then never live in the process that goes on to
-    compute and fork the workbook writers; only the typed frames come back."""
-    size = sum(p.stat().st_size for p in input_files(Path(input_dir)))
-    if size < CHILD_VALIDATION_BYTES:
-        return validate_and_report(input_dir, month, rules, report_path)
-    with ProcessPoolExecutor(max_workers=1) as pool:
-        return pool.submit(validate_and_report, input_dir, month, rules, report_path).result()
+def write_month_report(path: Path, inputs: MonthInputs, input_dir: Path) -> Path:
+    """The report workbook: summary, 问题清单 and the annotated sheets."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return write_report(path, inputs.findings, inputs.sheets, Path(input_dir), inputs.month.label)
+
+
+def _report_meanwhile(path: Path, inputs: MonthInputs, input_dir: Path) -> Future:
+    """The report, written by a child process for a big folder while this process computes the
+    month (it reads the annotated sheets again: seconds on a province month); else at once."""
+    if sum(p.stat().st_size for p in input_files(Path(input_dir))) < PARALLEL_BYTES:
+        done: Future = Future()
+        done.set_result(write_month_report(path, inputs, input_dir))
+        return done
+    pool = ProcessPoolExecutor(max_workers=1)
+    try:
+        return pool.submit(write_month_report, path, inputs, input_dir)
+    finally:
+        pool.shutdown(wait=False)           # the submitted report still runs to its end
 
 
 def _calendar_findings(inputs: MonthInputs, rules: dict) -> None:
@@ -93,21 +100,27 @@ def run(input_dir: Path, month: Month, out_root: Path, rules: dict, rules_source
     _remove_stale_temporaries(out_root, month)
     final = out_root / month.label
     tmp = Path(tempfile.mkdtemp(prefix=f".{month.label}-", dir=out_root))
+    report = None
     try:
-        inputs = _validated(input_dir, month, rules, tmp / REPORT)
+        inputs = validated_month(input_dir, month, rules)
         errors = [f for f in inputs.findings if f.severity == ERROR]
         fatal = any(f.code in FATAL_CODES for f in errors)
         if errors and (not skip_invalid or fatal):
             failed = out_root / f"校验报告_{month.label}.xlsx"
-            os.replace(tmp / REPORT, failed)
+            os.replace(write_month_report(tmp / REPORT, inputs, input_dir), failed)
             shutil.rmtree(tmp, ignore_errors=True)
             return Outcome(EXIT_INPUT, inputs, failed)
+        report = _report_meanwhile(tmp / REPORT, inputs, input_dir)
         step("计算考核结果")
         history_path = out_root / "history.sqlite"
         result = compute_month(inputs, rules, read_history(history_path, month, rules))
-        outputs = _render(result, inputs, tmp, rules_source, templates_dir, jobs, step)
+        _render(result, tmp, templates_dir, jobs, step)
+        report.result()
+        outputs = _write_manifest(inputs, tmp, rules_source)
         _swap_into_place(tmp, final)
     except BaseException:
+        if report is not None:
+            wait([report])                  # let the report's child finish before its folder goes
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     (out_root / f"校验报告_{month.label}.xlsx").unlink(missing_ok=True)   # an earlier failed run's report
@@ -117,10 +130,10 @@ def run(input_dir: Path, month: Month, out_root: Path, rules: dict, rules_source
     return Outcome(EXIT_OK, inputs, final / REPORT, final, outputs)
 
 
-def _render(result, inputs, tmp: Path, rules_source, templates_dir, jobs, step) -> list[str]:
-    """Everything but the report, which validation already wrote into ``tmp``."""
+def _render(result, tmp: Path, templates_dir, jobs, step) -> None:
+    """Everything but the report and the manifest."""
     from kehu.render.letters import write_letters
-    from kehu.render.results import manifest, write_manifest, write_payroll, write_results_json
+    from kehu.render.results import write_payroll, write_results_json
     from kehu.render.workbooks import write_workbooks
     step("写出结果文件")
     write_results_json(result, tmp / "results.json")
@@ -130,6 +143,11 @@ def _render(result, inputs, tmp: Path, rules_source, templates_dir, jobs, step) 
     # the letters are rendered in this process while the pool writes the managers' workbooks
     write_workbooks(result, tmp, jobs=jobs, advance=bar(len(result.results["employees"])) if bar else None,
                     meanwhile=lambda: write_letters(result, tmp, templates_dir=templates_dir))
+
+
+def _write_manifest(inputs: MonthInputs, tmp: Path, rules_source: str) -> list[str]:
+    """manifest.json over every file written into ``tmp``; the sorted list of them."""
+    from kehu.render.results import manifest, write_manifest
     outputs = [p.relative_to(tmp).as_posix() for p in tmp.rglob("*") if p.is_file()]
     write_manifest(manifest(inputs, outputs + ["manifest.json"], rules_source), tmp / "manifest.json")
     return sorted(outputs + ["manifest.json"])

@@ -39,6 +39,13 @@ class Ledger:
             self._dropped.setdefault((file, sheet), Counter())[kind] += int(n)
         return frame.loc[~mask]
 
+    def absorb(self, other: "Ledger") -> None:
+        """Take over the sheets another ledger counted (one per input file, from a pool worker)."""
+        self._sheets.update(other._sheets)
+        for key, dropped in other._dropped.items():
+            self._dropped.setdefault(key, Counter()).update(dropped)
+        self.headers.update(other.headers)
+
     def has_dataset(self, key: str) -> bool:
         """Some sheet was recognised as dataset ``key`` (even if all its rows were dropped)."""
         return any(c.dataset == key for c in self._sheets.values())

@@ -9,15 +9,11 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from python_calamine import CalamineWorkbook
 
-from kehu.findings import ERROR, Finding
 from kehu.load.safety import UnsafeFile, XlsxCheck, check_xlsx
 
 MAX_CSV_BYTES = 2 * 1024**3
@@ -38,47 +34,6 @@ def input_files(folder: Path) -> list[Path]:
              if p.is_file() and p.suffix.lower() in (".xlsx", ".xlsm", ".csv")
              and not p.name.startswith(("~$", "."))]
     return sorted(files, key=lambda p: p.name)
-
-
-PARALLEL_BYTES = 8 * 1024**2     # a folder this large is read by a process pool
-
-
-def iter_folder(folder: Path, findings: list) -> Iterator[RawSheet]:
-    """The folder's sheets in file order; unreadable files become findings in ``findings``.
-
-    A large folder (≥ ``PARALLEL_BYTES``, several files, several cores) is read by a
-    process pool, one file per task, so the caller can type the sheets already read
-    while the next files are being read."""
-    paths = input_files(folder)
-    cores = _cores()
-    if cores < 2 or len(paths) < 2 or sum(p.stat().st_size for p in paths) < PARALLEL_BYTES:
-        for path in paths:
-            sheets, error = _read_guarded(path)
-            if error:
-                findings.append(Finding(ERROR, error[0], error[1], file=path.name))
-            yield from sheets
-        return
-    with ProcessPoolExecutor(max_workers=min(cores, len(paths))) as pool:
-        futures = [pool.submit(_read_guarded, path) for path in paths]
-        for path, future in zip(paths, futures):
-            sheets, error = future.result()
-            if error:
-                findings.append(Finding(ERROR, error[0], error[1], file=path.name))
-            yield from sheets
-
-
-def _read_guarded(path: Path) -> tuple[list[RawSheet], tuple[str, str] | None]:
-    try:
-        return read_file(path), None
-    except UnsafeFile as exc:              # returned, not raised: it crosses a process boundary
-        return [], (exc.code, exc.message)
-
-
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:                  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
 
 
 def read_file(path: Path) -> list[RawSheet]:

@@ -91,19 +91,18 @@ class SheetParser:
 
     def parse(self) -> pd.DataFrame:
         body = self.raw.rows[self.header + 1:]
-        width = max((len(r) for r in body), default=0)
-        if any(len(r) != width for r in body):  # ragged CSV lines: pad (pandas will refuse ragged lists)
-            body = [list(r) + [None] * (width - len(r)) for r in body]
-        frame = pd.DataFrame(body, columns=range(width), dtype=object) if body else pd.DataFrame(columns=range(width))
-        frame.index = np.arange(self.header + 2, self.header + 2 + len(frame))  # Excel row numbers
-        frame = frame.apply(V.clean_column) if len(frame) else frame
-        empty = frame.isna().all(axis=1) if len(frame) else pd.Series(dtype=bool)
-        self.ledger.sheet(self.raw.file, self.raw.sheet, self.dataset.key, read=len(frame), empty=int(empty.sum()))
-        frame = frame.loc[~empty]
-        out = pd.DataFrame(index=frame.index)
-        errors = pd.Series(False, index=frame.index)
+        columns = V.clean_columns(body)                 # column index → cleaned cells
+        empty = np.ones(len(body), dtype=bool)
+        for cells in columns:
+            empty &= pd.isna(cells)
+        self.ledger.sheet(self.raw.file, self.raw.sheet, self.dataset.key, read=len(body), empty=int(empty.sum()))
+        kept = ~empty
+        index = pd.Index(np.arange(self.header + 2, self.header + 2 + len(body))[kept])   # Excel row numbers
+        out = pd.DataFrame(index=index)
+        errors = pd.Series(False, index=index)
         for i, alias in self.mapping.items():
-            raw = frame[i] if i in frame else pd.Series(None, index=frame.index, dtype=object)
+            cells = columns[i][kept] if i < len(columns) else None
+            raw = pd.Series(cells, index=index, dtype=object)
             out[alias], bad = self._convert(alias, raw)
             errors |= bad
         for col in self.dataset.columns:
@@ -216,11 +215,12 @@ class SheetParser:
             out["ends_at"] = out["ends_at"].where(~end_only, out["ends_at"] + pd.Timedelta(days=1))
             out["start_date_only"] = only.get("starts_at", pd.Series(False, index=out.index))
         if key == "visits":
-            for alias in ("problem_solved", "customer_signed"):
-                out[alias] = out[alias].map(lambda v: bool(v) if v is not None and v == v else False).astype(bool)
-            default = out["method"] == "上门"
-            out["callback_required"] = out["callback_required"].where(out["callback_required"].notna(), default)
-            out["callback_required"] = out["callback_required"].map(bool).astype(bool)
+            for alias in ("problem_solved", "customer_signed"):       # blank is 否
+                out[alias] = np.array([v is True for v in out[alias].to_numpy(dtype=object)], dtype=bool)
+            default = (out["method"] == "上门").fillna(False).to_numpy(dtype=bool)   # blank 需回访: yes if 上门
+            given = out["callback_required"].to_numpy(dtype=object)
+            out["callback_required"] = np.array([d if v is None else v is True for v, d in zip(given, default)],
+                                                dtype=bool)
         return out
 
 

@@ -9,6 +9,7 @@ blanked — the validator turns every ``bad`` cell into a finding.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -55,19 +56,43 @@ def _map(raw: pd.Series, one) -> pd.Series:
     return out
 
 
-def clean_column(col: pd.Series) -> pd.Series:
-    """Trim every text cell (full-width spaces too) and turn blank text into None, column-wise."""
-    col = col.astype(object)
-    is_str = col.notna().to_numpy() if _text_only(col) else col.map(type).eq(str).to_numpy()
-    if is_str.any():
-        stripped = _per_distinct(col[is_str], lambda u: u.str.strip(_STRIP))
-        col = col.copy()
-        col[is_str] = stripped.where(stripped != "", None)
-    return col.where(col.notna(), None)
+def clean_columns(rows: list) -> list[np.ndarray]:
+    """Raw rows (lists, ragged in a CSV) → one cleaned object array per column."""
+    if not rows:
+        return []
+    width = max(map(len, rows))
+    if min(map(len, rows)) != width:        # ragged CSV lines: pad, so that no cell shifts column
+        rows = [list(r) + [None] * (width - len(r)) for r in rows]
+    return [clean_cells(col) for col in zip(*rows)]
+
+
+def clean_cells(cells) -> np.ndarray:
+    """Trim every text cell (full-width spaces too); blank text and NaN become None.
+
+    A column of text only (the common case) is trimmed once per distinct value."""
+    kinds = set(map(type, cells))
+    if kinds <= {str, type(None)}:
+        codes, uniques = pd.factorize(np.array(cells, dtype=object))       # None → code -1
+        trimmed = [u.strip(_STRIP) or None for u in uniques] + [None]
+        return np.array(trimmed, dtype=object)[codes]
+    out = np.empty(len(cells), dtype=object)
+    if str in kinds or float in kinds:
+        out[:] = [(v.strip(_STRIP) or None) if v.__class__ is str else (None if v != v else v) for v in cells]
+    else:
+        out[:] = cells
+    return out
 
 
 def _bad(values: pd.Series, raw: pd.Series) -> pd.Series:
     return values.isna() & raw.notna()
+
+
+_POINT_ZERO = re.compile(r"^(\d+)\.0+$")
+
+
+def _without_point_zero(text: str) -> str:
+    """"1001.0" is a number that went through text somewhere: the same id as 1001."""
+    return _POINT_ZERO.sub(r"\1", text) if "." in text else text
 
 
 def to_id(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -77,8 +102,7 @@ def to_id(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     text = kinds.eq(str).to_numpy()
     if text.any():
         strings = raw[text]
-        # "1001.0" is a number that went through text somewhere: the same id as 1001
-        values[text] = _per_distinct(strings, lambda u: u.str.replace(r"^(\d+)\.0+$", r"\1", regex=True))
+        values[text] = _per_distinct(strings, lambda u: u.map(_without_point_zero))
     numeric = kinds.isin([int, float, np.int64, np.float64]).to_numpy()
     if numeric.any():
         numbers = pd.to_numeric(raw[numeric], errors="coerce").astype("float64")
@@ -108,44 +132,57 @@ def to_enum(raw: pd.Series, choices) -> tuple[pd.Series, pd.Series]:
 
 
 def _decimal(v):
-    if isinstance(v, bool):
-        return None
-    if isinstance(v, (int, np.integer)):
-        return Decimal(int(v))
-    if isinstance(v, (float, np.floating)):
-        if not np.isfinite(v):
+    """A cell as a Decimal, or None if it is not a number (type tests ordered by frequency)."""
+    kind = type(v)
+    if kind is float:
+        if not math.isfinite(v):
             return None
-        return Decimal(int(v)) if float(v).is_integer() else Decimal(repr(float(v)))
-    if isinstance(v, str):
+        return Decimal(int(v)) if v.is_integer() else Decimal(repr(v))
+    if kind is int:
+        return Decimal(v)
+    if kind is str:
         text = v.replace(",", "").replace("，", "").replace("¥", "").replace("￥", "").replace("元", "").strip()
         try:
             d = Decimal(text)
         except InvalidOperation:
             return None
         return d if d.is_finite() else None
+    if kind is bool:
+        return None
+    if isinstance(v, (np.integer, np.floating)):
+        return _decimal(v.item())
     return None
 
 
+def _each(raw: pd.Series, one) -> list:
+    """``one`` of every non-blank cell, None for blanks (a plain loop: no pandas per-call cost)."""
+    return [None if v is None else one(v) for v in raw.to_numpy(dtype=object)]
+
+
 def to_number(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
-    values = raw.map(_decimal, na_action="ignore").astype(object)
+    values = pd.Series(_each(raw, _decimal), index=raw.index, dtype=object)
     return values, _bad(values, raw)
 
 
 def to_money(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Money ≥ 0 as Decimal ("1,234.50", "¥100" accepted)."""
-    values = raw.map(_decimal, na_action="ignore").astype(object)
-    values = values.where(values.map(lambda d: d is None or d >= 0), None)
+    def one(v):
+        d = _decimal(v)
+        return d if d is not None and d >= 0 else None
+    values = pd.Series(_each(raw, one), index=raw.index, dtype=object)
     return values, _bad(values, raw)
 
 
 def to_int(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Integer ≥ 0 (member counts)."""
     def one(v):
+        if type(v) is float and v.is_integer() and v >= 0:      # the usual cell: skip the Decimal
+            return int(v)
         d = _decimal(v)
         if d is None or d < 0 or d != d.to_integral_value():
             return None
         return int(d)
-    values = raw.map(one, na_action="ignore")
+    values = pd.Series(_each(raw, one), index=raw.index, dtype=object)
     bad = values.isna() & raw.notna()
     return values.astype("Int64"), bad
 

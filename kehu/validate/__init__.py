@@ -6,8 +6,7 @@ from pathlib import Path
 import pandas as pd
 
 from kehu.load.ledger import Ledger
-from kehu.load.reader import iter_folder
-from kehu.load.sheets import parse_sheets
+from kehu.load.folder import load_folder
 from kehu.model import MonthInputs
 from kehu.month import Month
 from kehu.schema import DATASETS
@@ -27,27 +26,22 @@ def _concat(parts: list[pd.DataFrame], dataset) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)
 
 
-def validate_month(folder: Path, month: Month, rules: dict, raw_out: list | None = None) -> MonthInputs:
-    """Read, type and check every input; rejected and ignored rows are removed, each with a finding.
-
-    ``raw_out`` (optional list) receives the raw sheets, for the annotated report.
-    """
-    ledger, findings = Ledger(), []
-    raws, file_findings, parse_findings = [], [], []
-
-    def sheets():                       # typed as they arrive while the next files are read
-        for raw in iter_folder(Path(folder), file_findings):
-            raws.append(raw)
-            yield raw
-    parts = parse_sheets(sheets(), rules, ledger, parse_findings)
-    findings.extend(file_findings)
-    findings.extend(parse_findings)
+def validate_month(folder: Path, month: Month, rules: dict) -> MonthInputs:
+    """Read, type and check every input; rejected and ignored rows are removed, each with a finding."""
+    ledger, file_findings, parse_findings = Ledger(), [], []
+    parts: dict[str, list[pd.DataFrame]] = {d.key: [] for d in DATASETS}
+    for loaded in load_folder(Path(folder), rules):
+        if loaded.error is not None:
+            file_findings.append(loaded.error)
+        ledger.absorb(loaded.ledger)
+        parse_findings.extend(loaded.findings)
+        for key, frame in loaded.parts:
+            parts[key].append(frame)
+    findings = file_findings + parse_findings
     frames = {d.key: _concat(parts[d.key], d) for d in DATASETS}
     frames = Checker(frames, month, rules, ledger, findings).run()
     frames = {k: f.reset_index(drop=True) for k, f in frames.items()}
     findings.extend(_class_findings(frames["customers"], rules, ledger))
-    if raw_out is not None:
-        raw_out.extend(raws)
     return MonthInputs(month, frames, ledger.counts(frames), findings)
 
 

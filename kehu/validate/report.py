@@ -8,13 +8,15 @@ numbers, bad cells filled, the finding's message as a cell comment.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import date, datetime, time
 from pathlib import Path
 
 import xlsxwriter
 
 from kehu.findings import ERROR, Finding
-from kehu.load.reader import RawSheet
+from kehu.load.reader import RawSheet, read_file
+from kehu.load.safety import UnsafeFile
 from kehu.render.xlsx_style import column_width
 
 FULL_COPY_ROWS = 20_000          # larger sheets are copied as header + offending rows only
@@ -25,14 +27,15 @@ FINDING_HEADERS = ["严重程度", "代码", "文件", "工作表", "行", "列"
 MANIFEST_HEADERS = ["文件", "工作表", "识别为", "读取行数", "使用", "拒绝", "忽略(有提示)", "重复", "空行"]
 
 
-def write_report(path: Path, findings: list[Finding], sheets: list, raws: list[RawSheet], month_label: str) -> Path:
+def write_report(path: Path, findings: list[Finding], sheets: list, folder: Path, month_label: str) -> Path:
+    """The report of the month whose inputs are in ``folder`` (its offending sheets are read again)."""
     wb = xlsxwriter.Workbook(str(path), WB_OPTIONS)
     wb.set_properties({"title": f"kehu 校验报告 {month_label}", "created": datetime(2000, 1, 1)})
     fmt = _formats(wb)
     ordered = sorted(findings, key=lambda f: (f.severity != ERROR, f.file, f.sheet, f.row or 0, f.letter, f.code))
     _summary(wb, fmt, ordered, sheets, month_label)
     _finding_list(wb, fmt, ordered)
-    _annotated(wb, fmt, ordered, raws)
+    _annotated(wb, fmt, ordered, Path(folder))
     wb.close()
     return path
 
@@ -102,17 +105,29 @@ def _finding_list(wb, fmt, findings) -> None:
     _print_setup(ws, 0)
 
 
-def _annotated(wb, fmt, findings, raws) -> None:
+def _annotated(wb, fmt, findings, folder: Path) -> None:
     by_sheet = defaultdict(list)
     for f in findings:
         if f.row:
             by_sheet[(f.file, f.sheet)].append(f)
     used_names = {"概要", "问题清单"}
-    for raw in raws:
-        marks = by_sheet.get((raw.file, raw.sheet))
-        if marks:
-            ws = wb.add_worksheet(_sheet_name(raw, used_names))
-            _copy_sheet(ws, fmt, raw, marks)
+    for raw in _marked_sheets(folder, by_sheet):
+        ws = wb.add_worksheet(_sheet_name(raw, used_names))
+        _copy_sheet(ws, fmt, raw, by_sheet[(raw.file, raw.sheet)])
+
+
+def _marked_sheets(folder: Path, wanted) -> Iterator[RawSheet]:
+    """The input sheets that have row findings, in file and sheet order, read again: the load
+    stage keeps no raw cells (a province month's would fill gigabytes), and a valid month's
+    report annotates few sheets or none."""
+    for name in sorted({file for file, _ in wanted if file}):
+        try:
+            raws = read_file(folder / name)
+        except (UnsafeFile, OSError):
+            continue        # changed or removed since it was validated: 问题清单 still lists its findings
+        for raw in raws:
+            if (raw.file, raw.sheet) in wanted:
+                yield raw
 
 
 def _sheet_name(raw: RawSheet, used: set) -> str:

@@ -1,0 +1,71 @@
+"""Read and type the month's folder, one file per task (SPEC §1).
+
+Each file is read (kehu.load.reader) and its sheets recognised and typed
+(kehu.load.sheets) in one task. For a large folder the tasks run in a process
+pool across the cores, so reading and typing both run in parallel and only the
+typed frames — not the millions of raw cells — come back to this process. The
+raw cells are not kept: the validation report re-reads the few sheets it
+annotates (kehu.validate.report).
+"""
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from kehu.findings import ERROR, Finding
+from kehu.load.ledger import Ledger
+from kehu.load.reader import input_files, read_file
+from kehu.load.safety import UnsafeFile
+from kehu.load.sheets import parse_sheets
+
+PARALLEL_BYTES = 8 * 1024**2     # a folder this large is loaded by a process pool
+
+
+@dataclass
+class LoadedFile:
+    """One input file, typed: what crosses back from a pool worker."""
+    file: str
+    error: Finding | None = None                       # the file could not be read at all
+    parts: list[tuple[str, pd.DataFrame]] = field(default_factory=list)   # (dataset key, typed rows)
+    ledger: Ledger = field(default_factory=Ledger)
+    findings: list[Finding] = field(default_factory=list)
+
+
+def load_file(path: Path, rules: dict) -> LoadedFile:
+    """Read one file and type its sheets; an unreadable file is a finding, not an exception."""
+    try:
+        raws = read_file(path)
+    except UnsafeFile as exc:
+        return LoadedFile(path.name, Finding(ERROR, exc.code, exc.message, file=path.name))
+    loaded = LoadedFile(path.name)
+    typed = parse_sheets(raws, rules, loaded.ledger, loaded.findings)
+    del raws                                            # the raw cells die here, in the worker
+    loaded.parts = [(key, frame) for key, frames in typed.items() for frame in frames]
+    return loaded
+
+
+def load_folder(folder: Path, rules: dict, cores: int | None = None) -> list[LoadedFile]:
+    """Every input file of ``folder``, typed, in file-name order.
+
+    A large folder (≥ ``PARALLEL_BYTES``, several files, several cores) is loaded by a
+    process pool, biggest file first so that the workers finish together."""
+    paths = input_files(Path(folder))
+    cores = cores or available_cores()
+    sizes = {p: p.stat().st_size for p in paths}
+    if cores < 2 or len(paths) < 2 or sum(sizes.values()) < PARALLEL_BYTES:
+        return [load_file(p, rules) for p in paths]
+    with ProcessPoolExecutor(max_workers=min(cores, len(paths))) as pool:
+        futures = {p: pool.submit(load_file, p, rules) for p in sorted(paths, key=lambda p: -sizes[p])}
+        return [futures[p].result() for p in paths]
+
+
+def available_cores() -> int:
+    """The cores this process may run on (a container's CPU set, not the host's)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:                  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
