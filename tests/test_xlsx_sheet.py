@@ -72,8 +72,56 @@ def test_manager_books_are_the_same_with_and_without_the_fast_paths(tmp_path, mo
     slices = manager_slices(make_result())
     expected = {}
     monkeypatch.setattr(xlsx_sheet, "FAST_ROWS", False)
+    monkeypatch.setattr(xlsx_sheet, "FAST_CELLS", False)
     for s, name in slices:
         expected[name] = write_manager_book(s, tmp_path / f"stock_{name}").read_bytes()
     monkeypatch.setattr(xlsx_sheet, "FAST_ROWS", True)
+    monkeypatch.setattr(xlsx_sheet, "FAST_CELLS", True)
     for s, name in slices:
         assert write_manager_book(s, tmp_path / name).read_bytes() == expected[name], name
+
+
+def edge_table(path: Path) -> bytes:
+    """A kehu table whose cells take every branch of Sheet._put: blanks of each missing
+    kind, NaN/±inf, -0, Decimal and text numbers, text in date and rate columns, labels,
+    booleans, control characters and a text longer than xlsxwriter keeps."""
+    from decimal import Decimal
+
+    import pandas as pd
+
+    from kehu.month import Month
+    from kehu.render.xlsx_style import Col, Formats, Sheet, open_workbook
+
+    cols = [Col("文本", "text"), Col("金额", "money", "money", total=True), Col("数", "number", "number"),
+            Col("整数", "int", "int"), Col("得分", "score", "score"), Col("比例", "pct", "pct"),
+            Col("日期", "date", "date"), Col("是否", "flag", "bool"), Col("状态", "status", "center", {"a": "甲"})]
+    values = {
+        "text": [None, "", "普通", "=HYPERLINK(1)", "控制\x01字符\x7f", "x" * 40000, 12, float("nan")],
+        "money": [Decimal("12.30"), "7.5", Decimal("-0"), -0.0, 3, None, "", 1e12],
+        "number": [0, float("inf"), -1.005, float("-inf"), Decimal("NaN"), pd.NA, 2.675, Decimal("1234567.891")],
+        "int": [1, 2.0, Decimal("3.0"), True, None, -4, 10 ** 6, "5"],
+        "score": [99.995, 0.0049, None, Decimal("100"), -0.001, 1, 2, 3],
+        "pct": [0.5, "—", 1, Decimal("0.123"), None, 2.0, "", -0.25],
+        "date": [pd.Timestamp("2026-10-01"), pd.Timestamp("2026-10-01 13:45"), pd.NaT, "2026-10-xx",
+                 datetime(2026, 10, 2), pd.Timestamp("2026-10-01"), None, __import__("datetime").date(2026, 10, 3)],
+        "flag": [True, False, None, "是", 1, 0, float("nan"), "否"],
+        "status": ["a", "b", None, "a", "", "a", "c", pd.NA],
+    }
+    records = [{key: column[i] for key, column in values.items()} for i in range(8)]
+    month = Month(2026, 10)
+    wb = open_workbook(path, month, "edge")
+    fmt = Formats(wb)
+    sheet = Sheet(wb, fmt, "表", len(cols))
+    sheet.title("边界", "值")
+    sheet.table(cols, records, total_label="合计", alerts=[("money", ">0", "alert")])
+    sheet.table(cols, [], empty_text="无")
+    sheet.finish()
+    wb.close()
+    return path.read_bytes()
+
+
+def test_prepared_table_cells_equal_the_cell_by_cell_writes(tmp_path, monkeypatch):
+    fast = edge_table(tmp_path / "fast.xlsx")
+    monkeypatch.setattr(xlsx_sheet, "FAST_CELLS", False)
+    monkeypatch.setattr(xlsx_sheet, "FAST_ROWS", False)
+    assert edge_table(tmp_path / "stock.xlsx") == fast

@@ -20,6 +20,7 @@ that both produce the same bytes.
 """
 from __future__ import annotations
 
+from xlsxwriter import worksheet as _xlsxwriter_worksheet
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet as _StockWorksheet
 
@@ -30,6 +31,16 @@ _INSTANCE_ATTRIBUTES = ("table", "row_info", "comments", "constant_memory", "dim
                         "row_spans", "fh")
 FAST_ROWS = all(hasattr(_StockWorksheet, name) for name in _REQUIRED)
 
+# the cell tuples xlsxwriter's _write_string/_number/_datetime/_blank store in ``table``
+_String, _Number, _Datetime, _Blank = (getattr(_xlsxwriter_worksheet, name, None) for name in (
+    "CellStringTuple", "CellNumberTuple", "CellDatetimeTuple", "CellBlankTuple"))
+_CELL_REQUIRED = ("_check_dimensions", "_convert_date_time")
+_CELL_ATTRIBUTES = ("table", "str_table", "constant_memory", "xls_strmax", "date_1904")
+FAST_CELLS = (None not in (_String, _Number, _Datetime, _Blank)
+              and all(hasattr(_StockWorksheet, name) for name in _CELL_REQUIRED))
+_SERIALS: dict[tuple, float] = {}
+
+_INF = float("inf")
 _FORMULAS: dict[tuple, str] = {}
 _COLUMN_NAMES: list[str] = []
 
@@ -56,6 +67,50 @@ class Worksheet(_StockWorksheet):
                 _FORMULAS[key] = prepared
         return prepared
 
+    # -- storing prepared cells (the table rows of kehu's sheets)
+    def prepared_cells(self) -> bool:
+        """True when ``string_cell`` … ``store_row`` may be used on this sheet; otherwise
+        write each cell with xlsxwriter's ``write_*``."""
+        if not FAST_CELLS or any(not hasattr(self, name) for name in _CELL_ATTRIBUTES):
+            return False
+        return not self.constant_memory and hasattr(self.str_table, "_get_shared_string_index")
+
+    def string_cell(self, text: str, cell_format):
+        """What ``_write_string`` stores for ``text`` (its shared string counted now, in
+        write order); None for a text so long xlsxwriter would have to cut it."""
+        if len(text) > self.xls_strmax // 2:
+            return None
+        return _String(self.str_table._get_shared_string_index(text), cell_format)
+
+    def number_cell(self, number: float, cell_format):
+        """What ``_write_number`` stores; None for NaN/±inf (written as error formulas)."""
+        if number != number or number in (_INF, -_INF):
+            return None
+        return _Number(number, cell_format)
+
+    def datetime_cell(self, value, cell_format):
+        """What ``_write_datetime`` stores; the Excel serial of a naive date is computed once per process."""
+        if getattr(value, "tzinfo", None) is not None:
+            return _Datetime(self._convert_date_time(value), cell_format)
+        key = (value, self.date_1904)
+        serial = _SERIALS.get(key)
+        if serial is None:
+            serial = self._convert_date_time(value)
+            if len(_SERIALS) < 65536:
+                _SERIALS[key] = serial
+        return _Datetime(serial, cell_format)
+
+    @staticmethod
+    def blank_cell(cell_format):
+        return _Blank(cell_format)
+
+    def store_row(self, row: int, cells: dict) -> None:
+        """Store one row of prepared cells (column → cell) and extend the used range to them."""
+        if not cells or self._check_dimensions(row, min(cells)) or self._check_dimensions(row, max(cells)):
+            return                             # beyond Excel's last row/column: dropped, as write_* does
+        self.table.setdefault(row, {}).update(cells)
+
+    # -- writing the XML
     def _fast_rows_ok(self) -> bool:
         """True when this sheet can take the fast paths (see module doc)."""
         if not FAST_ROWS or any(not hasattr(self, name) for name in _INSTANCE_ATTRIBUTES):
@@ -85,7 +140,7 @@ class Worksheet(_StockWorksheet):
             return super()._write_rows()
         self._calculate_spans()
         table, row_info, spans = self.table, self.row_info, self.row_spans
-        styles: dict[int, str] = {}            # id(format) → ' s="<xf index>"'
+        styles: dict = {}                      # Format → ' s="<xf index>"'
         for row in range(self.dim_rowmin, self.dim_rowmax + 1):
             cells = table.get(row)
             if cells:
@@ -96,28 +151,44 @@ class Worksheet(_StockWorksheet):
                 self._write_empty_row(row, spans.get(row // 16), row_info[row])
         return None
 
-    def _write_cells(self, row: int, cells: dict, styles: dict[int, str]) -> None:
+    def _write_cells(self, row: int, cells: dict, styles: dict) -> None:
         """One row's ``<c>`` elements in column order. xf indices are handed out on first
         use, so ``_get_xf_index`` is still called in the stock order (row by row, left to right)."""
-        write, number = self.fh.write, str(row + 1)
+        number, names = str(row + 1), _COLUMN_NAMES
+        xml = []
         for col in sorted(cells):
             cell = cells[col]
-            kind, cell_format = cell.__class__.__name__, cell.format
-            if cell_format is None or kind not in _FAST_KINDS:
+            kind, cell_format = _fast_kind(type(cell)), cell.format
+            if kind is None or cell_format is None:
+                if xml:
+                    self.fh.write("".join(xml))
+                    xml.clear()
                 self._write_cell(row, col, cell)
                 continue
-            style = styles.get(id(cell_format))
+            style = styles.get(cell_format)
             if style is None:
-                style = styles[id(cell_format)] = f' s="{cell_format._get_xf_index()}"'
-            ref = (_COLUMN_NAMES[col] if col < len(_COLUMN_NAMES) else column_name(col)) + number
+                style = styles[cell_format] = f' s="{cell_format._get_xf_index()}"'
+            ref = (names[col] if col < len(names) else column_name(col)) + number
             if kind == "String":
-                write(f'<c r="{ref}"{style} t="s"><v>{cell.string}</v></c>')
+                xml.append(f'<c r="{ref}"{style} t="s"><v>{cell.string}</v></c>')
             elif kind == "Blank":
-                write(f'<c r="{ref}"{style}/>')
+                xml.append(f'<c r="{ref}"{style}/>')
             else:                              # Number, Datetime
-                write(f'<c r="{ref}"{style}><v>{cell.number:.16G}</v></c>')
+                xml.append(f'<c r="{ref}"{style}><v>{cell.number:.16G}</v></c>')
+        self.fh.write("".join(xml))
 
 
 # cell tuples (xlsxwriter.worksheet.Cell*Tuple) by class name, as xlsxwriter's _write_cell dispatches;
 # "String" holds a shared-string index here (never constant_memory on the fast path)
 _FAST_KINDS = frozenset(("Number", "Datetime", "String", "Blank"))
+_KINDS: dict[type, str | None] = {}
+
+
+def _fast_kind(cell_type: type) -> str | None:
+    """The class name of a cell tuple the fast path writes, else None (remembered per class)."""
+    try:
+        return _KINDS[cell_type]
+    except KeyError:
+        name = cell_type.__name__
+        kind = _KINDS[cell_type] = name if name in _FAST_KINDS else None
+        return kind

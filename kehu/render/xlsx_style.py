@@ -26,9 +26,9 @@ from kehu.render.xlsx_sheet import Worksheet
 
 try:
     import pandas as pd
-    _NA, _NAT = pd.NA, pd.NaT
+    _NA, _NAT, _TIMESTAMP = pd.NA, pd.NaT, pd.Timestamp
 except ImportError:                           # pragma: no cover
-    _NA = _NAT = object()
+    _NA = _NAT = _TIMESTAMP = object()
 
 WORKBOOK_OPTIONS = {
     "strings_to_formulas": False,
@@ -286,6 +286,73 @@ def cell_value(record: dict, col: Col):
 
 
 # ---------------------------------------------------------------------------
+# table cells prepared in bulk
+
+def _is_empty(value) -> bool:
+    """The values ``_put`` writes as a blank cell."""
+    return (value is None or value is _NA or value is _NAT
+            or (isinstance(value, float) and value != value) or value == "")
+
+
+def _cell_maker(ws: Worksheet, kind: str, f: Format, center: Format):
+    """value → (cell to store, its shown width) for one table column of ``kind`` written with
+    ``f``: the cell and width ``Sheet._put`` would write and track (width -1: a blank, not
+    tracked); None for a value to leave to ``_put`` (a huge text, NaN/±inf)."""
+    blank = (ws.blank_cell(f), -1)
+    string_cell, number_cell, datetime_cell = ws.string_cell, ws.number_cell, ws.datetime_cell
+
+    def text(value, f=f):
+        text = str(value)
+        cell = string_cell(printable(text), f)
+        return None if cell is None else (cell, text_width(text))
+
+    def number(value, shown):
+        value_number = _number(value)
+        cell = number_cell(value_number, f)
+        return None if cell is None else (cell, shown(value_number, value))
+
+    if kind in _NUMERIC_KINDS or kind == "pct":
+        shown = _NUMBER_WIDTHS.get(kind, _int_width)
+        if kind == "pct":
+            return lambda value: (blank if _is_empty(value) else text(value, center)
+                                  if isinstance(value, str) else number(value, shown))
+        return lambda value: blank if _is_empty(value) else number(value, shown)
+    if kind == "date":
+        dates: dict = {}                      # Timestamp → its cell (no shared string in it)
+
+        def date_cell(value):
+            if _is_empty(value):
+                return blank
+            made = dates.get(value) if type(value) is _TIMESTAMP else None
+            if made is None:
+                dt = as_datetime(value)
+                cell = string_cell(str(value), f) if dt is None else datetime_cell(dt, f)
+                made = None if cell is None else (cell, _DATE_WIDTH)
+                if dt is not None and type(value) is _TIMESTAMP:
+                    dates[value] = made
+            return made
+        return date_cell
+    return lambda value: blank if _is_empty(value) else text(value)
+
+
+def _int_width(number: float, value) -> int:
+    return text_width(str(value))
+
+
+def _pct_width(number: float, value) -> int:
+    return len(f"{number * 100:.1f}%") if isinstance(value, (int, float, Decimal)) else text_width(str(value))
+
+
+_NUMBER_WIDTHS = {
+    "money": lambda number, value: len(f"{number:,.2f}") + 1,        # "¥" + digits: all narrow
+    "number": lambda number, value: len(f"{number:,.2f}") + 1,
+    "score": lambda number, value: len(f"{number:.2f}"),
+    "int": _int_width,
+    "pct": _pct_width,
+}
+
+
+# ---------------------------------------------------------------------------
 # a sheet
 
 class Sheet:
@@ -419,22 +486,7 @@ class Sheet:
         header_row = self.header([c.header for c in cols])
         offset = 0
         first = self.row
-        # per column once: key, labels, kind and format; then cell_value() + write() inlined
-        by_kind, text_fmt, put = self.fmt.by_kind, self.fmt.text, self._put
-        plan = [(i, c.key, c.labels, c.kind, c.kind == "bool", by_kind.get(c.kind, text_fmt))
-                for i, c in enumerate(cols)]
-        row = self.row
-        for rec in records:
-            get = rec.get
-            for i, key, labels, kind, is_bool, f in plan:
-                value = get(key)
-                if labels is not None and not is_missing(value):
-                    value = labels.get(value, value)
-                if is_bool and not isinstance(value, str):
-                    value = yes_no(value)
-                put(row, i, value, kind, f)
-            row += 1
-        self.row = row
+        self.row = self._rows(cols, records, self.row)
         last = self.row - 1
         if not records:
             width = len(cols) + offset
@@ -453,6 +505,38 @@ class Sheet:
             if col.width:
                 self.fixed[offset + i] = max(self.fixed.get(offset + i, 0), col.width)
         return header_row, last
+
+    def _rows(self, cols: list[Col], records: list[dict], row: int) -> int:
+        """One row per record from ``row`` on; returns the next free row. Each cell is what
+        ``write`` writes (``cell_value`` → ``_put``): prepared by the column's maker and stored a
+        row at a time when the worksheet allows (see kehu.render.xlsx_sheet), else ``_put`` itself."""
+        by_kind, text_fmt, put = self.fmt.by_kind, self.fmt.text, self._put
+        fast = self.ws.prepared_cells()
+        plan = [(i, c.key, c.labels, c.kind, c.kind == "bool", f,
+                 _cell_maker(self.ws, c.kind, f, self.fmt.center) if fast else None)
+                for i, c in enumerate(cols) for f in [by_kind.get(c.kind, text_fmt)]]
+        widest = [-1] * len(cols)
+        for rec in records:
+            get, cells = rec.get, {}
+            for i, key, labels, kind, is_bool, f, make in plan:
+                value = get(key)
+                if labels is not None and not is_missing(value):
+                    value = labels.get(value, value)
+                if is_bool and not isinstance(value, str):
+                    value = yes_no(value)
+                made = make(value) if make is not None else None
+                if made is None:                    # no maker, or a value only write_* handles
+                    put(row, i, value, kind, f)
+                    continue
+                cells[i], width = made
+                if width > widest[i]:
+                    widest[i] = width
+            self.ws.store_row(row, cells) if cells else None
+            row += 1
+        for i, width in enumerate(widest):
+            if width >= 0:
+                self._widen(i, width)
+        return row
 
     def _alerts(self, cols, offset, first, last, alerts) -> None:
         keys = [c.key for c in cols]
