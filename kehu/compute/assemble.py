@@ -64,14 +64,14 @@ def compute_month(inputs: MonthInputs, rules: dict, history: History) -> MonthRe
     warnings = churn_warnings(f["customers"], month, rules, history.customer_revenue)
     findings = list(inputs.findings)   # W-visit-unlogged is found by the validator (kehu.validate.checks)
 
-    by_employee = _grouper()
     people = _employee_table(staff, attendance, violations, learning, visits, callbacks, kpi, rules)
     events = attendance.events
+    events_of, indicators_of = _rows_by_employee(events), _rows_by_employee(kpi.indicators)
     results = {
         "month": month.label,
         "kehu_version": __version__,
         "as_of": callbacks.as_of.isoformat(),
-        "employees": [_employee_json(row, by_employee(events, row.employee_id), by_employee(kpi.indicators, row.employee_id))
+        "employees": [_employee_json(row, events_of.get(row.employee_id, []), indicators_of.get(row.employee_id, []))
                       for row in people.itertuples(index=False)],
     }
     rooms = _rooms(people, kpi.room_totals, rules)
@@ -97,16 +97,12 @@ def _with_violations(events: pd.DataFrame, violation_events: pd.DataFrame) -> pd
     return both.sort_values(["employee_id", "date"], kind="stable", ignore_index=True)
 
 
-def _grouper():
-    """Per-employee slices of a frame, grouped once per frame (not once per employee)."""
-    cache = {}
-
-    def slice_of(frame: pd.DataFrame, employee_id: str) -> pd.DataFrame:
-        groups = cache.get(id(frame))
-        if groups is None:
-            groups = cache[id(frame)] = {k: g for k, g in frame.groupby("employee_id", sort=False)}
-        return groups.get(employee_id, frame.iloc[:0])
-    return slice_of
+def _rows_by_employee(frame: pd.DataFrame) -> dict[str, list]:
+    """The frame's rows (named tuples, in frame order) per employee, in one pass over the frame."""
+    rows: dict[str, list] = {}
+    for row in frame.itertuples(index=False):
+        rows.setdefault(row.employee_id, []).append(row)
+    return rows
 
 
 def _month_rows(visits: pd.DataFrame, month) -> pd.DataFrame:
@@ -154,10 +150,10 @@ def _pay(t: pd.DataFrame, rules: dict) -> pd.DataFrame:
     return t
 
 
-def _events_json(events: pd.DataFrame) -> list[dict]:
+def _events_json(events: list) -> list[dict]:
     return [{"date": f"{e.date:%Y-%m-%d}", "session": e.session if isinstance(e.session, str) else None,
              "type": e.type, "minutes": None if pd.isna(e.minutes) else int(e.minutes), "amount": money_text(e.amount)}
-            for e in events.itertuples(index=False)]
+            for e in events]
 
 
 def _number(value):
@@ -168,7 +164,7 @@ def _number(value):
     return int(d) if d == d.to_integral_value() else float(d)
 
 
-def _employee_json(row, mine: pd.DataFrame, inds: pd.DataFrame) -> dict:
+def _employee_json(row, mine: list, inds: list) -> dict:
     learning = None
     if row.has_learning:
         learning = {"score": None if pd.isna(row.learning_score) else float(row.learning_score),
@@ -189,7 +185,7 @@ def _employee_json(row, mine: pd.DataFrame, inds: pd.DataFrame) -> dict:
                 "indicators": [{"code": i.code, "name": i.name, "weight": int(i.weight), "base": _number(i.base),
                                 "target": _number(i.target), "challenge": _number(i.challenge),
                                 "actual": _number(i.actual), "score": money_text(i.score)}
-                               for i in inds.itertuples(index=False)]},
+                               for i in inds]},
         "deductions_total": money_text(row.deductions_total),
         "performance_base": money_text(row.performance_base),
         "performance_pay": money_text(row.performance_pay),

@@ -95,6 +95,8 @@ class Checker:
                 continue
             as_text = frame[cols].astype(str)
             dup = as_text.duplicated()
+            if not dup.any():
+                continue
             first = as_text.assign(_row=frame["_row"]).groupby(cols, sort=False, dropna=False)["_row"].transform("first")
             self.flag(key, dup, "", "W-duplicate-row", WARNING,
                       lambda r, first=first, key=key:
