@@ -93,11 +93,14 @@ class Checker:
             if key == "punches":  # punches at the same minute collapse silently
                 self.f[key] = self.ledger.drop(frame, frame.duplicated(["employee_id", "punched_at"]), "duplicate")
                 continue
-            as_text = frame[cols].astype(str)
-            dup = as_text.duplicated()
-            if not dup.any():
+            # rows equal as text are equal as typed values too: only those are compared as text
+            candidates = frame[cols].duplicated(keep=False)
+            if not candidates.any():
                 continue
-            first = as_text.assign(_row=frame["_row"]).groupby(cols, sort=False, dropna=False)["_row"].transform("first")
+            as_text = frame.loc[candidates, cols].astype(str)
+            dup = as_text.duplicated().reindex(frame.index, fill_value=False)
+            first = as_text.assign(_row=frame.loc[candidates, "_row"]).groupby(
+                cols, sort=False, dropna=False)["_row"].transform("first")
             self.flag(key, dup, "", "W-duplicate-row", WARNING,
                       lambda r, first=first, key=key:
                       f"{BY_KEY[key].name}第 {r.excel_row} 行与第 {first.at[r.Index]} 行完全相同,只计一次。", "duplicate")
