@@ -313,3 +313,40 @@ def test_control_characters_do_not_reach_cells(tmp_path):
     write_workbooks(r, tmp_path)
     ws = openpyxl.load_workbook(tmp_path / "managers" / "1002_李娜.xlsx")["拜访"]
     assert find(ws, "华东电力")
+
+
+def test_parallel_without_fork_pickles_the_slices_and_writes_the_same(result, tmp_path, monkeypatch):
+    import multiprocessing
+    a = write_workbooks(result, tmp_path / "a")
+    monkeypatch.setattr(workbooks, "PARALLEL_MIN", 0)
+    spawn = multiprocessing.get_context("spawn")
+    monkeypatch.setattr(workbooks.multiprocessing, "get_context", lambda: spawn)
+    b = write_workbooks(result, tmp_path / "b", jobs=2)
+    for pa, pb in zip(a, b, strict=True):
+        assert pa.read_bytes() == pb.read_bytes(), pa.name
+
+
+def test_records_equal_pandas_to_dict_records():
+    import numpy as np
+    import pandas as pd
+
+    from kehu.render.frames import records
+    when = pd.to_datetime(["2026-10-01 00:00", None, "2026-10-01 13:45", "2026-10-02 00:00"]).astype("datetime64[ns]")
+    frame = pd.DataFrame({
+        "text": ["a", None, "c", "d"], "money": [Decimal("1.20"), None, Decimal("-0"), Decimal("3")],
+        "int": np.array([1, 2, 3, 4], dtype="int64"), "float": [1.5, float("nan"), 0.0, -2.0],
+        "flag": [True, False, True, False], "when": when, "nullable": pd.array([1, None, 3, 4], dtype="Int64"),
+        "numpy_in_object": pd.Series([np.int64(1), "x", np.float64(2.5), None], dtype=object),
+        "mixed": pd.Series([pd.NaT, pd.NA, pd.Timestamp("2026-10-03"), 5], dtype=object),
+        "aware": pd.to_datetime(["2026-10-01"] * 4).tz_localize("Asia/Shanghai"),
+        "category": pd.Categorical(["x", "y", "x", None]),
+    })
+    frame["dup"] = frame["text"]
+    expected, got = frame.to_dict("records"), records(frame)
+    assert len(got) == len(expected)
+    for want, have in zip(expected, got):
+        assert list(want) == list(have)
+        for key in want:
+            assert type(have[key]) is type(want[key]), key
+            assert have[key] is want[key] or have[key] == want[key] or (want[key] != want[key] and have[key] != have[key]), key
+    assert records(frame.iloc[:0]) == [] and records(None) == []
