@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from markupsafe import Markup, escape
 
 from kehu.month import Month
 from kehu.render.holidays import birthday_in, festival_day, festivals_in
@@ -269,3 +270,41 @@ def test_missing_parent_template_is_named(tmp_path):
                       templates_dir=custom)
     assert "certificate.html" in str(caught.value) and "第 2 行" in str(caught.value)
     assert "找不到模板 my_base.html" in str(caught.value)
+
+
+# ---------------------------------------------------------------- the fast paths write the same bytes
+
+def _letter_files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_fast_escape_and_writes_give_the_same_bytes_as_markupsafe_and_write_text(tmp_path, monkeypatch):
+    import os
+
+    import kehu.render.letters as letters_module
+    from letters_factory import demo_result
+    result = demo_result()
+    write_letters(result, tmp_path / "fast")
+    # markupsafe's own escape (the fallback when its inner escape is not found) and Path.write_text
+    monkeypatch.setattr(letters_module, "_escape_text", None)
+    monkeypatch.setattr(letters_module, "_write_text",
+                        lambda path, content: Path(path).write_text(content, encoding="utf-8"))
+    write_letters(result, tmp_path / "stock")
+    fast, stock = _letter_files(tmp_path / "fast"), _letter_files(tmp_path / "stock")
+    assert fast == stock and len(fast) > 5
+    assert "&lt;script&gt;" in fast["letters/index.html"].decode("utf-8")
+    # the platform's newline is written, as write_text does
+    monkeypatch.undo()
+    monkeypatch.setattr(os, "linesep", "\r\n")
+    letters_module._write_text(str(tmp_path / "crlf.txt"), "a\nb\n")
+    assert (tmp_path / "crlf.txt").read_bytes() == b"a\r\nb\r\n"
+
+
+def test_the_fast_escape_is_bound_in_the_compiled_templates():
+    import kehu.render.letters as letters_module
+    env = letters_module.LetterEnvironment()
+    template = env.template("callback_letter.html")
+    assert template.root_render_func.__globals__["escape"] is letters_module._escape
+    for value in ["<a href='x'>&\"", "", "纯文本", 12, None, Markup("<b>ok</b>")]:
+        assert letters_module._escape(value) == escape(value)
+        assert type(letters_module._escape(value)) is Markup

@@ -21,6 +21,7 @@ naming the template file and line.
 from __future__ import annotations
 
 import importlib.resources
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -28,7 +29,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pandas as pd
-from jinja2 import (ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError, TemplateNotFound,
+import markupsafe
+from jinja2 import (ChoiceLoader, FileSystemLoader, StrictUndefined, Template, TemplateError, TemplateNotFound,
                     TemplateSyntaxError)
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
@@ -163,6 +165,35 @@ def _finalize(value):
 _DICT_ATTRIBUTES = frozenset(dir(dict))
 
 
+_escape_text = getattr(markupsafe, "_escape_inner", None)      # markupsafe's escape of a plain str
+_new_str = str.__new__
+
+
+def _escape(value) -> Markup:
+    """``markupsafe.escape`` without its Python-level ``Markup.__new__`` for the common case
+    (a plain str: every value of a letter context) — the same Markup, built directly."""
+    if type(value) is str:
+        return _new_str(Markup, _escape_text(value))
+    return markupsafe.escape(value)
+
+
+class _LetterTemplate(Template):
+    """A compiled template whose output escaping is ``_escape``.
+
+    Jinja2 compiles ``{{ x }}`` under autoescape to ``escape(finalize(x))``, with
+    ``escape`` (markupsafe's) imported into the template's module namespace — ~1M calls
+    a province month. When that name is present and markupsafe's inner escape is
+    known, it is rebound there; otherwise the template keeps markupsafe's own."""
+
+    @classmethod
+    def from_code(cls, environment, code, globals, uptodate=None):
+        template = super().from_code(environment, code, globals, uptodate)
+        namespace = getattr(template.root_render_func, "__globals__", None)
+        if _escape_text is not None and namespace is not None and namespace.get("escape") is markupsafe.escape:
+            namespace["escape"] = _escape
+        return template
+
+
 class _LetterSandbox(SandboxedEnvironment):
     """The sandbox with a fast ``a.b`` on plain dicts (every letter context is one).
 
@@ -170,6 +201,8 @@ class _LetterSandbox(SandboxedEnvironment):
     not a dict attribute, falls back to ``a["b"]`` after an AttributeError; this
     goes to ``a["b"]`` directly in that case — the same result without the exception.
     """
+
+    template_class = _LetterTemplate
 
     def getattr(self, obj, attribute):
         if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
@@ -279,6 +312,7 @@ class Directory:
         self._managers: dict[str, dict] = {}
         self._customers: dict[str, dict] = {}
         self._key_persons: list[dict] | None = None
+        self._key_person_at: list[int] | None = None
 
     def manager(self, employee_id) -> dict:
         key = text(employee_id)
@@ -315,16 +349,39 @@ class Directory:
     def key_persons(self) -> list[dict]:
         """在网 customers with a 关键人, by customer id (their raw cells)."""
         if self._key_persons is None:
+            self._key_persons = self._key_person_records(self._key_person_rows())
+        return self._key_persons
+
+    def key_persons_born_in(self, month_number: int) -> list[dict]:
+        """The ``key_persons`` whose 关键人生日 falls in calendar month ``month_number`` (same
+        order). A datetime column is filtered before any date is boxed (~7 % of 80,000)."""
+        at = self._key_person_rows()
+        born = self._cust_frame["key_person_birthday"] if "key_person_birthday" in self._cust_frame else None
+        if self._key_persons is not None or born is None or born.dtype.kind != "M":
+            return [row for row in self.key_persons() if _born_in(row.get("key_person_birthday"), month_number)]
+        months = born.take(at).dt.month.to_numpy()
+        return self._key_person_records([i for i, m in zip(at, months.tolist()) if m == month_number])
+
+    def _key_person_rows(self) -> list[int]:
+        if self._key_person_at is None:
             cols, at = self._cust_cols, []
             for customer_id in sorted(self._cust_at):
                 i = self._cust_at[customer_id]
                 if text(cols["key_person"][i]) and text(cols["status"][i]) == ACTIVE_STATUS:
                     at.append(i)
-            # the birthday column (dates: slow to box) is read for these rows only
-            born = columns(self._cust_frame, ("key_person_birthday",), at)["key_person_birthday"]
-            self._key_persons = [{**{f: cols[f][i] for f in KEY_PERSON_FIELDS}, "key_person_birthday": b}
-                                 for i, b in zip(at, born)]
-        return self._key_persons
+            self._key_person_at = at
+        return self._key_person_at
+
+    def _key_person_records(self, at: list[int]) -> list[dict]:
+        cols = self._cust_cols
+        # the birthday column (dates: slow to box) is read for these rows only
+        born = columns(self._cust_frame, ("key_person_birthday",), at)["key_person_birthday"]
+        return [{**{f: cols[f][i] for f in KEY_PERSON_FIELDS}, "key_person_birthday": b} for i, b in zip(at, born)]
+
+
+def _born_in(value, month_number: int) -> bool:
+    born = as_day(value)
+    return born is not None and born.month == month_number
 
 
 def _by_id(frame, id_column: str, names) -> tuple[dict[str, list], dict[str, int]]:
@@ -388,7 +445,7 @@ def festival_letters(result, directory: Directory) -> list[Letter]:
 def birthday_letters(result, directory: Directory) -> list[Letter]:
     target = result.month.next()
     letters = []
-    for row in key_persons(result, directory):
+    for row in directory.key_persons_born_in(target.month):      # birthday_in needs the month to match
         born = as_day(row.get("key_person_birthday"))
         day = birthday_in(target, born) if born else None
         if day is None:
@@ -561,6 +618,23 @@ def write_letters(result, out_dir: Path, templates_dir: Path | None = None,
         if path.parent not in made:         # one mkdir per folder, not per file (~30,000 files)
             path.parent.mkdir(parents=True, exist_ok=True)
             made.add(path.parent)
-        path.write_text(content, encoding="utf-8")
+        _write_text(str(path), content)
         written.append(path)
     return written
+
+
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def _write_text(path: str, content: str) -> None:
+    """``Path(path).write_text(content, encoding="utf-8")`` — the same bytes (newlines as the
+    platform writes them) in one os.write: no text/buffer layers and their extra system calls
+    for each of ~30,000 small files."""
+    data = (content if os.linesep == "\n" else content.replace("\n", os.linesep)).encode("utf-8")
+    fd = os.open(path, _NEW_FILE, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
