@@ -39,6 +39,7 @@ _CELL_ATTRIBUTES = ("table", "str_table", "constant_memory", "xls_strmax", "date
 FAST_CELLS = (None not in (_String, _Number, _Datetime, _Blank)
               and all(hasattr(_StockWorksheet, name) for name in _CELL_REQUIRED))
 _SERIALS: dict[tuple, float] = {}
+_new_tuple = tuple.__new__              # what a namedtuple's __new__ does, without its Python frame
 
 _INF = float("inf")
 _FORMULAS: dict[tuple, str] = {}
@@ -69,24 +70,30 @@ class Worksheet(_StockWorksheet):
 
     # -- storing prepared cells (the table rows of kehu's sheets)
     def prepared_cells(self) -> bool:
-        """True when ``string_cell`` … ``store_row`` may be used on this sheet; otherwise
+        """True when ``string_cells`` … ``store_rows`` may be used on this sheet; otherwise
         write each cell with xlsxwriter's ``write_*``."""
         if not FAST_CELLS or any(not hasattr(self, name) for name in _CELL_ATTRIBUTES):
             return False
         return not self.constant_memory and hasattr(self.str_table, "_get_shared_string_index")
 
-    def string_cell(self, text: str, cell_format):
-        """What ``_write_string`` stores for ``text`` (its shared string counted now, in
-        write order); None for a text so long xlsxwriter would have to cut it."""
-        if len(text) > self.xls_strmax // 2:
-            return None
-        return _String(self.str_table._get_shared_string_index(text), cell_format)
 
-    def number_cell(self, number: float, cell_format):
-        """What ``_write_number`` stores; None for NaN/±inf (written as error formulas)."""
-        if number != number or number in (_INF, -_INF):
-            return None
-        return _Number(number, cell_format)
+    def string_cells(self, cell_format):
+        """text → what ``_write_string`` stores for it with ``cell_format`` (its shared string
+        counted now, in write order); None for a text so long xlsxwriter would have to cut it."""
+        index, limit = self.str_table._get_shared_string_index, self.xls_strmax // 2
+
+        def cell(text: str):
+            return None if len(text) > limit else _new_tuple(_String, (index(text), cell_format))
+        return cell
+
+    @staticmethod
+    def number_cells(cell_format):
+        """float → what ``_write_number`` stores; None for NaN/±inf (written as error formulas)."""
+        def cell(number: float):
+            if number != number or number == _INF or number == -_INF:
+                return None
+            return _new_tuple(_Number, (number, cell_format))
+        return cell
 
     def datetime_cell(self, value, cell_format):
         """What ``_write_datetime`` stores; the Excel serial of a naive date is computed once per process."""
@@ -104,11 +111,19 @@ class Worksheet(_StockWorksheet):
     def blank_cell(cell_format):
         return _Blank(cell_format)
 
-    def store_row(self, row: int, cells: dict) -> None:
-        """Store one row of prepared cells (column → cell) and extend the used range to them."""
-        if not cells or self._check_dimensions(row, min(cells)) or self._check_dimensions(row, max(cells)):
-            return                             # beyond Excel's last row/column: dropped, as write_* does
-        self.table.setdefault(row, {}).update(cells)
+    def store_rows(self, first_row: int, rows: list[dict]) -> None:
+        """Store rows of prepared cells (column → cell), ``first_row`` on, and extend the used
+        range to them: one dimension check for the block instead of one per cell."""
+        used = [(row, cells) for row, cells in enumerate(rows, first_row) if cells]
+        if not used:
+            return
+        low, high = min(min(cells) for _, cells in used), max(max(cells) for _, cells in used)
+        if self._check_dimensions(used[0][0], low) or self._check_dimensions(used[-1][0], high):
+            # past Excel's last row or column: store cell by cell, dropping what write_* would drop
+            used = [(row, {col: cell for col, cell in cells.items() if not self._check_dimensions(row, col)})
+                    for row, cells in used]
+        for row, cells in used:
+            self.table.setdefault(row, {}).update(cells)
 
     # -- writing the XML
     def _fast_rows_ok(self) -> bool:

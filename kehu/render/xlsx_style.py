@@ -298,41 +298,61 @@ def _cell_maker(ws: Worksheet, kind: str, f: Format, center: Format):
     """value → (cell to store, its shown width) for one table column of ``kind`` written with
     ``f``: the cell and width ``Sheet._put`` would write and track (width -1: a blank, not
     tracked); None for a value to leave to ``_put`` (a huge text, NaN/±inf)."""
-    blank = (ws.blank_cell(f), -1)
-    string_cell, number_cell, datetime_cell = ws.string_cell, ws.number_cell, ws.datetime_cell
-
-    def text(value, f=f):
-        text = str(value)
-        cell = string_cell(printable(text), f)
-        return None if cell is None else (cell, text_width(text))
-
-    def number(value, shown):
-        value_number = _number(value)
-        cell = number_cell(value_number, f)
-        return None if cell is None else (cell, shown(value_number, value))
-
     if kind in _NUMERIC_KINDS or kind == "pct":
-        shown = _NUMBER_WIDTHS.get(kind, _int_width)
-        if kind == "pct":
-            return lambda value: (blank if _is_empty(value) else text(value, center)
-                                  if isinstance(value, str) else number(value, shown))
-        return lambda value: blank if _is_empty(value) else number(value, shown)
+        return _number_maker(ws, kind, f, center)
     if kind == "date":
-        dates: dict = {}                      # Timestamp → its cell (no shared string in it)
+        return _date_maker(ws, f)
+    return _text_maker(ws, f)
 
-        def date_cell(value):
-            if _is_empty(value):
+
+def _text_maker(ws: Worksheet, f: Format):
+    blank, string_cell = (ws.blank_cell(f), -1), ws.string_cells(f)
+
+    def make(value):
+        if type(value) is str:                  # most cells: skip the missing-value tests
+            if not value:
                 return blank
-            made = dates.get(value) if type(value) is _TIMESTAMP else None
+            text = value
+        elif _is_empty(value):
+            return blank
+        else:
+            text = str(value)
+        cell = string_cell(text if text.isprintable() else printable(text))
+        return None if cell is None else (cell, text_width(text))
+    return make
+
+
+def _number_maker(ws: Worksheet, kind: str, f: Format, center: Format):
+    blank, number_cell, shown = (ws.blank_cell(f), -1), ws.number_cells(f), _NUMBER_WIDTHS[kind]
+    text = _text_maker(ws, center) if kind == "pct" else None       # an empty rate "—"
+
+    def make(value):
+        if _is_empty(value):
+            return blank
+        if text is not None and isinstance(value, str):
+            return text(value)
+        number = _number(value)
+        cell = number_cell(number)
+        return None if cell is None else (cell, shown(number, value))
+    return make
+
+
+def _date_maker(ws: Worksheet, f: Format):
+    blank, string_cell, datetime_cell = (ws.blank_cell(f), -1), ws.string_cells(f), ws.datetime_cell
+    dates: dict = {}                            # Timestamp → its cell (no shared string in it)
+
+    def make(value):
+        if type(value) is _TIMESTAMP:
+            made = dates.get(value)
             if made is None:
-                dt = as_datetime(value)
-                cell = string_cell(str(value), f) if dt is None else datetime_cell(dt, f)
-                made = None if cell is None else (cell, _DATE_WIDTH)
-                if dt is not None and type(value) is _TIMESTAMP:
-                    dates[value] = made
+                made = dates[value] = (datetime_cell(value.to_pydatetime(), f), _DATE_WIDTH)
             return made
-        return date_cell
-    return lambda value: blank if _is_empty(value) else text(value)
+        if _is_empty(value):
+            return blank
+        dt = as_datetime(value)
+        cell = string_cell(str(value)) if dt is None else datetime_cell(dt, f)
+        return None if cell is None else (cell, _DATE_WIDTH)
+    return make
 
 
 def _int_width(number: float, value) -> int:
@@ -343,7 +363,7 @@ def _pct_width(number: float, value) -> int:
     return len(f"{number * 100:.1f}%") if isinstance(value, (int, float, Decimal)) else text_width(str(value))
 
 
-_NUMBER_WIDTHS = {
+_NUMBER_WIDTHS = {                                        # (number, value) → shown width, by kind
     "money": lambda number, value: len(f"{number:,.2f}") + 1,        # "¥" + digits: all narrow
     "number": lambda number, value: len(f"{number:,.2f}") + 1,
     "score": lambda number, value: len(f"{number:.2f}"),
@@ -515,7 +535,7 @@ class Sheet:
         plan = [(i, c.key, c.labels, c.kind, c.kind == "bool", f,
                  _cell_maker(self.ws, c.kind, f, self.fmt.center) if fast else None)
                 for i, c in enumerate(cols) for f in [by_kind.get(c.kind, text_fmt)]]
-        widest = [-1] * len(cols)
+        widest, prepared = [-1] * len(cols), []
         for rec in records:
             get, cells = rec.get, {}
             for i, key, labels, kind, is_bool, f, make in plan:
@@ -526,13 +546,15 @@ class Sheet:
                     value = yes_no(value)
                 made = make(value) if make is not None else None
                 if made is None:                    # no maker, or a value only write_* handles
-                    put(row, i, value, kind, f)
+                    put(row + len(prepared), i, value, kind, f)
                     continue
                 cells[i], width = made
                 if width > widest[i]:
                     widest[i] = width
-            self.ws.store_row(row, cells) if cells else None
-            row += 1
+            prepared.append(cells)
+        if fast:
+            self.ws.store_rows(row, prepared)
+        row += len(prepared)
         for i, width in enumerate(widest):
             if width >= 0:
                 self._widen(i, width)
