@@ -15,21 +15,18 @@ from decimal import Decimal, InvalidOperation
 
 import numpy as np
 import pandas as pd
-from pandas.api.types import infer_dtype
 
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日", "%Y.%m.%d", "%Y%m%d")
 _TIME_FORMATS = ("%H:%M", "%H:%M:%S", "%H：%M")
 _TRUE = {"是", "y", "yes", "true", "1", "√", "✓", "t"}
 _FALSE = {"否", "n", "no", "false", "0", "×", "✗", "x", "f"}
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+# serials past what a pandas Timedelta holds (292 years: 2192) are refused like text, not a crash;
+# Excel's own limit, 9999-12-31, is further
+LAST_SERIAL = pd.Timedelta.max.days
 
 
 _STRIP = " \t\r\n\u3000\xa0"
-
-
-def _text_only(raw: pd.Series) -> bool:
-    """Every non-blank value is text (checked in C, no per-cell Python call)."""
-    return len(raw) > 0 and infer_dtype(raw, skipna=True) == "string"
 
 
 def _per_distinct(values: pd.Series, func) -> pd.Series:
@@ -44,16 +41,30 @@ def _per_distinct(values: pd.Series, func) -> pd.Series:
     return pd.Series(done[codes], index=values.index, dtype=object)
 
 
+_NONE = type(None)
+
+
+def _kinds(raw: pd.Series) -> set:
+    """The exact types of a column's non-blank cells (one C-level pass)."""
+    return set(map(type, raw.to_numpy(dtype=object))) - {_NONE}
+
+
+def _each_distinct(raw: pd.Series, one) -> pd.Series:
+    """``one(v)`` for every non-blank cell, None for blanks — computed once per distinct value.
+    Only for a column of one exact type that compares exactly (str, date or time; see _per_distinct)."""
+    codes, uniques = pd.factorize(raw.to_numpy(dtype=object))          # None → code -1
+    done = np.empty(len(uniques) + 1, dtype=object)
+    done[:] = [one(u) for u in uniques] + [None]
+    return pd.Series(done[codes], index=raw.index, dtype=object)
+
+
 def _map(raw: pd.Series, one) -> pd.Series:
     """``raw.map(one, na_action="ignore").astype(object)``, once per distinct value for columns
     of text (or of times of day)."""
-    if not (_text_only(raw) or infer_dtype(raw, skipna=True) == "time"):
-        return raw.map(one, na_action="ignore").astype(object)
-    present = raw.notna().to_numpy()
-    out = raw.astype(object).copy()
-    if present.any():
-        out[present] = _per_distinct(raw[present], lambda u: u.map(one).astype(object))
-    return out
+    kinds = _kinds(raw)
+    if len(kinds) == 1 and kinds <= {str, dt.time}:
+        return _each_distinct(raw, one)
+    return raw.map(one, na_action="ignore").astype(object)
 
 
 def clean_columns(rows: list) -> list[np.ndarray]:
@@ -63,7 +74,8 @@ def clean_columns(rows: list) -> list[np.ndarray]:
     width = max(map(len, rows))
     if min(map(len, rows)) != width:        # ragged CSV lines: pad, so that no cell shifts column
         rows = [list(r) + [None] * (width - len(r)) for r in rows]
-    return [clean_cells(col) for col in zip(*rows)]
+    # a comprehension per column: zip(*rows) would make an iterator per row (ten times slower)
+    return [clean_cells([r[i] for r in rows]) for i in range(width)]
 
 
 def clean_cells(cells) -> np.ndarray:
@@ -97,6 +109,9 @@ def _without_point_zero(text: str) -> str:
 
 def to_id(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Employee / customer id as a string: 1001.0 → "1001", "00123" stays "00123"."""
+    if _kinds(raw) <= {str}:                               # the usual column: text ids
+        values = _each_distinct(raw, _without_point_zero)
+        return values, _bad(values, raw)
     kinds = raw.map(type)
     values = pd.Series(None, index=raw.index, dtype=object)
     text = kinds.eq(str).to_numpy()
@@ -232,6 +247,14 @@ def _parse_strings(strings: pd.Series, formats) -> pd.Series:
 
 def _datetimes(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Raw cells → datetime64 plus a mask of values that had no time part."""
+    only = _kinds(raw)
+    if only <= {dt.datetime}:                            # the usual column: real Excel date-times
+        out = pd.to_datetime(raw.astype(object), errors="coerce").astype("datetime64[ns]")
+        return _round_to_second(out), pd.Series(False, index=raw.index)
+    if only <= {dt.date}:                                # real Excel dates
+        days = _each_distinct(raw, lambda d: dt.datetime(d.year, d.month, d.day))
+        out = pd.to_datetime(days, errors="coerce").astype("datetime64[ns]")
+        return out, raw.notna() & out.notna()
     kinds = raw.map(type)
     out = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
     date_only = pd.Series(False, index=raw.index)
@@ -246,7 +269,7 @@ def _datetimes(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
         date_only |= is_d
     if is_n.any():  # an Excel serial in a CSV or a general-format cell
         serial = pd.to_numeric(raw[is_n], errors="coerce")
-        serial = serial.where((serial > 0) & (serial < 2958466))
+        serial = serial.where((serial > 0) & (serial < LAST_SERIAL))
         out[is_n] = _round_to_second(pd.to_datetime(EXCEL_EPOCH) + pd.to_timedelta(serial, unit="D"))
         date_only |= is_n & (serial == serial.round())
     if is_s.any():
@@ -316,9 +339,18 @@ def to_month(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
 def to_phone(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Mobile number as text; ``bad`` marks values that are not 11 digits (a warning)."""
     values, _ = to_id(raw)
-    digits = values.map(lambda v: re.sub(r"[\s-]", "", v).removeprefix("+86"), na_action="ignore")
-    bad = values.notna() & ~digits.fillna("").str.fullmatch(r"1\d{10}")
+    present = values.notna().to_numpy()
+    mobile = [p and _is_mobile(v) for v, p in zip(values.to_numpy(dtype=object), present)]
+    bad = pd.Series(present & ~np.array(mobile, dtype=bool), index=raw.index)
     return values, bad | (values.isna() & raw.notna())
+
+
+_MOBILE = re.compile(r"1\d{10}")
+_PHONE_SEPARATORS = re.compile(r"[\s-]")
+
+
+def _is_mobile(text: str) -> bool:
+    return _MOBILE.fullmatch(_PHONE_SEPARATORS.sub("", text).removeprefix("+86")) is not None
 
 
 CONVERTERS = {
