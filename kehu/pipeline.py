@@ -7,6 +7,7 @@ after a successful run.
 """
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import tempfile
@@ -78,9 +79,11 @@ def _report_meanwhile(path: Path, inputs: MonthInputs, input_dir: Path) -> Futur
         done.set_result(write_month_report(path, inputs, input_dir))
         return done
     pool = ProcessPoolExecutor(max_workers=1)
+    gc.freeze()                 # the forked child's collector then leaves the month's pages unshared
     try:
         return pool.submit(write_month_report, path, inputs, input_dir)
     finally:
+        gc.unfreeze()
         pool.shutdown(wait=False)           # the submitted report still runs to its end
 
 
