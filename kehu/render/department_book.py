@@ -16,7 +16,7 @@ from kehu.model import MonthResult
 from kehu.render.frames import columns
 from kehu.render.manager_book import (CALLBACK_STATUS, EVENT_TYPES, PAY_COLS, RATE_COLS, employee_line,
                                       findings_sheet, money, rate_or_dash)
-from kehu.render.xlsx_style import (EMPTY_RATE, Col, Formats, Sheet, is_missing, month_title,
+from kehu.render.xlsx_style import (EMPTY_RATE, Col, Formats, Sheet, close_workbook, is_missing, month_title,
                                     open_workbook, signoff_lines)
 
 SHEETS = ["全员汇总", "各室汇总", "室经理考核", "通报", "回访汇总", "回访跟进", "离网预警", "问题清单", "图表"]
@@ -43,7 +43,7 @@ def write_department_book(result: MonthResult, path: Path) -> Path:
     findings_sheet(wb, fmt, month, list(result.findings),
                    f"{month_title(month)}  共 {len(result.findings)} 条", with_employee=True)
     charts_sheet(wb, fmt, result, employees)
-    wb.close()
+    close_workbook(wb)
     return path
 
 

@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from kehu.month import Month
-from kehu.render.xlsx_style import (EMPTY_RATE, Col, Formats, Sheet, as_number, is_missing,
+from kehu.render.xlsx_style import (EMPTY_RATE, Col, Formats, Sheet, as_number, close_workbook, is_missing,
                                     month_title, open_workbook, signoff_lines, yes_no)
 
 SESSIONS = {"AM": "上午", "PM": "下午", "DAY": "全天"}
@@ -75,7 +75,7 @@ def write_manager_book(s: ManagerSlice, path: Path) -> Path:
     visits_sheet(wb, fmt, s)
     callbacks_sheet(wb, fmt, s)
     findings_sheet(wb, fmt, s.month, s.findings, f"{person_line(s)} 问题清单", wb_sheet="问题清单")
-    wb.close()
+    close_workbook(wb)
     return path
 
 
