@@ -20,10 +20,16 @@ from kehu.render.xlsx_style import WORKBOOK_OPTIONS  # noqa: E402
 CREATED = datetime(2026, 10, 31, 18, 0, 0)
 
 
-def every_kind_of_cell(path: Path, worksheet_class) -> bytes:
+# shared strings that xlsxwriter writes specially (escapes, xml:space, _xHHHH_, rich look-alike)
+ODD_STRINGS = ["", " lead", "trail ", "全角　", "\u3000全角", "a\nb", "tab\tin", "_x0041_", "x_x", "<r>rich?</r>",
+               "&<>\"'", "bell\x07", "\ufffe\uffff", "普通文本", "emoji 😀", "\u2028sep"]
+
+
+def every_kind_of_cell(path: Path, worksheet_class, workbook_class=xlsxwriter.Workbook) -> bytes:
     """A workbook with each cell type xlsxwriter knows, sparse and merged cells, row
-    formats and heights, > 16 rows (several spans), an empty sheet and a sheet with a comment."""
-    wb = xlsxwriter.Workbook(str(path), {**WORKBOOK_OPTIONS, "in_memory": True, "default_date_format": "yyyy-mm-dd"})
+    formats and heights, > 16 rows (several spans), odd shared strings, an empty sheet and
+    a sheet with a comment."""
+    wb = workbook_class(str(path), {**WORKBOOK_OPTIONS, "in_memory": True, "default_date_format": "yyyy-mm-dd"})
     wb.set_properties({"created": CREATED})
     bold, money = wb.add_format({"bold": True}), wb.add_format({"num_format": "¥#,##0.00", "border": 1})
     row_format = wb.add_format({"italic": True})
@@ -46,6 +52,8 @@ def every_kind_of_cell(path: Path, worksheet_class) -> bytes:
     ws.write_rich_string(42, 0, "plain ", bold, "bold", " tail")
     ws.set_row(45, 40)                                          # a row with attributes only
     ws.write_string(70, 3, "far below", money)
+    for i, text in enumerate(ODD_STRINGS):
+        ws.write_string(80 + i, 1, text, bold)
     ws.conditional_format(2, 0, 39, 0, {"type": "cell", "criteria": ">", "value": 50, "format": bold})
     wb.add_worksheet("空", worksheet_class=worksheet_class)
     commented = wb.add_worksheet("注", worksheet_class=worksheet_class)
@@ -56,16 +64,18 @@ def every_kind_of_cell(path: Path, worksheet_class) -> bytes:
 
 
 def test_fast_sheet_writes_the_same_bytes_as_xlsxwriter(tmp_path):
-    assert xlsx_sheet.FAST_ROWS                       # the installed xlsxwriter has what the fast path reads
+    # the installed xlsxwriter has what the fast paths read
+    assert xlsx_sheet.FAST_ROWS and xlsx_sheet.FAST_CELLS and xlsx_sheet.FAST_SST
     stock = every_kind_of_cell(tmp_path / "stock.xlsx", StockWorksheet)
-    fast = every_kind_of_cell(tmp_path / "fast.xlsx", xlsx_sheet.Worksheet)
+    fast = every_kind_of_cell(tmp_path / "fast.xlsx", xlsx_sheet.Worksheet, xlsx_sheet.Workbook)
     assert fast == stock
 
 
 def test_missing_xlsxwriter_internals_fall_back_to_the_stock_code(tmp_path, monkeypatch):
     stock = every_kind_of_cell(tmp_path / "stock.xlsx", StockWorksheet)
     monkeypatch.setattr(xlsx_sheet, "FAST_ROWS", False)
-    assert every_kind_of_cell(tmp_path / "fallback.xlsx", xlsx_sheet.Worksheet) == stock
+    monkeypatch.setattr(xlsx_sheet, "FAST_SST", False)
+    assert every_kind_of_cell(tmp_path / "fallback.xlsx", xlsx_sheet.Worksheet, xlsx_sheet.Workbook) == stock
 
 
 def test_manager_books_are_the_same_with_and_without_the_fast_paths(tmp_path, monkeypatch):
@@ -73,10 +83,12 @@ def test_manager_books_are_the_same_with_and_without_the_fast_paths(tmp_path, mo
     expected = {}
     monkeypatch.setattr(xlsx_sheet, "FAST_ROWS", False)
     monkeypatch.setattr(xlsx_sheet, "FAST_CELLS", False)
+    monkeypatch.setattr(xlsx_sheet, "FAST_SST", False)
     for s, name in slices:
         expected[name] = write_manager_book(s, tmp_path / f"stock_{name}").read_bytes()
     monkeypatch.setattr(xlsx_sheet, "FAST_ROWS", True)
     monkeypatch.setattr(xlsx_sheet, "FAST_CELLS", True)
+    monkeypatch.setattr(xlsx_sheet, "FAST_SST", True)
     for s, name in slices:
         assert write_manager_book(s, tmp_path / name).read_bytes() == expected[name], name
 
@@ -124,4 +136,5 @@ def test_prepared_table_cells_equal_the_cell_by_cell_writes(tmp_path, monkeypatc
     fast = edge_table(tmp_path / "fast.xlsx")
     monkeypatch.setattr(xlsx_sheet, "FAST_CELLS", False)
     monkeypatch.setattr(xlsx_sheet, "FAST_ROWS", False)
+    monkeypatch.setattr(xlsx_sheet, "FAST_SST", False)
     assert edge_table(tmp_path / "stock.xlsx") == fast

@@ -1,9 +1,10 @@
-"""xlsxwriter's worksheet with its hot paths made cheaper — same bytes out.
+"""xlsxwriter's worksheet and workbook with their hot paths made cheaper — same bytes out.
 
 A manager's workbook is ~1,400 cells in six small sheets, written 2,000 times a
 month; xlsxwriter's general-purpose code (one attribute list, regex escape and
-type-name dispatch per cell) costs more than the cells themselves. ``Worksheet``
-below overrides three private methods of ``xlsxwriter.worksheet.Worksheet``:
+type-name dispatch per cell) costs more than the cells themselves.
+
+``Worksheet`` overrides private methods of ``xlsxwriter.worksheet.Worksheet``:
 
 - ``_prepare_formula``: memoised (a few hundred regex substitutions per call);
 - ``_calculate_spans``: one pass over the stored rows instead of every
@@ -11,17 +12,26 @@ below overrides three private methods of ``xlsxwriter.worksheet.Worksheet``:
 - ``_write_rows``: the ``<row>``/``<c>`` XML of the four cell kinds kehu writes
   in bulk (number, date, shared string, blank — each with a format) built with
   one f-string per cell; any other cell goes through xlsxwriter's own
-  ``_write_cell``.
+  ``_write_cell``;
 
-Each override checks that the xlsxwriter internals it relies on are present
-(``FAST_ROWS``) and otherwise — or for a sheet it does not handle (comments,
-``constant_memory``) — calls the stock method. tests/test_xlsx_sheet.py checks
-that both produce the same bytes.
+and adds ``string_cells`` … ``store_rows``: a table's cells built as the very
+tuples xlsxwriter's ``_write_*`` store, and stored a block of rows at a time.
+
+``Workbook`` writes the shared strings part through ``Packager`` /
+``SharedStrings``: one f-string per plain string instead of two regex passes.
+
+Each fast path checks that the xlsxwriter internals it relies on are present
+(``FAST_ROWS``, ``FAST_CELLS``, ``FAST_SST``) and otherwise — or for a sheet it
+does not handle (comments, ``constant_memory``) — uses the stock code.
+tests/test_xlsx_sheet.py checks that both produce the same bytes.
 """
 from __future__ import annotations
 
 from xlsxwriter import worksheet as _xlsxwriter_worksheet
+from xlsxwriter.packager import Packager as _StockPackager
+from xlsxwriter.sharedstrings import SharedStrings as _StockSharedStrings
 from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.workbook import Workbook as _StockWorkbook
 from xlsxwriter.worksheet import Worksheet as _StockWorksheet
 
 # the private names the fast paths read; a later xlsxwriter without one of them gets the stock code
@@ -39,6 +49,11 @@ _CELL_ATTRIBUTES = ("table", "str_table", "constant_memory", "xls_strmax", "date
 FAST_CELLS = (None not in (_String, _Number, _Datetime, _Blank)
               and all(hasattr(_StockWorksheet, name) for name in _CELL_REQUIRED))
 _SERIALS: dict[tuple, float] = {}
+# the shared strings part: Workbook._get_packager is xlsxwriter's documented hook for its packager
+FAST_SST = (hasattr(_StockWorkbook, "_get_packager")
+            and all(hasattr(_StockPackager, name) for name in ("_write_shared_strings_file", "_filename"))
+            and all(hasattr(_StockSharedStrings, name) for name in ("_write_sst_strings", "_write_si",
+                                                                    "_set_xml_writer", "_assemble_xml_file")))
 _new_tuple = tuple.__new__              # what a namedtuple's __new__ does, without its Python frame
 
 _INF = float("inf")
@@ -207,3 +222,50 @@ def _fast_kind(cell_type: type) -> str | None:
         name = cell_type.__name__
         kind = _KINDS[cell_type] = name if name in _FAST_KINDS else None
         return kind
+
+
+# ---------------------------------------------------------------------------
+# the shared strings part (xl/sharedStrings.xml)
+
+def _plain(text: str) -> bool:
+    """A string ``SharedStrings._write_si`` writes as just ``<si><t>escaped</t></si>``: no
+    control or non-characters (isprintable), no ``_xHHHH_`` look-alike, no leading or trailing
+    whitespace (xml:space="preserve") and not a rich string's ``<r>…``."""
+    return (text.isprintable() and "_x" not in text and not text.startswith("<r>")
+            and not (text and (text[0].isspace() or text[-1].isspace())))
+
+
+class SharedStrings(_StockSharedStrings):
+    """xlsxwriter's shared-strings writer; plain strings (nearly all of kehu's) are written
+    with one f-string each instead of two regex substitutions and an attribute list."""
+
+    def _write_sst_strings(self) -> None:
+        xml = []
+        for text in self.string_table.string_array:
+            if _plain(text):
+                xml.append(f"<si><t>{text.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;')}</t></si>")
+            else:
+                self.fh.write("".join(xml))
+                xml.clear()
+                self._write_si(text)
+        self.fh.write("".join(xml))
+
+
+class Packager(_StockPackager):
+    """xlsxwriter's packager writing the shared strings with ``SharedStrings`` above."""
+
+    def _write_shared_strings_file(self) -> None:
+        # xlsxwriter's own method, with the class swapped
+        sst = SharedStrings()
+        sst.string_table = self.workbook.str_table
+        if not self.workbook.str_table.count:
+            return
+        sst._set_xml_writer(self._filename("xl/sharedStrings.xml"))
+        sst._assemble_xml_file()
+
+
+class Workbook(_StockWorkbook):
+    """xlsxwriter's workbook, packaged by ``Packager`` when the internals it uses are present."""
+
+    def _get_packager(self):
+        return Packager() if FAST_SST else super()._get_packager()

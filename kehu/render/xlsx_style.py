@@ -22,7 +22,7 @@ from pathlib import Path
 import xlsxwriter
 from xlsxwriter.format import Format
 
-from kehu.render.xlsx_sheet import Worksheet
+from kehu.render.xlsx_sheet import Workbook, Worksheet
 
 try:
     import pandas as pd
@@ -60,7 +60,7 @@ def fixed_created(month) -> datetime:
 
 def open_workbook(path: Path, month, title: str, subject: str = "") -> xlsxwriter.Workbook:
     """A safe, deterministic workbook (see module doc)."""
-    wb = xlsxwriter.Workbook(str(path), {
+    wb = Workbook(str(path), {
         **WORKBOOK_OPTIONS,
         "default_date_format": DATE,
         "in_memory": True,            # no temporary files: one write per workbook
