@@ -184,12 +184,16 @@ class Worksheet(_StockWorksheet):
     def _write_cells(self, row: int, cells: dict, styles: dict) -> None:
         """One row's ``<c>`` elements in column order. xf indices are handed out on first
         use, so ``_get_xf_index`` is still called in the stock order (row by row, left to right)."""
-        number, names = str(row + 1), _COLUMN_NAMES
+        number, names, kinds = str(row + 1), _COLUMN_NAMES, _KINDS
+        column_name(max(cells))                 # every column name of the row known
         xml = []
         for col in sorted(cells):
             cell = cells[col]
-            kind, cell_format = _fast_kind(type(cell)), cell.format
-            if kind is None or cell_format is None:
+            kind = kinds.get(cell.__class__, _UNSEEN)
+            if kind is _UNSEEN:
+                kind = _fast_kind(cell.__class__)
+            cell_format = cell[-1] if kind is not None else None     # the last field of all four
+            if cell_format is None:
                 if xml:
                     self.fh.write("".join(xml))
                     xml.clear()
@@ -198,30 +202,33 @@ class Worksheet(_StockWorksheet):
             style = styles.get(cell_format)
             if style is None:
                 style = styles[cell_format] = f' s="{cell_format._get_xf_index()}"'
-            ref = (names[col] if col < len(names) else column_name(col)) + number
-            if kind == "String":
-                xml.append(f'<c r="{ref}"{style} t="s"><v>{cell.string}</v></c>')
-            elif kind == "Blank":
-                xml.append(f'<c r="{ref}"{style}/>')
+            if kind is _STRING:
+                xml.append(f'<c r="{names[col]}{number}"{style} t="s"><v>{cell[0]}</v></c>')
+            elif kind is _BLANK:
+                xml.append(f'<c r="{names[col]}{number}"{style}/>')
             else:                              # Number, Datetime
-                xml.append(f'<c r="{ref}"{style}><v>{cell.number:.16G}</v></c>')
+                xml.append(f'<c r="{names[col]}{number}"{style}><v>{cell[0]:.16G}</v></c>')
         self.fh.write("".join(xml))
 
 
-# cell tuples (xlsxwriter.worksheet.Cell*Tuple) by class name, as xlsxwriter's _write_cell dispatches;
-# "String" holds a shared-string index here (never constant_memory on the fast path)
-_FAST_KINDS = frozenset(("Number", "Datetime", "String", "Blank"))
+# cell tuples (xlsxwriter.worksheet.Cell*Tuple) by class name, as xlsxwriter's _write_cell dispatches,
+# with the fields the fast path reads by position; a "String" holds a shared-string index here
+# (never constant_memory on the fast path)
+_STRING, _BLANK, _NUMBER = "String", "Blank", "Number"
+_FAST_FIELDS = {"Number": (_NUMBER, ("number", "format")), "Datetime": (_NUMBER, ("number", "format")),
+                "String": (_STRING, ("string", "format")), "Blank": (_BLANK, ("format",))}
 _KINDS: dict[type, str | None] = {}
+_UNSEEN = object()
 
 
 def _fast_kind(cell_type: type) -> str | None:
-    """The class name of a cell tuple the fast path writes, else None (remembered per class)."""
-    try:
-        return _KINDS[cell_type]
-    except KeyError:
-        name = cell_type.__name__
-        kind = _KINDS[cell_type] = name if name in _FAST_KINDS else None
-        return kind
+    """_STRING, _BLANK or _NUMBER for a cell tuple the fast path writes, else None (remembered
+    per class)."""
+    kind, fields = _FAST_FIELDS.get(cell_type.__name__, (None, None))
+    if fields is None or getattr(cell_type, "_fields", None) != fields:
+        kind = None
+    _KINDS[cell_type] = kind
+    return kind
 
 
 # ---------------------------------------------------------------------------
