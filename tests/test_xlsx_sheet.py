@@ -55,6 +55,18 @@ def every_kind_of_cell(path: Path, worksheet_class, workbook_class=xlsxwriter.Wo
     for i, text in enumerate(ODD_STRINGS):
         ws.write_string(80 + i, 1, text, bold)
     ws.conditional_format(2, 0, 39, 0, {"type": "cell", "criteria": ">", "value": 50, "format": bold})
+    for row, height, options in [(5, 20, {"hidden": True}), (6, 15, {"level": 1}), (7, 15, {}), (8, 0, {}),
+                                 (9, None, {"collapsed": True}), (10, 33.5, {})]:
+        ws.set_row(row, height, None, options)
+    tall = wb.add_worksheet("高", worksheet_class=worksheet_class)     # another default row height
+    tall.set_default_row(24)
+    tall.set_row(2, 15)
+    for r in range(4):
+        tall.write_number(r, 0, r, money)
+    bars = wb.add_worksheet("条", worksheet_class=worksheet_class)     # Excel 2010 rows (x14ac:dyDescent)
+    for r in range(4):
+        bars.write_number(r, 0, r, money)
+    bars.conditional_format(0, 0, 3, 0, {"type": "data_bar", "data_bar_2010": True})
     wb.add_worksheet("空", worksheet_class=worksheet_class)
     commented = wb.add_worksheet("注", worksheet_class=worksheet_class)
     commented.write_string(0, 0, "with a comment", bold)

@@ -38,7 +38,7 @@ from xlsxwriter.worksheet import Worksheet as _StockWorksheet
 _REQUIRED = ("_write_rows", "_write_row", "_write_empty_row", "_write_cell", "_calculate_spans",
              "_prepare_formula")
 _INSTANCE_ATTRIBUTES = ("table", "row_info", "comments", "constant_memory", "dim_rowmin", "dim_rowmax",
-                        "row_spans", "fh")
+                        "row_spans", "fh", "excel_version", "default_row_height", "original_row_height")
 FAST_ROWS = all(hasattr(_StockWorksheet, name) for name in _REQUIRED)
 
 # the cell tuples xlsxwriter's _write_string/_number/_datetime/_blank store in ``table``
@@ -174,12 +174,33 @@ class Worksheet(_StockWorksheet):
         for row in range(self.dim_rowmin, self.dim_rowmax + 1):
             cells = table.get(row)
             if cells:
-                self._write_row(row, spans.get(row // 16), row_info.get(row))
+                span, info = spans.get(row // 16), row_info.get(row)
+                start = self._plain_row_start(row, span, info)
+                if start is None:
+                    self._write_row(row, span, info)
+                else:
+                    self.fh.write(start)
                 self._write_cells(row, cells, styles)
                 self.fh.write("</row>")
             elif row in row_info:
                 self._write_empty_row(row, spans.get(row // 16), row_info[row])
         return None
+
+    def _plain_row_start(self, row: int, span: str | None, info) -> str | None:
+        """The ``<row>`` start tag ``_write_row`` writes for a row that is at most resized (no
+        row format, hidden, outline or Excel 2010 attributes); None for any other row."""
+        try:
+            if info is not None and (info.row_format or info.hidden or info.level or info.collapsed):
+                return None
+            height = self.default_row_height if info is None or info.height is None else info.height
+        except AttributeError:                 # a row_info entry of another shape: the stock code
+            return None
+        if self.excel_version == 2010:
+            return None
+        tag = f'<row r="{row + 1}"' + (f' spans="{span}"' if span else "")
+        if height != self.original_row_height or height != self.default_row_height:
+            tag += f' ht="{height * 0.75:.16g}" customHeight="1"'
+        return tag + ">"
 
     def _write_cells(self, row: int, cells: dict, styles: dict) -> None:
         """One row's ``<c>`` elements in column order. xf indices are handed out on first
