@@ -242,8 +242,10 @@ class LetterEnvironment:
         source = self._guard(CSS_FILE, lambda: self.env.loader.get_source(self.env, CSS_FILE)[0])
         return Markup(source.replace("</", "<\\/"))
 
-    def render(self, name: str, context: dict) -> str:
-        return self._guard(name, lambda: self.template(name).render(context))
+    def render(self, name: str, context: dict, **extra) -> str:
+        """``name`` rendered with ``context`` updated by ``extra`` (one copy of the context, made
+        by Jinja2's own ``render``, rather than one here and one there)."""
+        return self._guard(name, lambda: self.template(name).render(context, **extra))
 
     def _guard(self, name: str, action):
         try:
@@ -510,9 +512,9 @@ def common_context(result, department: dict | None, css: Markup) -> dict:
 
 def render_sms(env: LetterEnvironment, name: str, context: dict) -> str:
     """One SMS line ≤ 70 characters: the template again with short=true, then a hard cut."""
-    message = _one_line(env.render(name, context | {"short": False}))
+    message = _one_line(env.render(name, context, short=False))
     if sms_units(message) > SMS_LIMIT:
-        message = _one_line(env.render(name, context | {"short": True}))
+        message = _one_line(env.render(name, context, short=True))
     while sms_units(message) > SMS_LIMIT:
         message = message[:-2] + "…"
     return message
@@ -533,8 +535,8 @@ class RenderedLetter:
 def render_letter(env: LetterEnvironment, letter: Letter, common: dict) -> RenderedLetter:
     _label, page, sms = KINDS[letter.kind]
     context = common | letter.context | {"kind": letter.kind}
-    html = env.render(page, context | {"fragment": False})
-    fragment = env.render(page, context | {"fragment": True})
+    html = env.render(page, context, fragment=False)
+    fragment = env.render(page, context, fragment=True)
     message = render_sms(env, sms, context) if sms else None
     return RenderedLetter(letter, html, fragment, message)
 
@@ -612,14 +614,14 @@ def write_letters(result, out_dir: Path, templates_dir: Path | None = None,
     common = common_context(result, department, env.css())
     files = render_month(env, result, common)
     root = Path(out_dir) / "letters"
-    written, made = [], set()
-    for relative, content in files.items():
-        path = root / relative
-        if path.parent not in made:         # one mkdir per folder, not per file (~30,000 files)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            made.add(path.parent)
-        _write_text(str(path), content)
-        written.append(path)
+    base, written, made = str(root), [], set()
+    for relative, content in files.items():     # relative: "<folder>/<file>" or "<file>"
+        folder = relative.rpartition("/")[0]
+        if folder not in made:                  # one mkdir per folder, not per file (~30,000 files)
+            (root / folder).mkdir(parents=True, exist_ok=True)
+            made.add(folder)
+        _write_text(f"{base}/{relative}", content)
+        written.append(root / relative)
     return written
 
 
