@@ -79,11 +79,9 @@ def _report_meanwhile(path: Path, inputs: MonthInputs, input_dir: Path) -> Futur
         done.set_result(write_month_report(path, inputs, input_dir))
         return done
     pool = ProcessPoolExecutor(max_workers=1)
-    gc.freeze()                 # the forked child's collector then leaves the month's pages unshared
     try:
         return pool.submit(write_month_report, path, inputs, input_dir)
     finally:
-        gc.unfreeze()
         pool.shutdown(wait=False)           # the submitted report still runs to its end
 
 
@@ -113,6 +111,9 @@ def run(input_dir: Path, month: Month, out_root: Path, rules: dict, rules_source
             os.replace(write_month_report(tmp / REPORT, inputs, input_dir), failed)
             shutil.rmtree(tmp, ignore_errors=True)
             return Outcome(EXIT_INPUT, inputs, failed)
+        # the month's millions of objects live to the end: the collector's full passes over them
+        # are wasted time, and in a forked child they would unshare its pages
+        gc.freeze()
         report = _report_meanwhile(tmp / REPORT, inputs, input_dir)
         step("计算考核结果")
         history_path = out_root / "history.sqlite"
@@ -126,6 +127,8 @@ def run(input_dir: Path, month: Month, out_root: Path, rules: dict, rules_source
             wait([report])                  # let the report's child finish before its folder goes
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    finally:
+        gc.unfreeze()
     (out_root / f"校验报告_{month.label}.xlsx").unlink(missing_ok=True)   # an earlier failed run's report
     step("更新历史库")
     with HistoryStore(history_path) as store:
