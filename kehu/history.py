@@ -14,6 +14,7 @@ The caller opens the store only for a successful ``run`` (SPEC §9.6:
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -133,16 +134,16 @@ class HistoryStore:
         stay exactly as they were. ``customer_revenue`` needs customer_id,
         manager_id, revenue (the customers frame will do).
         """
-        label = month.label
-        flag_rows = _flag_rows(learning_flags, label)
-        revenue_rows = _revenue_rows(customer_revenue, label)
-        visit_rows = _visit_rows(visits, month)
+        self.save_rows(month_rows(month, learning_flags, customer_revenue, visits))
+
+    def save_rows(self, rows: "MonthRows") -> None:
+        """Replace the month's rows by ``rows`` (see ``month_rows``), in one transaction."""
         with self._conn:
             for table in ("learning_flags", "customer_revenue", "visits"):
-                self._conn.execute(f"DELETE FROM {table} WHERE month = ?", (label,))
-            self._conn.executemany("INSERT INTO learning_flags VALUES (?, ?, ?, ?)", flag_rows)
-            self._conn.executemany("INSERT INTO customer_revenue VALUES (?, ?, ?, ?)", revenue_rows)
-            self._conn.executemany("INSERT INTO visits VALUES (?, ?, ?, ?, ?)", visit_rows)
+                self._conn.execute(f"DELETE FROM {table} WHERE month = ?", (rows.label,))
+            self._conn.executemany("INSERT INTO learning_flags VALUES (?, ?, ?, ?)", rows.flags)
+            self._conn.executemany("INSERT INTO customer_revenue VALUES (?, ?, ?, ?)", rows.revenue)
+            self._conn.executemany("INSERT INTO visits VALUES (?, ?, ?, ?, ?)", rows.visits)
 
     # -- internals ---------------------------------------------------------
 
@@ -160,6 +161,24 @@ class HistoryStore:
             return []
         marks = ", ".join("?" * len(labels))
         return self._conn.execute(f"{select} WHERE month IN ({marks}) ORDER BY {order}", labels).fetchall()
+
+
+@dataclass
+class MonthRows:
+    """A month's rows for the store, made ahead of the write (a run makes them while the
+    workbooks are being written and stores them once its output is in place)."""
+    label: str
+    flags: list[tuple]
+    revenue: list[tuple]
+    visits: list[tuple]
+
+
+def month_rows(month: Month, learning_flags: pd.DataFrame, customer_revenue: pd.DataFrame,
+               visits: pd.DataFrame) -> MonthRows:
+    """The rows ``save_month`` stores: only those of ``month``."""
+    label = month.label
+    return MonthRows(label, _flag_rows(learning_flags, label), _revenue_rows(customer_revenue, label),
+                     _visit_rows(visits, month))
 
 
 def _frame(rows: list[tuple], columns: list[str]) -> pd.DataFrame:

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from kehu.compute.assemble import compute_month
 from kehu.compute.calendar import CalendarError, WorkCalendar
-from kehu.compute.history_rows import month_history, read_history
+from kehu.compute.history_rows import history_rows, read_history
 from kehu.findings import ERROR, Finding
-from kehu.history import HistoryStore
+from kehu.history import HistoryStore, MonthRows
 from kehu.model import MonthInputs
 from kehu.month import Month
 from kehu.load.folder import PARALLEL_BYTES
@@ -31,6 +31,7 @@ EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_FAILURE = 0, 1, 2, 3
 REPORT = "校验报告.xlsx"
 # errors that --skip-invalid cannot skip: there is no row to drop, the month cannot be computed
 FATAL_CODES = ("E-calendar-year", "E-dataset-missing")
+LETTER_BATCHES_PER_JOB = 8      # small enough that the workers finish together, big enough to pay the IPC
 
 
 @dataclass
@@ -79,8 +80,8 @@ def _report_meanwhile(path: Path, inputs: MonthInputs, input_dir: Path) -> Futur
         done.set_result(write_month_report(path, inputs, input_dir))
         return done
     pool = ProcessPoolExecutor(max_workers=1)
-    try:
-        return pool.submit(write_month_report, path, inputs, input_dir)
+    try:      # only what the report needs crosses to the child: not the month's frames
+        return pool.submit(write_report, path, inputs.findings, inputs.sheets, Path(input_dir), inputs.month.label)
     finally:
         pool.shutdown(wait=False)           # the submitted report still runs to its end
 
@@ -118,9 +119,9 @@ def run(input_dir: Path, month: Month, out_root: Path, rules: dict, rules_source
         step("计算考核结果")
         history_path = out_root / "history.sqlite"
         result = compute_month(inputs, rules, read_history(history_path, month, rules))
-        _render(result, tmp, templates_dir, jobs, step)
+        written, history = _render(result, tmp, templates_dir, jobs, step)
         report.result()
-        outputs = _write_manifest(inputs, tmp, rules_source)
+        outputs = _write_manifest(inputs, tmp, written + [REPORT], rules_source)
         _swap_into_place(tmp, final)
     except BaseException:
         if report is not None:
@@ -132,31 +133,38 @@ def run(input_dir: Path, month: Month, out_root: Path, rules: dict, rules_source
     (out_root / f"校验报告_{month.label}.xlsx").unlink(missing_ok=True)   # an earlier failed run's report
     step("更新历史库")
     with HistoryStore(history_path) as store:
-        store.save_month(month, *month_history(result))
+        store.save_rows(history)
     return Outcome(EXIT_OK, inputs, final / REPORT, final, outputs)
 
 
-def _render(result, tmp: Path, templates_dir, jobs, step) -> None:
-    """Everything but the report and the manifest."""
-    from kehu.render.letters import write_letters
+def _render(result, tmp: Path, templates_dir, jobs, step) -> tuple[list[str], MonthRows]:
+    """Every output but the report and the manifest (their paths, relative to ``tmp``), and
+    the month's history rows, made meanwhile; they are stored once the output is in place."""
+    from kehu.render.letters import MonthLetters, write_letter_batch
     from kehu.render.results import write_payroll, write_results_json
-    from kehu.render.workbooks import write_workbooks
-    step("写出结果文件")
-    write_results_json(result, tmp / "results.json")
-    write_payroll(result, tmp / "payroll.csv")
-    step("写出考核工作簿和客户函件")
+    from kehu.render.workbooks import available_cores, write_workbooks
+    step("写出考核工作簿、结果文件和客户函件")
     bar = getattr(step, "bar", None)
-    # the letters are rendered in this process while the pool writes the managers' workbooks
-    write_workbooks(result, tmp, jobs=jobs, advance=bar(len(result.results["employees"])) if bar else None,
-                    meanwhile=lambda: write_letters(result, tmp, templates_dir=templates_dir))
+    letters, batches, made = MonthLetters(result, tmp, templates_dir), [], {}
+    jobs = jobs or available_cores()
+
+    def meanwhile(submit):              # in this process, while the pool writes the managers' workbooks
+        # the letters queue behind the workbooks, in batches small enough that the cores finish together
+        batches.extend(submit(write_letter_batch, b) for b in letters.batches(LETTER_BATCHES_PER_JOB * jobs))
+        made["files"] = [write_results_json(result, tmp / "results.json"), write_payroll(result, tmp / "payroll.csv")]
+        made["history"] = history_rows(result)
+    books = write_workbooks(result, tmp, jobs=jobs, advance=bar(len(result.results["employees"])) if bar else None,
+                            meanwhile=meanwhile)
+    written = made["files"] + books + letters.write_index([b.result() for b in batches])
+    return [Path(p).relative_to(tmp).as_posix() for p in written], made["history"]
 
 
-def _write_manifest(inputs: MonthInputs, tmp: Path, rules_source: str) -> list[str]:
-    """manifest.json over every file written into ``tmp``; the sorted list of them."""
+def _write_manifest(inputs: MonthInputs, tmp: Path, outputs: list[str], rules_source: str) -> list[str]:
+    """manifest.json over ``outputs`` (paths relative to ``tmp``) and itself; the sorted list."""
     from kehu.render.results import manifest, write_manifest
-    outputs = [p.relative_to(tmp).as_posix() for p in tmp.rglob("*") if p.is_file()]
-    write_manifest(manifest(inputs, outputs + ["manifest.json"], rules_source), tmp / "manifest.json")
-    return sorted(outputs + ["manifest.json"])
+    outputs = sorted(outputs + ["manifest.json"])
+    write_manifest(manifest(inputs, outputs, rules_source), tmp / "manifest.json")
+    return outputs
 
 
 def _remove_stale_temporaries(out_root: Path, month: Month) -> None:

@@ -308,3 +308,42 @@ def test_the_fast_escape_is_bound_in_the_compiled_templates():
     for value in ["<a href='x'>&\"", "", "纯文本", 12, None, Markup("<b>ok</b>")]:
         assert letters_module._escape(value) == escape(value)
         assert type(letters_module._escape(value)) is Markup
+
+
+# ---------------------------------------------------------------- letters written in batches by pool workers
+
+def _in_pool(letters, count: int) -> list[Path]:
+    from concurrent.futures import ProcessPoolExecutor
+
+    from kehu.render.letters import write_letter_batch
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        parts = [pool.submit(write_letter_batch, batch) for batch in letters.batches(count)]
+        return letters.write_index([part.result() for part in parts])
+
+
+def test_letters_written_in_batches_by_pool_workers_equal_the_serial_ones(tmp_path):
+    from kehu.render.letters import MonthLetters
+    from letters_factory import demo_result
+    result = demo_result()                                  # one letter of each kind at least
+    serial = write_letters(result, tmp_path / "a")
+    parallel = _in_pool(MonthLetters(result, tmp_path / "b"), 3)
+    assert len(serial) > 3
+    assert [p.relative_to(tmp_path / "a") for p in serial] == [p.relative_to(tmp_path / "b") for p in parallel]
+    for a, b in zip(serial, parallel):
+        assert a.read_bytes() == b.read_bytes(), a.name
+
+
+def test_a_template_error_in_a_pool_worker_names_file_and_line(tmp_path):
+    import pickle
+
+    from kehu.render.letters import MonthLetters
+    error = pickle.loads(pickle.dumps(LetterTemplateError("a.html", 3, "坏了")))
+    assert (error.template, error.lineno, str(error)) == ("a.html", 3, "信函模板 a.html 第 3 行有误: 坏了")
+    custom = tmp_path / "tpl"
+    custom.mkdir()
+    (custom / "festival_sms.txt").write_text("第一行\n{{ festival.name }}{{ custmer.name }}\n", encoding="utf-8")
+    letters = MonthLetters(make_result("2026-12", customers=greeting_customers()), tmp_path / "out",
+                           templates_dir=custom)
+    with pytest.raises(LetterTemplateError) as caught:
+        _in_pool(letters, 2)
+    assert caught.value.template.endswith("festival_sms.txt") and caught.value.lineno == 2

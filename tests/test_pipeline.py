@@ -43,6 +43,9 @@ def test_run_writes_every_output(month_dir, tmp_path):
         ["1001_张伟.xlsx", "1002_李娜.xlsx", "1003_王强.xlsx"]
     manifest = json.loads((done / "manifest.json").read_text(encoding="utf-8"))
     assert all(s["balanced"] for s in manifest["sheets"])
+    on_disk = sorted(p.relative_to(done).as_posix() for p in done.rglob("*") if p.is_file())
+    assert manifest["outputs"] == on_disk                             # every file listed, nothing else
+    assert any(name.startswith("letters/") for name in on_disk)
     assert not [p for p in out.iterdir() if p.name.startswith(".")]   # no temporary folder left
 
 

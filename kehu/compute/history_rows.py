@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from kehu.compute.assemble import History
-from kehu.history import FLAG_COLUMNS, REVENUE_COLUMNS, VISIT_COLUMNS, HistoryStore
+from kehu.history import FLAG_COLUMNS, REVENUE_COLUMNS, VISIT_COLUMNS, HistoryStore, MonthRows, month_rows
 from kehu.month import Month
 
 LONGEST_CYCLE_MONTHS = 12   # the longest visit cycle the rules file allows
@@ -36,3 +36,8 @@ def read_history(path: Path, month: Month, rules: dict) -> History:
 def month_history(result) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(learning flags, per-customer revenue, visits) of the month, for HistoryStore.save_month."""
     return result.learning_month_flags, result.customers, result.visit_rows
+
+
+def history_rows(result) -> MonthRows:
+    """The month's rows for the history store (HistoryStore.save_rows)."""
+    return month_rows(result.month, *month_history(result))

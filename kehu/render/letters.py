@@ -62,8 +62,12 @@ class LetterTemplateError(Exception):
     def __init__(self, template: str, lineno: int | None, message: str):
         self.template = template
         self.lineno = lineno
+        self.detail = message
         where = f"第 {lineno} 行" if lineno else "(行号不明)"
         super().__init__(f"信函模板 {template} {where}有误: {message}")
+
+    def __reduce__(self):           # raised in a pool worker, re-raised here: pickled by its parts
+        return type(self), (self.template, self.lineno, self.detail)
 
 
 @dataclass
@@ -544,22 +548,6 @@ def render_letter(env: LetterEnvironment, letter: Letter, common: dict) -> Rende
 COMBINED_FILE = "合并打印.html"
 
 
-def render_month(env: LetterEnvironment, result, common: dict) -> dict[str, str]:
-    """Every output file as {path relative to letters/: text}; nothing is written here."""
-    directory = Directory(result)
-    rendered = [render_letter(env, letter, common) for letter in select_letters(result, directory)]
-    groups: dict[str, list[RenderedLetter]] = {}
-    for item in rendered:
-        groups.setdefault(item.letter.manager_id, []).append(item)
-    files: dict[str, str] = {}
-    managers = [_manager_files(env, common, directory.manager(manager_id), items, files)
-                for manager_id, items in groups.items()]
-    managers.sort(key=lambda m: (m["room"], m["id"]))
-    files["index.html"] = env.render(INDEX_TEMPLATE, common | {
-        "managers": managers, "festivals": _festival_list(result), "counts": _counts(rendered)})
-    return files
-
-
 def _manager_files(env, common, manager: dict, items: list[RenderedLetter], files: dict) -> dict:
     """Add one manager's letters, SMS texts and combined print file to ``files``; the index entry."""
     folder = safe_name(manager["id"]) if manager["id"] else "未分配"
@@ -590,16 +578,85 @@ def _festival_list(result) -> list[dict]:
     return [{"name": f.name, "date": cn_date(f.day)} for f in festivals_in(result.month.next())]
 
 
-def _counts(rendered: list[RenderedLetter]) -> dict:
+def _counts(letters: list[Letter]) -> dict:
     counts = {kind: 0 for kind in KINDS}
-    for item in rendered:
-        counts[item.letter.kind] += 1
+    for letter in letters:
+        counts[letter.kind] += 1
     return counts
 
 
 def all_template_names() -> list[str]:
     names = [page for _l, page, _s in KINDS.values()] + [sms for _l, _p, sms in KINDS.values() if sms]
     return names + ["base.html", COMBINED_TEMPLATE, INDEX_TEMPLATE]
+
+
+@dataclass
+class LetterBatch:
+    """Some managers' letters, rendered and written by one task (in a pool worker for a big month)."""
+    run: int                                   # which MonthLetters: a worker keeps that run's environment
+    templates_dir: Path | None
+    common: dict
+    groups: list                               # [(manager, [Letter, …] in filing order), …]
+    root: str                                  # the letters/ folder
+
+
+def write_letter_batch(batch: LetterBatch) -> tuple[list[dict], list[str]]:
+    """Render every letter of the batch, then write them: (the managers' index entries, the files)."""
+    env = _batch_environment(batch)
+    files: dict[str, str] = {}
+    entries = [_manager_files(env, batch.common, manager, [render_letter(env, letter, batch.common)
+                                                           for letter in letters], files)
+               for manager, letters in batch.groups]
+    return entries, _write_files(batch.root, files)
+
+
+_ENVIRONMENT: dict = {}                        # run → LetterEnvironment, in this process
+
+
+def _batch_environment(batch: LetterBatch) -> "LetterEnvironment":
+    """The templates compiled once per run and process, not once per batch."""
+    env = _ENVIRONMENT.get(batch.run)
+    if env is None:
+        _ENVIRONMENT.clear()
+        env = _ENVIRONMENT[batch.run] = LetterEnvironment(batch.templates_dir)
+    return env
+
+
+class MonthLetters:
+    """The month's letters: checked templates, then batches of managers' letters (written
+    wherever the caller runs them: here, or a pool's workers), then the index page."""
+
+    _runs = 0
+
+    def __init__(self, result, out_dir: Path, templates_dir: Path | None = None, department: dict | None = None):
+        MonthLetters._runs += 1
+        self.run, self.result, self.templates_dir = (os.getpid(), MonthLetters._runs), result, templates_dir
+        self.root = Path(out_dir) / "letters"
+        self.env = LetterEnvironment(templates_dir)
+        self.env.check(all_template_names())            # a syntax error fails before any output
+        self.common = common_context(result, department, self.env.css())
+        self.counts = _counts([])
+
+    def batches(self, count: int = 1) -> list[LetterBatch]:
+        """The month's letters in ``count`` batches (or fewer) of whole managers, in filing order."""
+        directory = Directory(self.result)
+        letters = select_letters(self.result, directory)
+        self.counts = _counts(letters)
+        groups: dict[str, list[Letter]] = {}
+        for letter in letters:
+            groups.setdefault(letter.manager_id, []).append(letter)
+        managers = [(directory.manager(manager_id), mine) for manager_id, mine in groups.items()]
+        size = max(1, -(-len(managers) // max(1, count)))
+        return [LetterBatch(self.run, self.templates_dir, self.common, managers[i:i + size], str(self.root))
+                for i in range(0, len(managers), size)]
+
+    def write_index(self, done: list[tuple[list[dict], list[str]]]) -> list[Path]:
+        """index.html over the written batches; every file written, index last."""
+        managers = sorted((entry for entries, _files in done for entry in entries), key=lambda m: (m["room"], m["id"]))
+        index = self.env.render(INDEX_TEMPLATE, self.common | {
+            "managers": managers, "festivals": _festival_list(self.result), "counts": self.counts})
+        files = [Path(f) for _entries, written in done for f in written]
+        return files + [Path(p) for p in _write_files(str(self.root), {"index.html": index})]
 
 
 def write_letters(result, out_dir: Path, templates_dir: Path | None = None,
@@ -609,19 +666,20 @@ def write_letters(result, out_dir: Path, templates_dir: Path | None = None,
     Everything is rendered before the first file is written, so a template
     error (``LetterTemplateError``) leaves no partial letters behind.
     """
-    env = LetterEnvironment(templates_dir)
-    env.check(all_template_names())
-    common = common_context(result, department, env.css())
-    files = render_month(env, result, common)
-    root = Path(out_dir) / "letters"
-    base, written, made = str(root), [], set()
-    for relative, content in files.items():     # relative: "<folder>/<file>" or "<file>"
+    letters = MonthLetters(result, out_dir, templates_dir, department)
+    return letters.write_index([write_letter_batch(batch) for batch in letters.batches(1)])
+
+
+def _write_files(root: str, files: dict[str, str]) -> list[str]:
+    """Write ``files`` ({"<folder>/<file>" or "<file>": text}) under ``root``; their paths."""
+    written, made = [], set()
+    for relative, content in files.items():
         folder = relative.rpartition("/")[0]
         if folder not in made:                  # one mkdir per folder, not per file (~30,000 files)
-            (root / folder).mkdir(parents=True, exist_ok=True)
+            os.makedirs(f"{root}/{folder}" if folder else root, exist_ok=True)
             made.add(folder)
-        _write_text(f"{base}/{relative}", content)
-        written.append(root / relative)
+        _write_text(f"{root}/{relative}", content)
+        written.append(f"{root}/{relative}")
     return written
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 import pandas as pd
@@ -37,8 +37,11 @@ def write_workbooks(result: MonthResult, out_dir: Path, jobs: int | None = None,
                     meanwhile=None) -> list[Path]:
     """Write the manager workbooks and the department workbook; return their paths
     (managers in 工号 order, the department workbook last). ``advance(n)`` is called as
-    managers' workbooks are done (a progress bar on a terminal). ``meanwhile()`` (optional)
-    runs in this process after the department workbook, while the pool writes."""
+    managers' workbooks are done (a progress bar on a terminal). ``meanwhile(submit)``
+    (optional) runs in this process before the department workbook, while the pool writes;
+    ``submit(function, *args)`` queues more work (e.g. letters) behind the managers'
+    workbooks — in the pool, or at once without one — and returns its Future. All of it is
+    done when this returns."""
     advance = advance or (lambda n: None)
     out_dir = Path(out_dir)
     managers_dir = out_dir / MANAGERS_DIR
@@ -46,10 +49,10 @@ def write_workbooks(result: MonthResult, out_dir: Path, jobs: int | None = None,
     slices = manager_slices(result)
     jobs = jobs or available_cores()
     department = out_dir / department_filename(result.month)
-    def in_this_process():
-        write_department_book(result, department)
+    def in_this_process(submit):
         if meanwhile is not None:
-            meanwhile()
+            meanwhile(submit)
+        write_department_book(result, department)
     # Frozen, the month (and the slices) are left out of the garbage collector's passes while
     # the workbooks and letters are written: a full pass over a province month costs ~0.15 s
     # and the letters alone set off several. The forked workers inherit the frozen state, so
@@ -63,7 +66,7 @@ def write_workbooks(result: MonthResult, out_dir: Path, jobs: int | None = None,
             for s, s_name in slices:
                 paths.append(write_manager_book(s, managers_dir / s_name))
                 advance(1)
-            in_this_process()
+            in_this_process(_run_now)
     finally:
         gc.unfreeze()
     return paths + [department]
@@ -107,11 +110,21 @@ def _write_parallel(slices, folder: Path, jobs: int, write_department, advance) 
     else:
         pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
         futures = [pool.submit(_write_batch, slices[start:stop], str(folder)) for start, stop in ranges]
-    with pool:
-        write_department()                                  # meanwhile, in this process
+    with pool:                                              # leaving it waits for every task
+        write_department(pool.submit)                       # meanwhile, in this process
         for done in as_completed(futures):
             advance(len(done.result()))
         return [Path(p) for f in futures for p in f.result()]
+
+
+def _run_now(function, *args) -> Future:
+    """``submit`` without a pool: the work is done before it returns."""
+    done: Future = Future()
+    try:
+        done.set_result(function(*args))
+    except Exception as exc:                                # raised again by done.result()
+        done.set_exception(exc)
+    return done
 
 
 # ---------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 
 from kehu.load.ledger import Ledger
-from kehu.load.folder import load_folder
+from kehu.load.folder import collector_paused, load_folder
 from kehu.model import MonthInputs
 from kehu.month import Month
 from kehu.schema import DATASETS
@@ -28,6 +28,11 @@ def _concat(parts: list[pd.DataFrame], dataset) -> pd.DataFrame:
 
 def validate_month(folder: Path, month: Month, rules: dict) -> MonthInputs:
     """Read, type and check every input; rejected and ignored rows are removed, each with a finding."""
+    with collector_paused():
+        return _validate_month(folder, month, rules)
+
+
+def _validate_month(folder: Path, month: Month, rules: dict) -> MonthInputs:
     ledger, file_findings, parse_findings = Ledger(), [], []
     parts: dict[str, list[pd.DataFrame]] = {d.key: [] for d in DATASETS}
     for loaded in load_folder(Path(folder), rules):

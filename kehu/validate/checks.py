@@ -20,6 +20,12 @@ REQUIRED_DATASETS = ("staff", "customers", "punches", "targets", "visits", "test
 OPTIONAL_WITH_WARNING = ("leave", "violations")
 
 
+def _cheap_columns(key: str, cols: list[str]) -> list[str]:
+    """The columns of ``cols`` that hash fast (all but money and numbers, which hold Decimals)."""
+    slow = {c.alias for c in BY_KEY[key].columns if c.type in ("money", "number")}
+    return [c for c in cols if c not in slow] or cols
+
+
 class Checker:
     def __init__(self, frames: dict, month: Month, rules: dict, ledger: Ledger, findings: list):
         self.f, self.month, self.rules, self.ledger, self.findings = frames, month, rules, ledger, findings
@@ -93,8 +99,11 @@ class Checker:
             if key == "punches":  # punches at the same minute collapse silently
                 self.f[key] = self.ledger.drop(frame, frame.duplicated(["employee_id", "punched_at"]), "duplicate")
                 continue
-            # rows equal as text are equal as typed values too: only those are compared as text
-            candidates = frame[cols].duplicated(keep=False)
+            # rows equal as text are equal as typed values too, and equal in every column equal in
+            # some: the cheap columns (no Decimal to hash) narrow the rows down, then all, then text
+            candidates = frame[_cheap_columns(key, cols)].duplicated(keep=False)
+            if candidates.any():
+                candidates[candidates] = frame.loc[candidates, cols].duplicated(keep=False)
             if not candidates.any():
                 continue
             as_text = frame.loc[candidates, cols].astype(str)
