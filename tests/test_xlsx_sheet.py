@@ -75,9 +75,10 @@ def every_kind_of_cell(path: Path, worksheet_class, workbook_class=xlsxwriter.Wo
     return path.read_bytes()
 
 
-def test_fast_sheet_writes_the_same_bytes_as_xlsxwriter(tmp_path):
+def test_fast_sheet_writes_the_same_bytes_as_xlsxwriter(tmp_path, monkeypatch):
     # the installed xlsxwriter has what the fast paths read
-    assert xlsx_sheet.FAST_ROWS and xlsx_sheet.FAST_CELLS and xlsx_sheet.FAST_SST
+    assert xlsx_sheet.FAST_ROWS and xlsx_sheet.FAST_CELLS and xlsx_sheet.FAST_SST and xlsx_sheet.FAST_ZIP
+    monkeypatch.setattr(xlsx_sheet, "FAST_ZIP", False)          # the deflate level is the one byte change
     stock = every_kind_of_cell(tmp_path / "stock.xlsx", StockWorksheet)
     fast = every_kind_of_cell(tmp_path / "fast.xlsx", xlsx_sheet.Worksheet, xlsx_sheet.Workbook)
     assert fast == stock
@@ -87,7 +88,25 @@ def test_missing_xlsxwriter_internals_fall_back_to_the_stock_code(tmp_path, monk
     stock = every_kind_of_cell(tmp_path / "stock.xlsx", StockWorksheet)
     monkeypatch.setattr(xlsx_sheet, "FAST_ROWS", False)
     monkeypatch.setattr(xlsx_sheet, "FAST_SST", False)
+    monkeypatch.setattr(xlsx_sheet, "FAST_ZIP", False)
     assert every_kind_of_cell(tmp_path / "fallback.xlsx", xlsx_sheet.Worksheet, xlsx_sheet.Workbook) == stock
+
+
+def test_workbook_parts_are_deflated_at_level_one_and_unchanged(tmp_path, monkeypatch):
+    import zipfile
+    import zlib
+
+    def parts(path: Path) -> dict:
+        with zipfile.ZipFile(path) as z:
+            return {i.filename: (z.read(i), i.compress_size) for i in z.infolist()}
+    fast = parts(tmp_path / "fast.xlsx") if every_kind_of_cell(
+        tmp_path / "fast.xlsx", xlsx_sheet.Worksheet, xlsx_sheet.Workbook) else {}
+    stock = parts(tmp_path / "stock.xlsx") if every_kind_of_cell(tmp_path / "stock.xlsx", StockWorksheet) else {}
+    assert {name: data for name, (data, _) in fast.items()} == {name: data for name, (data, _) in stock.items()}
+    for name, (data, size) in fast.items():
+        deflate = zlib.compressobj(xlsx_sheet.ZIP_LEVEL, zlib.DEFLATED, -15)
+        assert size == len(deflate.compress(data) + deflate.flush()), name
+    assert xlsxwriter.workbook.ZipFile is zipfile.ZipFile                 # swapped for the call only
 
 
 def test_manager_books_are_the_same_with_and_without_the_fast_paths(tmp_path, monkeypatch):
