@@ -149,13 +149,14 @@ def _render(result, tmp: Path, templates_dir, jobs, step) -> tuple[list[str], Mo
     jobs = jobs or available_cores()
 
     def meanwhile(submit):              # in this process, while the pool writes the managers' workbooks
-        # the letters queue behind the workbooks, in batches small enough that the cores finish together
+        # the letters queue in the pool's work, in batches small enough that the cores finish together
         batches.extend(submit(write_letter_batch, b) for b in letters.batches(LETTER_BATCHES_PER_JOB * jobs))
         made["files"] = [write_results_json(result, tmp / "results.json"), write_payroll(result, tmp / "payroll.csv")]
         made["history"] = history_rows(result)
+        return lambda: made.setdefault("letters", letters.write_index([b.result() for b in batches]))
     books = write_workbooks(result, tmp, jobs=jobs, advance=bar(len(result.results["employees"])) if bar else None,
                             meanwhile=meanwhile)
-    written = made["files"] + books + letters.write_index([b.result() for b in batches])
+    written = made["files"] + books + made["letters"]
     return [Path(p).relative_to(tmp).as_posix() for p in written], made["history"]
 
 

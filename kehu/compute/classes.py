@@ -32,7 +32,8 @@ def expected_class(annual_spend: pd.Series, rules: dict) -> pd.Series:
     spend = annual_spend.to_numpy(dtype=object)
     out = np.full(len(spend), None, dtype=object)
     for band in reversed(rules["classes"]["bands"]):   # lowest first; higher bands overwrite
-        reached = np.array([s >= Decimal(str(band["min_annual_spend"])) for s in spend], dtype=bool)
+        floor = Decimal(str(band["min_annual_spend"]))
+        reached = np.array([s >= floor for s in spend], dtype=bool)
         out[reached] = band["class"]
     return pd.Series(out, index=annual_spend.index, dtype=object)
 

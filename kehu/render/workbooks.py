@@ -30,6 +30,7 @@ from kehu.render.manager_book import ManagerSlice, write_manager_book
 from kehu.render.safe import safe_filename, unique_filename
 
 PARALLEL_MIN = 50            # more managers than this → process pool
+BATCH_MAX = 25               # managers' workbooks per pool task, at most
 MANAGERS_DIR = "managers"
 
 
@@ -39,9 +40,11 @@ def write_workbooks(result: MonthResult, out_dir: Path, jobs: int | None = None,
     (managers in 工号 order, the department workbook last). ``advance(n)`` is called as
     managers' workbooks are done (a progress bar on a terminal). ``meanwhile(submit)``
     (optional) runs in this process before the department workbook, while the pool writes;
-    ``submit(function, *args)`` queues more work (e.g. letters) behind the managers'
-    workbooks — in the pool, or at once without one — and returns its Future. All of it is
-    done when this returns."""
+    ``submit(function, *args)`` queues more work (e.g. letters) half-way through the
+    managers' workbooks — in the pool, or at once without one — and returns its Future.
+    ``meanwhile`` may return a callable, run here once the rest of the workbooks are queued
+    (e.g. to wait for its work and finish it while the pool writes them). All of it is done
+    when this returns."""
     advance = advance or (lambda n: None)
     out_dir = Path(out_dir)
     managers_dir = out_dir / MANAGERS_DIR
@@ -50,9 +53,9 @@ def write_workbooks(result: MonthResult, out_dir: Path, jobs: int | None = None,
     jobs = jobs or available_cores()
     department = out_dir / department_filename(result.month)
     def in_this_process(submit):
-        if meanwhile is not None:
-            meanwhile(submit)
+        then = meanwhile(submit) if meanwhile is not None else None
         write_department_book(result, department)
+        return then
     # Frozen, the month (and the slices) are left out of the garbage collector's passes while
     # the workbooks and letters are written: a full pass over a province month costs ~0.15 s
     # and the letters alone set off several. The forked workers inherit the frozen state, so
@@ -66,7 +69,9 @@ def write_workbooks(result: MonthResult, out_dir: Path, jobs: int | None = None,
             for s, s_name in slices:
                 paths.append(write_manager_book(s, managers_dir / s_name))
                 advance(1)
-            in_this_process(_run_now)
+            then = in_this_process(_run_now)
+            if then is not None:
+                then()
     finally:
         gc.unfreeze()
     return paths + [department]
@@ -98,20 +103,29 @@ def _write_range(start: int, stop: int, folder: str) -> list[str]:
 
 
 def _write_parallel(slices, folder: Path, jobs: int, write_department, advance) -> list[Path]:
-    # a batch per task keeps IPC overhead small; several batches per worker balance the load
-    size = max(1, min(50, len(slices) // (jobs * 4) or 1))
+    # a batch per task keeps IPC overhead small; many small batches let the workers finish together
+    size = max(1, min(BATCH_MAX, len(slices) // (jobs * 8) or 1))
     ranges = [(start, min(start + size, len(slices))) for start in range(0, len(slices), size)]
     # Under fork the workers read the slices from the memory they inherit (39 MB of pickles
     # saved on a province month); under spawn or forkserver each batch is pickled to its worker.
     context = multiprocessing.get_context()               # what ProcessPoolExecutor would use
     if context.get_start_method() == "fork":
         pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_inherit, initargs=(slices,))
-        futures = [pool.submit(_write_range, start, stop, str(folder)) for start, stop in ranges]
+        def submit(start, stop):
+            return pool.submit(_write_range, start, stop, str(folder))
     else:
         pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
-        futures = [pool.submit(_write_batch, slices[start:stop], str(folder)) for start, stop in ranges]
+        def submit(start, stop):
+            return pool.submit(_write_batch, slices[start:stop], str(folder))
+    half = len(ranges) // 2
     with pool:                                              # leaving it waits for every task
-        write_department(pool.submit)                       # meanwhile, in this process
+        futures = [submit(*r) for r in ranges[:half]]
+        # meanwhile, in this process: its own work queues behind the first half, so that what
+        # it then waits for is done while the pool still has the second half to write
+        then = write_department(pool.submit)
+        futures += [submit(*r) for r in ranges[half:]]
+        if then is not None:
+            then()
         for done in as_completed(futures):
             advance(len(done.result()))
         return [Path(p) for f in futures for p in f.result()]
