@@ -6,6 +6,7 @@ traceback only with -v).
 """
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from functools import wraps
@@ -16,7 +17,7 @@ import click
 from kehu import __version__
 from kehu.findings import ERROR
 from kehu.month import Month
-from kehu.pipeline import EXIT_FAILURE, EXIT_INPUT, EXIT_USAGE
+from kehu.pipeline import EXIT_FAILURE, EXIT_INPUT, EXIT_OK, EXIT_USAGE
 from kehu.rules import RulesError, load_rules, rules_toml
 
 SHOWN_FINDINGS = 20
@@ -212,14 +213,25 @@ def rules_command(rules_path):
 
 
 def main() -> None:
+    code = _exit_code()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # The run is complete and every file closed: ending here skips freeing a province
+    # month's millions of objects one by one (~0.2 s), which nobody waits for.
+    os._exit(code)
+
+
+def _exit_code() -> int:
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
+        return exc.exit_code
     except click.Abort:
         click.echo("已取消。", err=True)
-        sys.exit(EXIT_FAILURE)
+        return EXIT_FAILURE
     except click.ClickException as exc:
         exc.show()
-        sys.exit(EXIT_USAGE)
-    sys.exit(0)
+        return EXIT_USAGE
+    except SystemExit as exc:                  # a command's sys.exit(code)
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else EXIT_FAILURE)
+    return EXIT_OK
