@@ -134,7 +134,9 @@ class SheetParser:
         else:
             code = "E-enum" if col.type == "enum" else f"E-{col.type}"
             self._cell_findings(bad, alias, raw, code, ERROR, f"应为{expected}")
-        missing = raw.isna() & col.mandatory
+        if not col.mandatory:
+            return values, bad
+        missing = raw.isna()
         self._cell_findings(missing, alias, raw, "E-required", ERROR, "不能为空")
         return values, bad | missing
 
