@@ -20,6 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Iterable
 
+import numpy as np
 import pandas as pd
 
 from kehu.month import Month
@@ -215,10 +216,11 @@ def _revenue_rows(frame: pd.DataFrame, label: str) -> list[tuple]:
 def _visit_rows(frame: pd.DataFrame, month: Month) -> list[tuple]:
     if frame is None or frame.empty:
         return []
-    dates = pd.to_datetime(frame["date"])
-    inside = (dates >= pd.Timestamp(month.first_day)) & (dates <= pd.Timestamp(month.last_day))
-    frame = frame.assign(date=dates.dt.strftime("%Y-%m-%d"))[inside]
+    days = pd.to_datetime(frame["date"]).to_numpy().astype("datetime64[D]")
+    inside = (days >= np.datetime64(month.first_day, "D")) & (days <= np.datetime64(month.last_day, "D"))
+    frame = frame.loc[inside].assign(date=np.datetime_as_string(days[inside], unit="D"))   # 'YYYY-MM-DD'
     frame = frame.sort_values(VISIT_COLUMNS, kind="stable")
     label = month.label
     return [(label, d, m, c, k) for d, m, c, k in zip(
-        frame["date"], _texts(frame["manager_id"]), _texts(frame["customer_id"]), _texts(frame["method"]))]
+        frame["date"].to_numpy(dtype=object), _texts(frame["manager_id"]), _texts(frame["customer_id"]),
+        _texts(frame["method"]))]
