@@ -332,7 +332,7 @@ def gbk_csv(folder):
     assert month
 
 
-@case(codes=["E-file-format"], exit=[1])
+@case(codes=["E-file-encoding"], exit=[1])
 def utf16_csv(folder):
     _month(folder, lambda m: m.pop("学习测评.xlsx"))
     text = "\r\n".join("\t".join(str(v) for v in r) for r in _rows(tiny_month(), "学习测评.xlsx"))

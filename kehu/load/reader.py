@@ -69,6 +69,9 @@ def read_csv(path: Path) -> RawSheet:
     if size > MAX_CSV_BYTES:
         raise UnsafeFile("E-file-too-large", f"CSV 文件过大({size / 1024**3:.1f} GB),已拒绝读取。")
     data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):      # Excel's 「Unicode 文本」 export
+        raise UnsafeFile("E-file-encoding", "文件是 UTF-16 编码(Excel 的「Unicode 文本」格式)。"
+                         "请在 Excel 中另存为「CSV UTF-8(逗号分隔)」后重新放入。")
     if data.startswith(b"PK") or b"\x00" in data[:4096]:
         raise UnsafeFile("E-file-format", "文件扩展名是 .csv,但内容是二进制(可能是 Excel 工作簿);请把扩展名改为 .xlsx。")
     text = _decode(data)
