@@ -18,6 +18,7 @@ from pathlib import Path
 from kehu.compute.assemble import compute_month
 from kehu.compute.calendar import CalendarError, WorkCalendar
 from kehu.compute.history_rows import history_rows, read_history
+from kehu.cores import available_cores
 from kehu.findings import ERROR, Finding
 from kehu.history import HistoryStore, MonthRows
 from kehu.model import MonthInputs
@@ -142,7 +143,7 @@ def _render(result, tmp: Path, templates_dir, jobs, step) -> tuple[list[str], Mo
     the month's history rows, made meanwhile; they are stored once the output is in place."""
     from kehu.render.letters import MonthLetters, write_letter_batch
     from kehu.render.results import write_payroll, write_results_json
-    from kehu.render.workbooks import available_cores, write_workbooks
+    from kehu.render.workbooks import write_workbooks
     step("写出考核工作簿、结果文件和客户函件")
     bar = getattr(step, "bar", None)
     letters, batches, made = MonthLetters(result, tmp, templates_dir), [], {}

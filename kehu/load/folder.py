@@ -10,7 +10,6 @@ annotates (kehu.validate.report).
 from __future__ import annotations
 
 import gc
-import os
 from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from kehu.cores import available_cores
 from kehu.findings import ERROR, Finding
 from kehu.load.ledger import Ledger
 from kehu.load.reader import input_files, read_file
@@ -81,11 +81,3 @@ def load_folder(folder: Path, rules: dict, cores: int | None = None) -> list[Loa
     with ProcessPoolExecutor(max_workers=min(cores, len(paths))) as pool:
         futures = {p: pool.submit(load_file, p, rules) for p in sorted(paths, key=lambda p: -sizes[p])}
         return [futures[p].result() for p in paths]
-
-
-def available_cores() -> int:
-    """The cores this process may run on (a container's CPU set, not the host's)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:                  # pragma: no cover - not Linux
-        return os.cpu_count() or 1

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-import os
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 import pandas as pd
 
+from kehu.cores import available_cores
 from kehu.model import MonthResult
 from kehu.render.department_book import department_filename, write_department_book
 from kehu.render.frames import records
@@ -75,13 +75,6 @@ def write_workbooks(result: MonthResult, out_dir: Path, jobs: int | None = None,
     finally:
         gc.unfreeze()
     return paths + [department]
-
-
-def available_cores() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:                                  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
 
 
 def _write_batch(batch: list[tuple[ManagerSlice, str]], folder: str) -> list[str]:
