@@ -241,3 +241,30 @@ def test_skip_invalid_cannot_skip_a_missing_dataset(tmp_path):
     assert result.exit_code == 1
     assert "E-dataset-missing" in result.output
     assert not (out / "2026-10").exists()
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_the_pools_write_the_same_month_as_one_process(month_dir, tmp_path, monkeypatch, method):
+    """Windows has only spawn: the load, report and workbook/letter pools must work under it too."""
+    import multiprocessing
+
+    from kehu import pipeline
+    from kehu.load import folder
+    from kehu.render import workbooks
+    serial = run(month_dir, MONTH, tmp_path / "serial", load_rules(), jobs=1)
+    context = multiprocessing.get_context(method)
+    monkeypatch.setattr(workbooks, "PARALLEL_MIN", 0)                  # the tiny month through every pool
+    monkeypatch.setattr(folder, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(pipeline, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(workbooks.multiprocessing, "get_context", lambda: context)
+    from concurrent.futures import ProcessPoolExecutor
+
+    def pool(**options):
+        return ProcessPoolExecutor(mp_context=context, **options)
+    monkeypatch.setattr(folder, "ProcessPoolExecutor", pool)
+    monkeypatch.setattr(pipeline, "ProcessPoolExecutor", pool)
+    pooled = run(month_dir, MONTH, tmp_path / "pooled", load_rules(), jobs=2)
+    assert serial.exit_code == pooled.exit_code == 0
+    assert serial.outputs == pooled.outputs
+    for name in serial.outputs:
+        assert (serial.out_dir / name).read_bytes() == (pooled.out_dir / name).read_bytes(), name
