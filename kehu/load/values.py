@@ -83,7 +83,7 @@ def clean_cells(cells) -> np.ndarray:
 
     A column of text only (the common case) is trimmed once per distinct value."""
     kinds = set(map(type, cells))
-    if kinds <= {str, type(None)}:
+    if kinds <= {str, _NONE}:
         codes, uniques = pd.factorize(np.array(cells, dtype=object))       # None → code -1
         trimmed = [u.strip(_STRIP) or None for u in uniques] + [None]
         return np.array(trimmed, dtype=object)[codes]
