@@ -593,7 +593,7 @@ def all_template_names() -> list[str]:
 @dataclass
 class LetterBatch:
     """Some managers' letters, rendered and written by one task (in a pool worker for a big month)."""
-    run: int                                   # which MonthLetters: a worker keeps that run's environment
+    run: tuple                                 # (pid, n): which MonthLetters; a worker keeps its environment
     templates_dir: Path | None
     common: dict
     groups: list                               # [(manager, [Letter, …] in filing order), …]
