@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from result_factory import make_result                        # noqa: E402
-from kehu.render.workbooks import available_cores, write_workbooks   # noqa: E402
+from kehu.cores import available_cores                            # noqa: E402
+from kehu.render.workbooks import write_workbooks                  # noqa: E402
 
 
 def _cpu() -> float:

@@ -223,11 +223,7 @@ def as_number(value) -> float | None:
     """Decimal / str "12.30" / int / float → float; None/NA/'' → None."""
     if is_missing(value) or value == "":
         return None
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, str):
-        return float(Decimal(value))
-    return float(value)
+    return _number(value)
 
 
 def as_datetime(value) -> datetime | None:
