@@ -124,13 +124,18 @@ def test_unexpected_failure_is_one_line_exit_3(month_dir, tmp_path, monkeypatch)
     assert "Traceback" not in result.output and "模拟故障" in result.output
 
 
-def test_rules_override_changes_the_result(month_dir, tmp_path):
+def zhang_with_rules(month_dir: Path, tmp_path: Path, toml: str) -> dict:
+    """results.json's entry of 1001 张伟 after `kehu run --rules` with ``toml``."""
     rules_file = tmp_path / "rules.toml"
-    rules_file.write_text('[violations.kinds."未穿工作服"]\namount = 80\nnotice = false\n', encoding="utf-8")
+    rules_file.write_text(toml, encoding="utf-8")
     out = tmp_path / "out"
     assert invoke("run", month_dir, "--month", "2026-10", "--out", out, "--rules", rules_file).exit_code == 0
     results = json.loads((out / "2026-10" / "results.json").read_text(encoding="utf-8"))
-    zhang = next(e for e in results["employees"] if e["employee_id"] == "1001")
+    return next(e for e in results["employees"] if e["employee_id"] == "1001")
+
+
+def test_rules_override_changes_the_result(month_dir, tmp_path):
+    zhang = zhang_with_rules(month_dir, tmp_path, '[violations.kinds."未穿工作服"]\namount = 80\nnotice = false\n')
     assert zhang["violations"]["deduction"] == "80.00"
 
 
@@ -166,12 +171,7 @@ def test_a_killed_run_leaves_the_previous_output_intact(month_dir, tmp_path, del
 
 def test_a_season_date_in_the_rules_file_changes_the_result(month_dir, tmp_path):
     """Winter AM start moved from 09:50 to 09:30: the 09:45 in-punches become 15 minutes late (tier 50)."""
-    rules_file = tmp_path / "rules.toml"
-    rules_file.write_text('[schedule.winter]\nam = ["09:30", "13:00"]\n', encoding="utf-8")
-    out = tmp_path / "out"
-    assert invoke("run", month_dir, "--month", "2026-10", "--out", out, "--rules", rules_file).exit_code == 0
-    results = json.loads((out / "2026-10" / "results.json").read_text(encoding="utf-8"))
-    zhang = next(e for e in results["employees"] if e["employee_id"] == "1001")
+    zhang = zhang_with_rules(month_dir, tmp_path, '[schedule.winter]\nam = ["09:30", "13:00"]\n')
     lates = [(x["date"], x["minutes"], x["amount"]) for x in zhang["attendance"]["events"] if x["type"] == "late"]
     assert lates == [("2026-10-09", 15, "50.00"), ("2026-10-12", 15, "50.00")]
 
