@@ -34,6 +34,7 @@ class MonthInputs:
     frames: dict[str, pd.DataFrame]            # dataset key → typed frame (+ _file, _sheet, _row)
     sheets: list[SheetCount] = field(default_factory=list)
     findings: list = field(default_factory=list)
+    vetted: dict = field(default_factory=dict)  # workbook file name → its safety pre-scan (XlsxCheck)
 
     def __getitem__(self, key: str) -> pd.DataFrame:
         return self.frames[key]

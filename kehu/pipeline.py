@@ -70,7 +70,7 @@ def validated_month(input_dir: Path, month: Month, rules: dict) -> MonthInputs:
 def write_month_report(path: Path, inputs: MonthInputs, input_dir: Path) -> Path:
     """The report workbook: summary, 问题清单 and the annotated sheets."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    return write_report(path, inputs.findings, inputs.sheets, Path(input_dir), inputs.month.label)
+    return write_report(path, inputs.findings, inputs.sheets, Path(input_dir), inputs.month.label, inputs.vetted)
 
 
 def _report_meanwhile(path: Path, inputs: MonthInputs, input_dir: Path) -> Future:
@@ -82,7 +82,8 @@ def _report_meanwhile(path: Path, inputs: MonthInputs, input_dir: Path) -> Futur
         return done
     pool = ProcessPoolExecutor(max_workers=1)
     try:      # only what the report needs crosses to the child: not the month's frames
-        return pool.submit(write_report, path, inputs.findings, inputs.sheets, Path(input_dir), inputs.month.label)
+        return pool.submit(write_report, path, inputs.findings, inputs.sheets, Path(input_dir), inputs.month.label,
+                           inputs.vetted)
     finally:
         pool.shutdown(wait=False)           # the submitted report still runs to its end
 

@@ -539,6 +539,45 @@ def test_cli_validate_planted_error_and_report(tmp_path):
     assert manifest["测评"] == [2, 1, 1, 0, 0, 0]
 
 
+def _month_with_a_score_error(tmp_path: Path):
+    month = tiny_month()
+    rows(month, TEST)[2][2] = "七十"
+    folder = write_month(tmp_path / "in", month)
+    return folder, pipeline.validated_month(folder, MONTH, RULES)
+
+
+def _annotated_cell(report: Path, cell: str):
+    wb = openpyxl.load_workbook(report)
+    return wb[wb.sheetnames[2]][cell].value if len(wb.sheetnames) == 3 else None
+
+
+def test_report_reuses_the_loads_prescan_of_an_unchanged_file(tmp_path, monkeypatch):
+    from kehu.load import reader
+    folder, inputs = _month_with_a_score_error(tmp_path)
+    assert TEST in inputs.vetted
+
+    def no_second_scan(path):
+        raise AssertionError(f"{path} scanned again")
+    monkeypatch.setattr(reader, "check_xlsx", no_second_scan)
+    report = pipeline.write_month_report(tmp_path / "r.xlsx", inputs, folder)
+    assert _annotated_cell(report, "C3") == "七十"
+
+
+def test_report_scans_again_a_file_changed_since_it_was_loaded(tmp_path):
+    """Replaced by a workbook calamine would die on: the report refuses it, names the finding, goes on."""
+    folder, inputs = _month_with_a_score_error(tmp_path)
+    with zipfile.ZipFile(folder / TEST) as zf:
+        entries = {n: zf.read(n) for n in zf.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    entries[sheet] = entries[sheet].replace(
+        b"</sheetData>", b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>')
+    (folder / TEST).write_bytes(_zip_of(entries))
+    report = pipeline.write_month_report(tmp_path / "r.xlsx", inputs, folder)
+    assert _annotated_cell(report, "C3") is None
+    listing = [[c.value for c in r] for r in openpyxl.load_workbook(report)["问题清单"].iter_rows(min_row=2)]
+    assert [r[1] for r in listing] == ["E-score"]
+
+
 def test_cli_bad_rules_file(tmp_path):
     folder = write_month(tmp_path / "in", tiny_month())
     rules = tmp_path / "rules.toml"

@@ -20,8 +20,8 @@ import pandas as pd
 from kehu.cores import available_cores
 from kehu.findings import ERROR, Finding
 from kehu.load.ledger import Ledger
-from kehu.load.reader import input_files, read_file
-from kehu.load.safety import UnsafeFile
+from kehu.load.reader import input_files, read_file, vet_file
+from kehu.load.safety import UnsafeFile, XlsxCheck
 from kehu.load.sheets import parse_sheets
 
 PARALLEL_BYTES = 8 * 1024**2     # a folder this large is loaded by a process pool
@@ -35,16 +35,18 @@ class LoadedFile:
     parts: list[tuple[str, pd.DataFrame]] = field(default_factory=list)   # (dataset key, typed rows)
     ledger: Ledger = field(default_factory=Ledger)
     findings: list[Finding] = field(default_factory=list)
+    vetted: XlsxCheck | None = None                    # the workbook's safety pre-scan (report re-reads)
 
 
 def load_file(path: Path, rules: dict) -> LoadedFile:
     """Read one file and type its sheets; an unreadable file is a finding, not an exception."""
     with collector_paused():
         try:
-            raws = read_file(path)
+            vetted = vet_file(path)
+            raws = read_file(path, vetted)
         except UnsafeFile as exc:
             return LoadedFile(path.name, Finding(ERROR, exc.code, exc.message, file=path.name))
-        loaded = LoadedFile(path.name)
+        loaded = LoadedFile(path.name, vetted=vetted)
         typed = parse_sheets(raws, rules, loaded.ledger, loaded.findings)
         del raws                                        # the raw cells die here, in the worker
         loaded.parts = [(key, frame) for key, frames in typed.items() for frame in frames]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from python_calamine import CalamineWorkbook
 
-from kehu.load.safety import UnsafeFile, XlsxCheck, check_xlsx
+from kehu.load.safety import UnsafeFile, XlsxCheck, check_xlsx, file_stamp
 
 MAX_CSV_BYTES = 2 * 1024**3
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")   # gb18030 is a superset of GBK
@@ -36,14 +36,22 @@ def input_files(folder: Path) -> list[Path]:
     return sorted(files, key=lambda p: p.name)
 
 
-def read_file(path: Path) -> list[RawSheet]:
+def read_file(path: Path, vetted: XlsxCheck | None = None) -> list[RawSheet]:
+    """Every sheet of ``path``; ``vetted``: see read_xlsx."""
     if path.suffix.lower() == ".csv":
         return [read_csv(path)]
-    return read_xlsx(path)
+    return read_xlsx(path, vetted)
 
 
-def read_xlsx(path: Path) -> list[RawSheet]:
-    check: XlsxCheck = check_xlsx(path)
+def vet_file(path: Path) -> XlsxCheck | None:
+    """The safety pre-scan of a workbook (kehu.load.safety; raises UnsafeFile), None for a CSV."""
+    return None if path.suffix.lower() == ".csv" else check_xlsx(path)
+
+
+def read_xlsx(path: Path, vetted: XlsxCheck | None = None) -> list[RawSheet]:
+    """``vetted``: this run's pre-scan of the file, used instead of scanning it again (seconds
+    for a big file) while the file is unchanged since."""
+    check = vetted if vetted is not None and vetted.stamp == file_stamp(path) else check_xlsx(path)
     try:
         wb = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine's own errors: password, zip, xml

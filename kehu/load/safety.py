@@ -42,8 +42,16 @@ class UnsafeFile(Exception):
 
 @dataclass
 class XlsxCheck:
-    """What the pre-scan learnt: error cells per sheet XML (calamine blanks them)."""
+    """What the pre-scan learnt: error cells per sheet XML (calamine blanks them), and which
+    state of the file it vetted (``file_stamp``), so a second read in the same run can skip it."""
     error_cells: dict = field(default_factory=dict)   # sheet name → {(row, col_letter): "#DIV/0!"}
+    stamp: tuple = ()
+
+
+def file_stamp(path: Path) -> tuple:
+    """Size, modification time and file id: a file rewritten since has another stamp."""
+    st = path.stat()
+    return st.st_size, st.st_mtime_ns, st.st_ino
 
 
 def _letters_to_index(letters: bytes) -> int:
@@ -55,6 +63,7 @@ def _letters_to_index(letters: bytes) -> int:
 
 def check_xlsx(path: Path) -> XlsxCheck:
     """Raise UnsafeFile unless ``path`` is a plain, sane .xlsx workbook."""
+    stamp = file_stamp(path)            # before reading: a change made during the scan changes it
     head = path.read_bytes()[:8] if path.stat().st_size < 8 else path.open("rb").read(8)
     if not head:
         raise UnsafeFile("E-file-empty", "文件是空的(0 字节)。请重新导出该文件。")
@@ -68,7 +77,7 @@ def check_xlsx(path: Path) -> XlsxCheck:
         with zipfile.ZipFile(path) as zf:
             _check_entries(zf)
             _check_workbook_xml(zf)
-            return XlsxCheck(error_cells=_scan_sheets(zf))
+            return XlsxCheck(_scan_sheets(zf), stamp)
     except zipfile.BadZipFile:
         raise UnsafeFile("E-file-format", "文件已损坏,不是有效的 .xlsx(zip)文件。请重新导出。") from None
 

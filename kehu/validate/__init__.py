@@ -33,12 +33,14 @@ def validate_month(folder: Path, month: Month, rules: dict) -> MonthInputs:
 
 
 def _validate_month(folder: Path, month: Month, rules: dict) -> MonthInputs:
-    ledger, file_findings, parse_findings = Ledger(), [], []
+    ledger, file_findings, parse_findings, vetted = Ledger(), [], [], {}
     parts: dict[str, list[pd.DataFrame]] = {d.key: [] for d in DATASETS}
     for loaded in load_folder(Path(folder), rules):
         if loaded.error is not None:
             file_findings.append(loaded.error)
         ledger.absorb(loaded.ledger)
+        if loaded.vetted is not None:
+            vetted[loaded.file] = loaded.vetted
         parse_findings.extend(loaded.findings)
         for key, frame in loaded.parts:
             parts[key].append(frame)
@@ -47,7 +49,7 @@ def _validate_month(folder: Path, month: Month, rules: dict) -> MonthInputs:
     frames = Checker(frames, month, rules, ledger, findings).run()
     frames = {k: f.reset_index(drop=True) for k, f in frames.items()}
     findings.extend(_class_findings(frames["customers"], rules, ledger))
-    return MonthInputs(month, frames, ledger.counts(frames), findings)
+    return MonthInputs(month, frames, ledger.counts(frames), findings, vetted)
 
 
 def _class_findings(customers: pd.DataFrame, rules: dict, ledger: Ledger) -> list:

@@ -27,15 +27,17 @@ FINDING_HEADERS = ["严重程度", "代码", "文件", "工作表", "行", "列"
 MANIFEST_HEADERS = ["文件", "工作表", "识别为", "读取行数", "使用", "拒绝", "忽略(有提示)", "重复", "空行"]
 
 
-def write_report(path: Path, findings: list[Finding], sheets: list, folder: Path, month_label: str) -> Path:
-    """The report of the month whose inputs are in ``folder`` (its offending sheets are read again)."""
+def write_report(path: Path, findings: list[Finding], sheets: list, folder: Path, month_label: str,
+                 vetted: dict | None = None) -> Path:
+    """The report of the month whose inputs are in ``folder`` (its offending sheets are read again;
+    ``vetted``: file name → the load's safety pre-scan of that workbook, not repeated if unchanged)."""
     wb = xlsxwriter.Workbook(str(path), WB_OPTIONS)
     wb.set_properties({"title": f"kehu 校验报告 {month_label}", "created": datetime(2000, 1, 1)})
     fmt = _formats(wb)
     ordered = sorted(findings, key=lambda f: (f.severity != ERROR, f.file, f.sheet, f.row or 0, f.letter, f.code))
     _summary(wb, fmt, ordered, sheets, month_label)
     _finding_list(wb, fmt, ordered)
-    _annotated(wb, fmt, ordered, Path(folder))
+    _annotated(wb, fmt, ordered, Path(folder), vetted or {})
     wb.close()
     return path
 
@@ -105,24 +107,24 @@ def _finding_list(wb, fmt, findings) -> None:
     _print_setup(ws, 0)
 
 
-def _annotated(wb, fmt, findings, folder: Path) -> None:
+def _annotated(wb, fmt, findings, folder: Path, vetted: dict) -> None:
     by_sheet = defaultdict(list)
     for f in findings:
         if f.row:
             by_sheet[(f.file, f.sheet)].append(f)
     used_names = {"概要", "问题清单"}
-    for raw in _marked_sheets(folder, by_sheet):
+    for raw in _marked_sheets(folder, by_sheet, vetted):
         ws = wb.add_worksheet(_sheet_name(raw, used_names))
         _copy_sheet(ws, fmt, raw, by_sheet[(raw.file, raw.sheet)])
 
 
-def _marked_sheets(folder: Path, wanted) -> Iterator[RawSheet]:
+def _marked_sheets(folder: Path, wanted, vetted: dict) -> Iterator[RawSheet]:
     """The input sheets that have row findings, in file and sheet order, read again: the load
     stage keeps no raw cells (a province month's would fill gigabytes), and a valid month's
     report annotates few sheets or none."""
     for name in sorted({file for file, _ in wanted if file}):
         try:
-            raws = read_file(folder / name)
+            raws = read_file(folder / name, vetted.get(name))
         except (UnsafeFile, OSError):
             continue        # changed or removed since it was validated: 问题清单 still lists its findings
         for raw in raws:
