@@ -92,18 +92,17 @@ class SheetParser:
     def parse(self) -> pd.DataFrame:
         body = self.raw.rows[self.header + 1:]
         columns = V.clean_columns(body)                 # column index → cleaned cells
-        empty = np.ones(len(body), dtype=bool)
-        for cells in columns:
-            empty &= pd.isna(cells)
+        blank = [pd.isna(cells) for cells in columns]   # column index → its blank cells
+        empty = np.logical_and.reduce(blank) if blank else np.ones(len(body), dtype=bool)
         self.ledger.sheet(self.raw.file, self.raw.sheet, self.dataset.key, read=len(body), empty=int(empty.sum()))
         kept = ~empty
         index = pd.Index(np.arange(self.header + 2, self.header + 2 + len(body))[kept])   # Excel row numbers
         out = pd.DataFrame(index=index)
         errors = pd.Series(False, index=index)
         for i, alias in self.mapping.items():
-            cells = columns[i][kept] if i < len(columns) else None
+            cells, blanks = (columns[i][kept], blank[i][kept]) if i < len(columns) else (None, True)
             raw = pd.Series(cells, index=index, dtype=object)
-            out[alias], bad = self._convert(alias, raw)
+            out[alias], bad = self._convert(alias, raw, pd.Series(blanks, index=index))
             errors |= bad
         for col in self.dataset.columns:
             if col.alias not in out:
@@ -115,7 +114,8 @@ class SheetParser:
         out = out.reset_index(drop=True)
         return self.ledger.drop(out, pd.Series(errors.to_numpy(), index=out.index), "rejected")
 
-    def _convert(self, alias: str, raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    def _convert(self, alias: str, raw: pd.Series, missing: pd.Series) -> tuple[pd.Series, pd.Series]:
+        """The typed column and its rejected cells; ``missing``: the blank cells of ``raw``."""
         col = self.dataset.column(alias)
         if col.type == "enum":
             choices = tuple(self._choices(col))
@@ -136,7 +136,6 @@ class SheetParser:
             self._cell_findings(bad, alias, raw, code, ERROR, f"应为{expected}")
         if not col.mandatory:
             return values, bad
-        missing = raw.isna()
         self._cell_findings(missing, alias, raw, "E-required", ERROR, "不能为空")
         return values, bad | missing
 

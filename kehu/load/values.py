@@ -49,22 +49,27 @@ def _kinds(raw: pd.Series) -> set:
     return set(map(type, raw.to_numpy(dtype=object))) - {_NONE}
 
 
-def _each_distinct(raw: pd.Series, one) -> pd.Series:
-    """``one(v)`` for every non-blank cell, None for blanks — computed once per distinct value.
+def _each_distinct(raw: pd.Series, one) -> tuple[pd.Series, pd.Series]:
+    """``one(v)`` for every non-blank cell, None for blanks — computed once per distinct value —
+    and the ``bad`` mask (a cell whose ``one`` is missing), also per distinct value.
     Only for a column of one exact type that compares exactly (str, date or time; see _per_distinct)."""
     codes, uniques = pd.factorize(raw.to_numpy(dtype=object))          # None → code -1
     done = np.empty(len(uniques) + 1, dtype=object)
     done[:] = [one(u) for u in uniques] + [None]
-    return pd.Series(done[codes], index=raw.index, dtype=object)
+    unreadable = pd.isna(done)
+    unreadable[-1] = False                                             # a blank is not bad
+    return (pd.Series(done[codes], index=raw.index, dtype=object),
+            pd.Series(unreadable[codes], index=raw.index))
 
 
-def _map(raw: pd.Series, one) -> pd.Series:
-    """``raw.map(one, na_action="ignore").astype(object)``, once per distinct value for columns
-    of text (or of times of day)."""
+def _map(raw: pd.Series, one) -> tuple[pd.Series, pd.Series]:
+    """``raw.map(one, na_action="ignore").astype(object)`` and its ``bad`` mask, once per
+    distinct value for columns of text (or of times of day)."""
     kinds = _kinds(raw)
     if len(kinds) == 1 and kinds <= {str, dt.time}:
         return _each_distinct(raw, one)
-    return raw.map(one, na_action="ignore").astype(object)
+    values = raw.map(one, na_action="ignore").astype(object)
+    return values, _bad(values, raw)
 
 
 def clean_columns(rows: list) -> list[np.ndarray]:
@@ -110,8 +115,7 @@ def _without_point_zero(text: str) -> str:
 def to_id(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Employee / customer id as a string: 1001.0 → "1001", "00123" stays "00123"."""
     if _kinds(raw) <= {str}:                               # the usual column: text ids
-        values = _each_distinct(raw, _without_point_zero)
-        return values, _bad(values, raw)
+        return _each_distinct(raw, _without_point_zero)
     kinds = raw.map(type)
     values = pd.Series(None, index=raw.index, dtype=object)
     text = kinds.eq(str).to_numpy()
@@ -134,16 +138,14 @@ def to_text(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
         if isinstance(v, (dt.datetime, dt.date, dt.time)):
             return v.isoformat()
         return str(v)
-    values = _map(raw, one)
-    return values, _bad(values, raw)
+    return _map(raw, one)
 
 
 def to_enum(raw: pd.Series, choices) -> tuple[pd.Series, pd.Series]:
-    values, _ = to_text(raw)
+    text, _ = to_text(raw)              # a text for every non-blank cell: its blanks are raw's
     # common export variants: "a1" for "A1"
     upper = {c.upper(): c for c in choices}
-    values = _map(values, lambda v: v if v in choices else upper.get(str(v).upper()))
-    return values, _bad(values, raw)
+    return _map(text, lambda v: v if v in choices else upper.get(str(v).upper()))
 
 
 def _decimal(v):
@@ -226,8 +228,7 @@ def to_bool(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
             if key in _FALSE:
                 return False
         return None
-    values = _map(raw, one)
-    return values, _bad(values, raw)
+    return _map(raw, one)
 
 
 def _round_to_second(ts: pd.Series) -> pd.Series:
@@ -252,7 +253,7 @@ def _datetimes(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
         out = pd.to_datetime(raw.astype(object), errors="coerce").astype("datetime64[ns]")
         return _round_to_second(out), pd.Series(False, index=raw.index)
     if only <= {dt.date}:                                # real Excel dates
-        days = _each_distinct(raw, lambda d: dt.datetime(d.year, d.month, d.day))
+        days, _ = _each_distinct(raw, lambda d: dt.datetime(d.year, d.month, d.day))
         out = pd.to_datetime(days, errors="coerce").astype("datetime64[ns]")
         return out, raw.notna() & out.notna()
     kinds = raw.map(type)
@@ -316,8 +317,7 @@ def to_time(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
                 except ValueError:
                     continue
         return None
-    values = _map(raw, one)
-    return values, _bad(values, raw)
+    return _map(raw, one)
 
 
 _MONTH = re.compile(r"^\s*(\d{4})\s*(?:-|/|年|\.)\s*(\d{1,2})\s*月?\s*$")
@@ -332,8 +332,7 @@ def to_month(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
         if m and 1 <= int(m.group(2)) <= 12:
             return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
         return None
-    values = _map(raw, one)
-    return values, _bad(values, raw)
+    return _map(raw, one)
 
 
 def to_phone(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
