@@ -20,7 +20,7 @@ from kehu.compute.calendar import CalendarError, WorkCalendar
 from kehu.compute.history_rows import history_rows, read_history
 from kehu.cores import available_cores
 from kehu.findings import ERROR, Finding
-from kehu.history import HistoryStore, MonthRows
+from kehu.history import PendingMonth
 from kehu.model import MonthInputs
 from kehu.month import Month
 from kehu.load.folder import PARALLEL_BYTES
@@ -104,7 +104,7 @@ def run(input_dir: Path, month: Month, out_root: Path, rules: dict, rules_source
     _remove_stale_temporaries(out_root, month)
     final = out_root / month.label
     tmp = Path(tempfile.mkdtemp(prefix=f".{month.label}-", dir=out_root))
-    report = None
+    report = history = None
     try:
         inputs = validated_month(input_dir, month, rules)
         errors = [f for f in inputs.findings if f.severity == ERROR]
@@ -121,27 +121,30 @@ def run(input_dir: Path, month: Month, out_root: Path, rules: dict, rules_source
         step("计算考核结果")
         history_path = out_root / "history.sqlite"
         result = compute_month(inputs, rules, read_history(history_path, month, rules))
-        written, history = _render(result, tmp, templates_dir, jobs, step)
+        history = PendingMonth(history_path)
+        written = _render(result, tmp, templates_dir, jobs, step, history)
         report.result()
         outputs = _write_manifest(inputs, tmp, written + [REPORT], rules_source)
         _swap_into_place(tmp, final)
     except BaseException:
         if report is not None:
             wait([report])                  # let the report's child finish before its folder goes
+        if history is not None:
+            history.discard()
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     finally:
         gc.unfreeze()
     (out_root / f"校验报告_{month.label}.xlsx").unlink(missing_ok=True)   # an earlier failed run's report
     step("更新历史库")
-    with HistoryStore(history_path) as store:
-        store.save_rows(history)
+    history.commit()
     return Outcome(EXIT_OK, inputs, final / REPORT, final, outputs)
 
 
-def _render(result, tmp: Path, templates_dir, jobs, step) -> tuple[list[str], MonthRows]:
-    """Every output but the report and the manifest (their paths, relative to ``tmp``), and
-    the month's history rows, made meanwhile; they are stored once the output is in place."""
+def _render(result, tmp: Path, templates_dir, jobs, step, history: PendingMonth) -> list[str]:
+    """Every output but the report and the manifest (their paths, relative to ``tmp``); the
+    month's history rows are made and written into ``history`` meanwhile, to be committed
+    once the output is in place."""
     from kehu.render.letters import MonthLetters, write_letter_batch
     from kehu.render.results import write_payroll, write_results_json
     from kehu.render.workbooks import write_workbooks
@@ -154,12 +157,12 @@ def _render(result, tmp: Path, templates_dir, jobs, step) -> tuple[list[str], Mo
         # the letters queue in the pool's work, in batches small enough that the cores finish together
         batches.extend(submit(write_letter_batch, b) for b in letters.batches(LETTER_BATCHES_PER_JOB * jobs))
         made["files"] = [write_results_json(result, tmp / "results.json"), write_payroll(result, tmp / "payroll.csv")]
-        made["history"] = history_rows(result)
+        history.write(history_rows(result))
         return lambda: made.setdefault("letters", letters.write_index([b.result() for b in batches]))
     books = write_workbooks(result, tmp, jobs=jobs, advance=bar(len(result.results["employees"])) if bar else None,
                             meanwhile=meanwhile)
     written = made["files"] + books + made["letters"]
-    return [Path(p).relative_to(tmp).as_posix() for p in written], made["history"]
+    return [Path(p).relative_to(tmp).as_posix() for p in written]
 
 
 def _write_manifest(inputs: MonthInputs, tmp: Path, outputs: list[str], rules_source: str) -> list[str]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 from datetime import date
 from decimal import Decimal as D
 
@@ -123,3 +124,63 @@ def test_reads_are_deterministic(tmp_path):
         save(a, OCT, rows)
         save(b, OCT, list(reversed(rows)))
         assert a.learning_flags([OCT]).equals(b.learning_flags([OCT]))
+
+
+# -- a run's month: written while the run writes its outputs, committed after -------------------
+
+def _october_rows(flag: str):
+    from kehu.history import month_rows
+    return month_rows(OCT, flags(OCT.label, ("1", "一室", flag)), revenue(("c1", "1", "90.00")),
+                      visits(("2026-10-08", "1", "c1", "上门")))
+
+
+def _stored_flags(path) -> list:
+    with HistoryStore(path) as store:
+        return store.learning_flags([OCT]).values.tolist()
+
+
+def test_pending_month_is_stored_on_commit(tmp_path):
+    from kehu.history import PendingMonth
+    path = tmp_path / "history.sqlite"
+    pending = PendingMonth(path)
+    pending.write(_october_rows("best"))
+    pending.commit()
+    assert _stored_flags(path) == [["2026-10", "1", "一室", "best"]]
+
+
+def test_discarded_month_leaves_the_store_as_it_was(tmp_path):
+    from kehu.history import PendingMonth
+    path = tmp_path / "history.sqlite"
+    with HistoryStore(path) as store:
+        store.save_rows(_october_rows("worst"))
+    pending = PendingMonth(path)
+    pending.write(_october_rows("best"))
+    pending.discard()
+    assert _stored_flags(path) == [["2026-10", "1", "一室", "worst"]]
+
+
+def test_discarded_month_removes_the_store_it_created(tmp_path):
+    from kehu.history import PendingMonth
+    path = tmp_path / "history.sqlite"
+    pending = PendingMonth(path)
+    pending.write(_october_rows("best"))
+    pending.discard()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_run_killed_before_the_commit_leaves_no_rows(tmp_path):
+    """The process dies with the month written but not committed: the next open rolls it back."""
+    import subprocess
+    import sys
+    path = tmp_path / "history.sqlite"
+    with HistoryStore(path) as store:
+        store.save_rows(_october_rows("worst"))
+    script = ("import os, sys; sys.path[:0] = sys.argv[2:]\n"
+              "from test_history import _october_rows\n"
+              "from kehu.history import PendingMonth\n"
+              "p = PendingMonth(sys.argv[1]); p.write(_october_rows('best')); p._thread.join()\n"
+              "os._exit(9)\n")
+    tests = str(Path(__file__).parent)
+    killed = subprocess.run([sys.executable, "-c", script, str(path), tests], capture_output=True, text=True)
+    assert killed.returncode == 9, killed.stderr
+    assert _stored_flags(path) == [["2026-10", "1", "一室", "worst"]]

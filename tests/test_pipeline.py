@@ -113,6 +113,44 @@ def test_rerun_replaces_the_month_and_keeps_previous_output_on_failure(month_dir
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
 
 
+def _fail_after_the_history_rows(monkeypatch):
+    """The department workbook fails: by then the month's history rows are being written."""
+    import kehu.render.workbooks as workbooks
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk full")
+    monkeypatch.setattr(workbooks, "write_department_book", boom)
+
+
+def test_failed_run_creates_no_history(month_dir, tmp_path, monkeypatch):
+    _fail_after_the_history_rows(monkeypatch)
+    with pytest.raises(RuntimeError):
+        run(month_dir, MONTH, tmp_path / "out", load_rules())
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_failed_rerun_leaves_the_history_as_it_was(month_dir, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    invoke("run", month_dir, "--month", "2026-10", "--out", out)
+    before = _history_dump(out / "history.sqlite")
+    month = tiny_month()
+    month["客户名册.xlsx"]["客户"][1][11] = 99999            # another revenue for the first customer
+    changed = write_month(tmp_path / "changed", month)
+    _fail_after_the_history_rows(monkeypatch)
+    with pytest.raises(RuntimeError):
+        run(changed, MONTH, out, load_rules())
+    assert _history_dump(out / "history.sqlite") == before
+    monkeypatch.undo()
+    run(changed, MONTH, out, load_rules())
+    assert _history_dump(out / "history.sqlite") != before
+
+
+def _history_dump(path: Path) -> list:
+    import sqlite3
+    with sqlite3.connect(path) as conn:
+        return list(conn.iterdump())
+
+
 def test_unexpected_failure_is_one_line_exit_3(month_dir, tmp_path, monkeypatch):
     import kehu.pipeline as pipeline
 
