@@ -272,6 +272,16 @@ def test_output_is_deterministic_and_parallel_equals_serial(result, tmp_path, mo
         assert pa.read_bytes() == pb.read_bytes(), pa.name
 
 
+def test_slices_cut_in_ranges_equal_the_slices_cut_at_once(result):
+    """A forked worker cuts its own range of managers: any split gives the same slices."""
+    slicer = workbooks.ManagerSlicer(result)
+    whole = repr(slicer.slices())
+    assert len(slicer) >= 3 and "K1003" in whole
+    for split in (1, 2, len(slicer) - 1):
+        assert repr(slicer.slices(0, split) + slicer.slices(split, len(slicer))) == whole
+    assert repr([slicer.slices(i, i + 1)[0] for i in range(len(slicer))]) == whole
+
+
 def test_workbook_created_property_is_fixed_from_the_month(out):
     wb = book(out, "1002_李娜.xlsx")
     assert wb.properties.created.year == 2026 and wb.properties.created.month == 10

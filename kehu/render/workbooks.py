@@ -6,10 +6,10 @@ department workbook.
 ``out_dir/managers/<工号>_<姓名>.xlsx`` for every assessed 客户经理, 行业客户经理
 and 重要室经理, and ``out_dir/集团客户部_<YYYY-MM>_考核汇总.xlsx``.
 
-The MonthResult is cut into one ``ManagerSlice`` per manager up front (one
-groupby per frame, not one filter per manager), so a writer — in this process
-or in a worker of the process pool — only ever holds that manager's rows
-(seed 004 保密制度). Many managers (> ``PARALLEL_MIN``) are written by a
+The MonthResult is cut into one ``ManagerSlice`` per manager (``ManagerSlicer``:
+one groupby per frame, not one filter per manager), so a writer — in this
+process or in a worker of the process pool — is only ever handed that
+manager's rows (seed 004 保密制度). Many managers (> ``PARALLEL_MIN``) are written by a
 process pool across the cores while this process writes the department
 workbook; a few are written serially.
 """
@@ -20,6 +20,7 @@ import multiprocessing
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from kehu.cores import available_cores
@@ -49,24 +50,24 @@ def write_workbooks(result: MonthResult, out_dir: Path, jobs: int | None = None,
     out_dir = Path(out_dir)
     managers_dir = out_dir / MANAGERS_DIR
     managers_dir.mkdir(parents=True, exist_ok=True)
-    slices = manager_slices(result)
+    slicer = ManagerSlicer(result)
     jobs = jobs or available_cores()
     department = out_dir / department_filename(result.month)
     def in_this_process(submit):
         then = meanwhile(submit) if meanwhile is not None else None
         write_department_book(result, department)
         return then
-    # Frozen, the month (and the slices) are left out of the garbage collector's passes while
+    # Frozen, the month (and the slicer) are left out of the garbage collector's passes while
     # the workbooks and letters are written: a full pass over a province month costs ~0.15 s
     # and the letters alone set off several. The forked workers inherit the frozen state, so
     # their collector does not touch (and so copy) those pages either.
     gc.freeze()
     try:
-        if jobs > 1 and len(slices) > PARALLEL_MIN:
-            paths = _write_parallel(slices, managers_dir, jobs, in_this_process, advance)
+        if jobs > 1 and len(slicer) > PARALLEL_MIN:
+            paths = _write_parallel(slicer, managers_dir, jobs, in_this_process, advance)
         else:
             paths = []
-            for s, s_name in slices:
+            for s, s_name in slicer.slices():
                 paths.append(write_manager_book(s, managers_dir / s_name))
                 advance(1)
             then = in_this_process(_run_now)
@@ -81,35 +82,37 @@ def _write_batch(batch: list[tuple[ManagerSlice, str]], folder: str) -> list[str
     return [str(write_manager_book(s, Path(folder) / name)) for s, name in batch]
 
 
-_INHERITED: list[tuple[ManagerSlice, str]] = []       # a forked worker's copy of the parent's slices
+_INHERITED: "ManagerSlicer | None" = None       # a forked worker's copy of the parent's slicer
 
 
-def _inherit(slices: list[tuple[ManagerSlice, str]]) -> None:
-    """Pool initializer. Under fork a worker starts as a copy of this process, so ``slices``
-    arrives without being pickled; the tasks then name only a range of it."""
+def _inherit(slicer: "ManagerSlicer") -> None:
+    """Pool initializer. Under fork a worker starts as a copy of this process, so ``slicer``
+    (and the month it cuts) arrives without being pickled; the tasks then name only a range
+    of managers, whose slices the worker makes itself."""
     global _INHERITED
-    _INHERITED = slices
+    _INHERITED = slicer
 
 
 def _write_range(start: int, stop: int, folder: str) -> list[str]:
-    return _write_batch(_INHERITED[start:stop], folder)
+    return _write_batch(_INHERITED.slices(start, stop), folder)
 
 
-def _write_parallel(slices, folder: Path, jobs: int, write_department, advance) -> list[Path]:
+def _write_parallel(slicer: "ManagerSlicer", folder: Path, jobs: int, write_department, advance) -> list[Path]:
     # a batch per task keeps IPC overhead small; many small batches let the workers finish together
-    size = max(1, min(BATCH_MAX, len(slices) // (jobs * 8) or 1))
-    ranges = [(start, min(start + size, len(slices))) for start in range(0, len(slices), size)]
-    # Under fork the workers read the slices from the memory they inherit (39 MB of pickles
-    # saved on a province month); under spawn or forkserver each batch is pickled to its worker.
+    size = max(1, min(BATCH_MAX, len(slicer) // (jobs * 8) or 1))
+    ranges = [(start, min(start + size, len(slicer))) for start in range(0, len(slicer), size)]
+    # Under fork the workers cut their slices from the month they inherit (39 MB of pickles
+    # saved on a province month, and ~0.6 s this process would spend alone before the pool
+    # starts); under spawn or forkserver each batch is cut here and pickled to its worker.
     context = multiprocessing.get_context()               # what ProcessPoolExecutor would use
     if context.get_start_method() == "fork":
-        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_inherit, initargs=(slices,))
+        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_inherit, initargs=(slicer,))
         def submit(start, stop):
             return pool.submit(_write_range, start, stop, str(folder))
     else:
         pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
         def submit(start, stop):
-            return pool.submit(_write_batch, slices[start:stop], str(folder))
+            return pool.submit(_write_batch, slicer.slices(start, stop), str(folder))
     half = len(ranges) // 2
     with pool:                                              # leaving it waits for every task
         futures = [submit(*r) for r in ranges[:half]]
@@ -137,13 +140,11 @@ def _run_now(function, *args) -> Future:
 # ---------------------------------------------------------------------------
 # slicing the month per manager
 
-def _records_by(frame: pd.DataFrame | None, key: str) -> dict[str, list[dict]]:
+def _positions_by(frame: pd.DataFrame | None, key: str) -> dict:
+    """{key value: the positions of its rows, in frame order} (one vectorised groupby)."""
     if frame is None or len(frame) == 0 or key not in frame.columns:
         return {}
-    groups: dict[str, list[dict]] = {}
-    for record in records(frame):                      # one pass; faster than groupby + to_dict per group
-        groups.setdefault(record[key], []).append(record)
-    return groups
+    return frame.groupby(key, sort=False).indices
 
 
 def manager_filename(employee_id: str, name: str, taken: set[str]) -> str:
@@ -152,37 +153,73 @@ def manager_filename(employee_id: str, name: str, taken: set[str]) -> str:
     return unique_filename(stem, taken, ".xlsx")
 
 
+class ManagerSlicer:
+    """Cuts the month into one ``ManagerSlice`` per assessed employee, in 工号 order, any range
+    of them at a time.
+
+    Up front (cheap) it orders the employees, names their files and groups each frame's rows
+    by manager — positions only. ``slices(start, stop)`` then makes records of just those
+    managers' rows: a forked pool worker that inherits the slicer cuts its own batches, in
+    parallel, instead of this process cutting all 2,000 alone before the pool starts."""
+
+    FRAMES = (("attendance", "attendance_events", "employee_id"), ("kpi", "kpi_indicators", "employee_id"),
+              ("visits", "visit_detail", "manager_id"), ("callbacks", "callback_events", "manager_id"),
+              ("churn", "churn_warnings", "manager_id"))
+
+    def __init__(self, result: MonthResult):
+        self.month = result.month
+        staff = {r["employee_id"]: r for r in result.staff.to_dict("records")} if len(result.staff) else {}
+        self.rooms = {r["room"]: r for r in result.rooms.to_dict("records")} if len(result.rooms) else {}
+        self.findings: dict[str, list] = {}
+        for f in result.findings:
+            if f.employee_id:
+                self.findings.setdefault(f.employee_id, []).append(f)
+        employees = result.results.get("employees", [])
+        self.by_room: dict[str, list] = {}
+        for e in employees:
+            self.by_room.setdefault(e.get("room"), []).append(e)
+        self.managers, taken = [], set()                 # (employee entry, staff row, file name)
+        for e in sorted(employees, key=lambda e: str(e["employee_id"])):
+            st = staff.get(e["employee_id"]) or {k: e.get(k) for k in ("employee_id", "name", "role", "room")}
+            name = manager_filename(e["employee_id"], st.get("name") or e.get("name") or "", taken)
+            self.managers.append((e, st, name))
+        self.rows = {field: (getattr(result, attr), key, _positions_by(getattr(result, attr), key))
+                     for field, attr, key in self.FRAMES}
+
+    def __len__(self) -> int:
+        return len(self.managers)
+
+    def slices(self, start: int = 0, stop: int | None = None) -> list[tuple[ManagerSlice, str]]:
+        """(slice, file name) of the managers ``start`` … ``stop`` − 1."""
+        chosen = self.managers[start:stop]
+        ids = [e["employee_id"] for e, _, _ in chosen]
+        rows = {field: self._records(frame, key, positions, ids) for field, (frame, key, positions) in self.rows.items()}
+        return [(self._slice(e, st, rows), name) for e, st, name in chosen]
+
+    @staticmethod
+    def _records(frame: pd.DataFrame, key: str, positions: dict, ids: list) -> dict[str, list[dict]]:
+        """{manager: his rows as records, in frame order} for the managers ``ids``."""
+        parts = [positions[i] for i in ids if i in positions]
+        if not parts:
+            return {}
+        groups: dict[str, list[dict]] = {}
+        for record in records(frame.take(np.concatenate(parts))):
+            groups.setdefault(record[key], []).append(record)
+        return groups
+
+    def _slice(self, e: dict, st: dict, rows: dict) -> ManagerSlice:
+        eid = e["employee_id"]
+        room = self.rooms.get(st.get("room"))
+        is_rm = room is not None and room.get("room_manager_id") == eid   # rules roles.room_manager
+        return ManagerSlice(
+            month=self.month, employee=e, staff=st,
+            room_manager_name=(room or {}).get("room_manager_name") or "",
+            **{field: groups.get(eid, []) for field, groups in rows.items()},
+            findings=self.findings.get(eid, []),
+            room=room if is_rm else None,
+            room_lines=sorted(self.by_room.get(st.get("room"), []), key=lambda x: str(x["employee_id"])) if is_rm else [])
+
+
 def manager_slices(result: MonthResult) -> list[tuple[ManagerSlice, str]]:
     """(slice, file name) per assessed employee, in 工号 order."""
-    staff = {r["employee_id"]: r for r in result.staff.to_dict("records")} if len(result.staff) else {}
-    attendance = _records_by(result.attendance_events, "employee_id")
-    kpi = _records_by(result.kpi_indicators, "employee_id")
-    visits = _records_by(result.visit_detail, "manager_id")
-    callbacks = _records_by(result.callback_events, "manager_id")
-    churn = _records_by(result.churn_warnings, "manager_id")
-    findings: dict[str, list] = {}
-    for f in result.findings:
-        if f.employee_id:
-            findings.setdefault(f.employee_id, []).append(f)
-    rooms = {r["room"]: r for r in result.rooms.to_dict("records")} if len(result.rooms) else {}
-    employees = result.results.get("employees", [])
-    by_room: dict[str, list] = {}
-    for e in employees:
-        by_room.setdefault(e.get("room"), []).append(e)
-
-    out, taken = [], set()
-    for e in sorted(employees, key=lambda e: str(e["employee_id"])):
-        eid = e["employee_id"]
-        st = staff.get(eid) or {k: e.get(k) for k in ("employee_id", "name", "role", "room")}
-        room = rooms.get(st.get("room"))
-        is_rm = room is not None and room.get("room_manager_id") == eid   # rules roles.room_manager
-        s = ManagerSlice(
-            month=result.month, employee=e, staff=st,
-            room_manager_name=(room or {}).get("room_manager_name") or "",
-            attendance=attendance.get(eid, []), kpi=kpi.get(eid, []),
-            visits=visits.get(eid, []), callbacks=callbacks.get(eid, []), churn=churn.get(eid, []),
-            findings=findings.get(eid, []),
-            room=room if is_rm else None,
-            room_lines=sorted(by_room.get(st.get("room"), []), key=lambda x: str(x["employee_id"])) if is_rm else [])
-        out.append((s, manager_filename(eid, st.get("name") or e.get("name") or "", taken)))
-    return out
+    return ManagerSlicer(result).slices()
