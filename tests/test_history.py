@@ -9,7 +9,7 @@ from decimal import Decimal as D
 import pandas as pd
 import pytest
 
-from kehu.history import SCHEMA_VERSION, HistoryError, HistoryStore
+from kehu.history import SCHEMA_VERSION, HistoryError, HistoryStore, PendingMonth, month_rows
 from kehu.month import Month
 
 SEP, OCT, NOV = Month(2026, 9), Month(2026, 10), Month(2026, 11)
@@ -129,9 +129,15 @@ def test_reads_are_deterministic(tmp_path):
 # -- a run's month: written while the run writes its outputs, committed after -------------------
 
 def _october_rows(flag: str):
-    from kehu.history import month_rows
     return month_rows(OCT, flags(OCT.label, ("1", "一室", flag)), revenue(("c1", "1", "90.00")),
                       visits(("2026-10-08", "1", "c1", "上门")))
+
+
+def _written(path, flag: str) -> PendingMonth:
+    """October with 1's learning flag ``flag``, written and not yet committed."""
+    pending = PendingMonth(path)
+    pending.write(_october_rows(flag))
+    return pending
 
 
 def _stored_flags(path) -> list:
@@ -140,31 +146,20 @@ def _stored_flags(path) -> list:
 
 
 def test_pending_month_is_stored_on_commit(tmp_path):
-    from kehu.history import PendingMonth
-    path = tmp_path / "history.sqlite"
-    pending = PendingMonth(path)
-    pending.write(_october_rows("best"))
-    pending.commit()
-    assert _stored_flags(path) == [["2026-10", "1", "一室", "best"]]
+    _written(tmp_path / "history.sqlite", "best").commit()
+    assert _stored_flags(tmp_path / "history.sqlite") == [["2026-10", "1", "一室", "best"]]
 
 
 def test_discarded_month_leaves_the_store_as_it_was(tmp_path):
-    from kehu.history import PendingMonth
     path = tmp_path / "history.sqlite"
     with HistoryStore(path) as store:
         store.save_rows(_october_rows("worst"))
-    pending = PendingMonth(path)
-    pending.write(_october_rows("best"))
-    pending.discard()
+    _written(path, "best").discard()
     assert _stored_flags(path) == [["2026-10", "1", "一室", "worst"]]
 
 
 def test_discarded_month_removes_the_store_it_created(tmp_path):
-    from kehu.history import PendingMonth
-    path = tmp_path / "history.sqlite"
-    pending = PendingMonth(path)
-    pending.write(_october_rows("best"))
-    pending.discard()
+    _written(tmp_path / "history.sqlite", "best").discard()
     assert list(tmp_path.iterdir()) == []
 
 
@@ -176,9 +171,8 @@ def test_a_run_killed_before_the_commit_leaves_no_rows(tmp_path):
     with HistoryStore(path) as store:
         store.save_rows(_october_rows("worst"))
     script = ("import os, sys; sys.path[:0] = sys.argv[2:]\n"
-              "from test_history import _october_rows\n"
-              "from kehu.history import PendingMonth\n"
-              "p = PendingMonth(sys.argv[1]); p.write(_october_rows('best')); p._thread.join()\n"
+              "from test_history import _written\n"
+              "_written(sys.argv[1], 'best')._thread.join()\n"
               "os._exit(9)\n")
     tests = str(Path(__file__).parent)
     killed = subprocess.run([sys.executable, "-c", script, str(path), tests], capture_output=True, text=True)
