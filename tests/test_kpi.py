@@ -258,3 +258,18 @@ def test_total_never_exceeds_the_sum_of_maximums(cust, figures):
         assert D(0) <= total(r, employee) <= maximum
     assert all(D(0) <= s for s in r.indicators["score"])
     assert total(r, "1") == sum(r.indicators.loc[r.indicators["employee_id"] == "1", "score"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["1001", "1002", "1003", None]),
+                          st.one_of(st.none(), st.decimals(min_value=-10**6, max_value=10**6, places=2))),
+                max_size=30))
+def test_decimal_sums_per_key_equal_a_groupby_sum(rows):
+    """kpi._dec_sums: the exact per-key sums a groupby with a Python sum gives, blanks skipped."""
+    from kehu.compute.kpi import _dec_sums
+    frame = pd.DataFrame({"key": pd.Series([k for k, _ in rows], dtype=object),
+                          "value": pd.Series([v for _, v in rows], dtype=object)})
+    expected = frame.groupby("key", sort=True)["value"].agg(lambda vs: sum((v for v in vs if v is not None), D(0)))
+    got = _dec_sums(frame["key"], frame["value"], expected.index)
+    assert got.index.equals(expected.index) and list(got) == list(expected)
+    assert all(type(v) is D for v in got)

@@ -79,10 +79,11 @@ def customer_figures(customers: pd.DataFrame, month: Month) -> pd.DataFrame:
 def _sum_figures(per_customer: pd.DataFrame, key: str) -> pd.DataFrame:
     """Σ of each figure per ``key`` (manager_id or room); money summed exactly."""
     grouped = per_customer.groupby(key, sort=True)
+    customers = grouped["customer_id"].count()
     return pd.DataFrame({
-        "customers": grouped["customer_id"].count(),
-        "revenue": grouped["revenue"].agg(_dec_sum),
-        "info_revenue": grouped["info_revenue"].agg(_dec_sum),
+        "customers": customers,
+        "revenue": _dec_sums(per_customer[key], per_customer["revenue"], customers.index),
+        "info_revenue": _dec_sums(per_customer[key], per_customer["info_revenue"], customers.index),
         "member_growth": grouped["member_growth"].sum(),
         "churned": grouped["churned"].sum(),
         "base_customers": grouped["in_base"].sum(),
@@ -225,7 +226,7 @@ def retention_score(rate: Decimal | None, weight: int, cfg: dict) -> Decimal:
 
 def _totals(indicators: pd.DataFrame, staff: pd.DataFrame) -> pd.DataFrame:
     """KPI total = Σ of the rounded indicator scores, in staff order."""
-    sums = indicators.groupby("employee_id", sort=False)["score"].agg(_dec_sum)
+    sums = _dec_sums(indicators["employee_id"], indicators["score"], pd.Index(indicators["employee_id"].dropna().unique()))
     order = [e for e in staff["employee_id"] if e in sums.index]
     return pd.DataFrame({"employee_id": pd.Series(order, dtype=object),
                          "total": pd.Series([sums[e] for e in order], dtype=object)})
@@ -244,5 +245,12 @@ def _dec(value) -> Decimal | None:
     return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
-def _dec_sum(values) -> Decimal:
-    return sum((v for v in values if not _missing(v)), ZERO)
+def _dec_sums(keys: pd.Series, values: pd.Series, groups: pd.Index) -> pd.Series:
+    """Σ of the Decimals of ``values`` per key, for each key of ``groups`` (blanks skipped, added
+    in row order, 0 for a key without any): exact, in one pass over the rows — a groupby
+    ``agg`` with a Python sum calls it once per group (~0.3 s on a province month)."""
+    totals: dict = {}
+    for key, value in zip(keys.tolist(), values.tolist()):
+        if not _missing(value):
+            totals[key] = totals.get(key, ZERO) + value
+    return pd.Series([totals.get(key, ZERO) for key in groups], index=groups, dtype=object)
