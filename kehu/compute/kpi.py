@@ -226,7 +226,8 @@ def retention_score(rate: Decimal | None, weight: int, cfg: dict) -> Decimal:
 
 def _totals(indicators: pd.DataFrame, staff: pd.DataFrame) -> pd.DataFrame:
     """KPI total = Σ of the rounded indicator scores, in staff order."""
-    sums = _dec_sums(indicators["employee_id"], indicators["score"], pd.Index(indicators["employee_id"].dropna().unique()))
+    employees = pd.Index(indicators["employee_id"].dropna().unique())
+    sums = _dec_sums(indicators["employee_id"], indicators["score"], employees)
     order = [e for e in staff["employee_id"] if e in sums.index]
     return pd.DataFrame({"employee_id": pd.Series(order, dtype=object),
                          "total": pd.Series([sums[e] for e in order], dtype=object)})
