@@ -70,7 +70,12 @@ def validated_month(input_dir: Path, month: Month, rules: dict) -> MonthInputs:
 def write_month_report(path: Path, inputs: MonthInputs, input_dir: Path) -> Path:
     """The report workbook: summary, 问题清单 and the annotated sheets."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    return write_report(path, inputs.findings, inputs.sheets, Path(input_dir), inputs.month.label, inputs.vetted)
+    return write_report(*_report_arguments(path, inputs, input_dir))
+
+
+def _report_arguments(path: Path, inputs: MonthInputs, input_dir: Path) -> tuple:
+    """``write_report``'s arguments: only what the report needs, not the month's frames."""
+    return path, inputs.findings, inputs.sheets, Path(input_dir), inputs.month.label, inputs.vetted
 
 
 def _report_meanwhile(path: Path, inputs: MonthInputs, input_dir: Path) -> Future:
@@ -82,8 +87,7 @@ def _report_meanwhile(path: Path, inputs: MonthInputs, input_dir: Path) -> Futur
         return done
     pool = ProcessPoolExecutor(max_workers=1)
     try:      # only what the report needs crosses to the child: not the month's frames
-        return pool.submit(write_report, path, inputs.findings, inputs.sheets, Path(input_dir), inputs.month.label,
-                           inputs.vetted)
+        return pool.submit(write_report, *_report_arguments(path, inputs, input_dir))
     finally:
         pool.shutdown(wait=False)           # the submitted report still runs to its end
 
