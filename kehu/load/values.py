@@ -29,18 +29,6 @@ LAST_SERIAL = pd.Timedelta.max.days
 _STRIP = " \t\r\n\u3000\xa0"
 
 
-def _per_distinct(values: pd.Series, func) -> pd.Series:
-    """``func`` (Series → Series) computed once per distinct value of ``values`` (no blanks, all
-    of one exact type that compares exactly: str, datetime.date or datetime.time — never mixed
-    numbers, where 1 == 1.0 == True) and spread back: 1,000,000 punches hold ~2,000 distinct
-    工号. So this equals ``func(values)``."""
-    codes, uniques = pd.factorize(values)
-    if len(uniques) * 2 > len(values):
-        return func(values)
-    done = func(pd.Series(uniques, dtype=object)).to_numpy(dtype=object)
-    return pd.Series(done[codes], index=values.index, dtype=object)
-
-
 _NONE = type(None)
 
 
@@ -52,7 +40,10 @@ def _kinds(raw: pd.Series) -> set:
 def _each_distinct(raw: pd.Series, one) -> tuple[pd.Series, pd.Series]:
     """``one(v)`` for every non-blank cell, None for blanks — computed once per distinct value —
     and the ``bad`` mask (a cell whose ``one`` is missing), also per distinct value.
-    Only for a column of one exact type that compares exactly (str, date or time; see _per_distinct)."""
+
+    Only for a column of one exact type that compares exactly: str, datetime.date or
+    datetime.time — never mixed numbers, where 1 == 1.0 == True. 1,000,000 punches hold
+    ~2,000 distinct 工号."""
     codes, uniques = pd.factorize(raw.to_numpy(dtype=object))          # None → code -1
     done = np.empty(len(uniques) + 1, dtype=object)
     done[:] = [one(u) for u in uniques] + [None]
@@ -121,7 +112,7 @@ def to_id(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     text = kinds.eq(str).to_numpy()
     if text.any():
         strings = raw[text]
-        values[text] = _per_distinct(strings, lambda u: u.map(_without_point_zero))
+        values[text], _ = _each_distinct(strings, _without_point_zero)
     numeric = kinds.isin([int, float, np.int64, np.float64]).to_numpy()
     if numeric.any():
         numbers = pd.to_numeric(raw[numeric], errors="coerce").astype("float64")
@@ -200,8 +191,7 @@ def to_int(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
             return None
         return int(d)
     values = pd.Series(_each(raw, one), index=raw.index, dtype=object)
-    bad = values.isna() & raw.notna()
-    return values.astype("Int64"), bad
+    return values.astype("Int64"), _bad(values, raw)
 
 
 def to_score(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -210,8 +200,7 @@ def to_score(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
         d = _decimal(v)
         return float(d) if d is not None and 0 <= d <= 100 else None
     values = raw.map(one, na_action="ignore")
-    bad = values.isna() & raw.notna()
-    return values.astype("float64"), bad
+    return values.astype("float64"), _bad(values, raw)
 
 
 def to_bool(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -265,7 +254,7 @@ def _datetimes(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     if is_dt.any():
         out[is_dt] = _round_to_second(pd.to_datetime(raw[is_dt].astype(object), errors="coerce"))
     if is_d.any():
-        days = _per_distinct(raw[is_d], lambda u: u.map(lambda d: dt.datetime(d.year, d.month, d.day)))
+        days, _ = _each_distinct(raw[is_d], lambda d: dt.datetime(d.year, d.month, d.day))
         out[is_d] = pd.to_datetime(days, errors="coerce")
         date_only |= is_d
     if is_n.any():  # an Excel serial in a CSV or a general-format cell
