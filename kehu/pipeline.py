@@ -23,8 +23,7 @@ from kehu.findings import ERROR, Finding
 from kehu.history import PendingMonth
 from kehu.model import MonthInputs
 from kehu.month import Month
-from kehu.load.folder import PARALLEL_BYTES
-from kehu.load.reader import input_files
+from kehu.load.folder import large_folder
 from kehu.validate import validate_month
 from kehu.validate.report import write_report
 
@@ -81,7 +80,7 @@ def _report_arguments(path: Path, inputs: MonthInputs, input_dir: Path) -> tuple
 def _report_meanwhile(path: Path, inputs: MonthInputs, input_dir: Path) -> Future:
     """The report, written by a child process for a big folder while this process computes the
     month (it reads the annotated sheets again: seconds on a province month); else at once."""
-    if sum(p.stat().st_size for p in input_files(Path(input_dir))) < PARALLEL_BYTES:
+    if not large_folder(input_dir):
         done: Future = Future()
         done.set_result(write_month_report(path, inputs, input_dir))
         return done

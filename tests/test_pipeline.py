@@ -292,8 +292,7 @@ def test_the_pools_write_the_same_month_as_one_process(month_dir, tmp_path, monk
     serial = run(month_dir, MONTH, tmp_path / "serial", load_rules(), jobs=1)
     context = multiprocessing.get_context(method)
     monkeypatch.setattr(workbooks, "PARALLEL_MIN", 0)                  # the tiny month through every pool
-    monkeypatch.setattr(folder, "PARALLEL_BYTES", 0)
-    monkeypatch.setattr(pipeline, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(folder, "PARALLEL_BYTES", 0)                  # the load and the report too
     monkeypatch.setattr(workbooks.multiprocessing, "get_context", lambda: context)
     from concurrent.futures import ProcessPoolExecutor
 

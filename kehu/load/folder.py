@@ -70,6 +70,11 @@ def collector_paused():
             gc.collect()
 
 
+def large_folder(folder: Path) -> bool:
+    """A folder whose files are worth the cost of a child process (≥ ``PARALLEL_BYTES``)."""
+    return sum(p.stat().st_size for p in input_files(Path(folder))) >= PARALLEL_BYTES
+
+
 def load_folder(folder: Path, rules: dict, cores: int | None = None) -> list[LoadedFile]:
     """Every input file of ``folder``, typed, in file-name order.
 
@@ -77,9 +82,9 @@ def load_folder(folder: Path, rules: dict, cores: int | None = None) -> list[Loa
     process pool, biggest file first so that the workers finish together."""
     paths = input_files(Path(folder))
     cores = cores or available_cores()
-    sizes = {p: p.stat().st_size for p in paths}
-    if cores < 2 or len(paths) < 2 or sum(sizes.values()) < PARALLEL_BYTES:
+    if cores < 2 or len(paths) < 2 or not large_folder(folder):
         return [load_file(p, rules) for p in paths]
+    sizes = {p: p.stat().st_size for p in paths}
     with ProcessPoolExecutor(max_workers=min(cores, len(paths))) as pool:
         futures = {p: pool.submit(load_file, p, rules) for p in sorted(paths, key=lambda p: -sizes[p])}
         return [futures[p].result() for p in paths]
