@@ -33,11 +33,7 @@ def read_history(path: Path, month: Month, rules: dict) -> History:
                        store.visits(first, month.shift(-1).last_day))
 
 
-def month_history(result) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """(learning flags, per-customer revenue, visits) of the month, for HistoryStore.save_month."""
-    return result.learning_month_flags, result.customers, result.visit_rows
-
-
 def history_rows(result) -> MonthRows:
-    """The month's rows for the history store (HistoryStore.save_rows)."""
-    return month_rows(result.month, *month_history(result))
+    """The month's rows for the history store (HistoryStore.save_rows): learning flags,
+    per-customer revenue and visits."""
+    return month_rows(result.month, result.learning_month_flags, result.customers, result.visit_rows)
