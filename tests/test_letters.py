@@ -168,6 +168,13 @@ def test_files_per_manager_combined_print_and_index(tmp_path):
     assert "元旦\uff082027年1月1日\uff09" in index
 
 
+def test_index_counts_the_letters_written_per_kind(tmp_path):
+    result = make_result("2026-12", customers=greeting_customers(), employees=[employee("1001", "张伟", True)])
+    write_letters(result, tmp_path)
+    index = (tmp_path / "letters" / "index.html").read_text(encoding="utf-8")
+    assert "回访函 0 封 · 节日问候 3 封 · 生日问候 1 封 · 奖状 1 张" in index
+
+
 def test_user_data_is_escaped(tmp_path):
     customers = [customer("C1", "<script>alert(1)</script>公司", "1001", key_person="<b>赵</b>")]
     events = [event("C1", "<script>alert(1)</script>公司", "1001", "2026-10-08", "missing",

@@ -578,10 +578,11 @@ def _festival_list(result) -> list[dict]:
     return [{"name": f.name, "date": cn_date(f.day)} for f in festivals_in(result.month.next())]
 
 
-def _counts(letters: list[Letter]) -> dict:
+def _counts(kinds) -> dict:
+    """{kind: how many letters} over the kinds of the letters written."""
     counts = {kind: 0 for kind in KINDS}
-    for letter in letters:
-        counts[letter.kind] += 1
+    for kind in kinds:
+        counts[kind] += 1
     return counts
 
 
@@ -635,13 +636,11 @@ class MonthLetters:
         self.env = LetterEnvironment(templates_dir)
         self.env.check(all_template_names())            # a syntax error fails before any output
         self.common = common_context(result, department, self.env.css())
-        self.counts = _counts([])
 
     def batches(self, count: int = 1) -> list[LetterBatch]:
         """The month's letters in ``count`` batches (or fewer) of whole managers, in filing order."""
         directory = Directory(self.result)
         letters = select_letters(self.result, directory)
-        self.counts = _counts(letters)
         groups: dict[str, list[Letter]] = {}
         for letter in letters:
             groups.setdefault(letter.manager_id, []).append(letter)
@@ -653,8 +652,9 @@ class MonthLetters:
     def write_index(self, done: list[tuple[list[dict], list[str]]]) -> list[Path]:
         """index.html over the written batches; every file written, index last."""
         managers = sorted((entry for entries, _files in done for entry in entries), key=lambda m: (m["room"], m["id"]))
+        counts = _counts(letter["kind"] for manager in managers for letter in manager["letters"])
         index = self.env.render(INDEX_TEMPLATE, self.common | {
-            "managers": managers, "festivals": _festival_list(self.result), "counts": self.counts})
+            "managers": managers, "festivals": _festival_list(self.result), "counts": counts})
         files = [Path(f) for _entries, written in done for f in written]
         return files + [Path(p) for p in _write_files(str(self.root), {"index.html": index})]
 
