@@ -54,6 +54,8 @@ class Dataset:
     columns: tuple
     # alternative header sets: the sheet must hold all of one of them
     alternatives: tuple = field(default=())
+    # columns the loader derives from the typed ones (name → pandas dtype); present in every frame
+    derived: tuple = field(default=())
 
     def column(self, alias: str) -> Column:
         return next(c for c in self.columns if c.alias == alias)
@@ -95,6 +97,8 @@ CUSTOMERS = Dataset("customers", "客户名册", (
     C("年用量", "annual_spend", "money", required=False, mandatory=False),
     C("状态", "status", "enum", choices=STATUSES),
     C("离网日期", "churned_on", "date", required=False, mandatory=False),
+    # the month of the figures; blank → the month the sheet's title/name states (SPEC §10.2)
+    C("月份", "month", "month", required=False, mandatory=False),
 ))
 VISITS = Dataset("visits", "出访登记", (
     C("日期", "date", "date"),
@@ -119,7 +123,7 @@ LEAVE = Dataset("leave", "请假外出", (
     C("类型", "kind", "enum", choices=LEAVE_KINDS),
     C("开始时间", "starts_at", "datetime"),
     C("结束时间", "ends_at", "datetime", mandatory=False),  # blank allowed for 补卡 only
-))
+), derived=(("start_date_only", "bool"),))                  # 开始时间 given as a date only (SPEC §9.3)
 VIOLATIONS = Dataset("violations", "违纪记录", (
     C("工号", "employee_id", "id"),
     C("日期", "date", "date"),
@@ -133,6 +137,7 @@ TARGETS = Dataset("targets", "指标", (
     C("目标值", "target", "number"),
     C("挑战目标", "challenge", "number"),
     C("完成值", "actual", "number", required=False, mandatory=False),
+    C("月份", "month", "month", required=False, mandatory=False),   # as 客户名册's (SPEC §10.2)
 ))
 TESTS = Dataset("tests", "学习测评", (
     C("工号", "employee_id", "id"),

@@ -162,3 +162,27 @@ def _alternative_hint(dataset: Dataset, m: Match) -> str:
         return ""
     options = ["+".join(dataset.column(a).name for a in sorted(r - m.present.keys())) for r in others]
     return f"（或改用 {'、'.join(o for o in options if o)}）"
+
+
+# -- the month a sheet states (SPEC §10.2: 指标 and 客户名册 without a 月份 column) --------------
+
+_CN_MONTH = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月")
+_ISO_MONTH = re.compile(r"(?<!\d)(\d{4})\s*[-/.．]\s*(\d{1,2})(?![\d])(?!\s*[-/.．]\s*\d)")
+
+
+def stated_month(text: str) -> str | None:
+    """The one month a title, sheet or file name states ('2026年10月指标' → '2026-10'); None when it
+    states none, or several (a range '2026年8—10月' states none)."""
+    found = {f"{int(y):04d}-{int(m):02d}" for pattern in (_CN_MONTH, _ISO_MONTH)
+             for y, m in pattern.findall(str(text)) if 1 <= int(m) <= 12 and 2000 <= int(y) <= 2099}
+    return found.pop() if len(found) == 1 else None
+
+
+def sheet_month(title_rows: list, sheet: str, file: str) -> str | None:
+    """The month a sheet states: in a title row above its header, else its name, else its file's."""
+    titles = " ".join(str(c) for row in title_rows for c in row if c not in (None, ""))
+    for text in (titles, sheet, re.sub(r"\.\w+$", "", file)):
+        month = stated_month(text)
+        if month:
+            return month
+    return None

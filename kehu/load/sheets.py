@@ -16,7 +16,7 @@ from kehu.findings import ERROR, WARNING, Finding, column_letter
 from kehu.load import values as V
 from kehu.load.ledger import Ledger
 from kehu.load.reader import RawSheet
-from kehu.load.headers import Recognition, missing_column_message, recognise
+from kehu.load.headers import Recognition, missing_column_message, recognise, sheet_month
 from kehu.schema import DATASETS, Dataset
 
 INSTRUCTION_SHEETS = ("填写说明",)
@@ -165,6 +165,9 @@ class SheetParser:
             end_only = only.get("ends_at", pd.Series(False, index=out.index))
             out["ends_at"] = out["ends_at"].where(~end_only, out["ends_at"] + pd.Timedelta(days=1))
             out["start_date_only"] = only.get("starts_at", pd.Series(False, index=out.index))
+        if key in ("targets", "customers"):                            # the month of the figures
+            stated = sheet_month(self.raw.rows[:self.header], self.raw.sheet, self.raw.file)
+            out["month"] = out["month"].where(out["month"].notna(), stated)
         if key == "visits":
             for alias in ("problem_solved", "customer_signed"):       # blank is 否
                 out[alias] = np.array([v is True for v in out[alias].to_numpy(dtype=object)], dtype=bool)

@@ -16,7 +16,9 @@ from kehu.validate.checks import Checker
 
 
 def empty_frame(dataset) -> pd.DataFrame:
+    """A dataset with no row: every column of the typed frames, so no engine meets a missing one."""
     return pd.DataFrame({c.alias: pd.Series(dtype=object) for c in dataset.columns}
+                        | {name: pd.Series(dtype=dtype) for name, dtype in dataset.derived}
                         | {"_file": pd.Series(dtype=object), "_sheet": pd.Series(dtype=object),
                            "_row": pd.Series(dtype="int64")})
 

@@ -15,6 +15,7 @@ from kehu.findings import ERROR, WARNING, Finding
 from kehu.load.ledger import Ledger
 from kehu.month import Month
 from kehu.schema import BY_KEY
+from kehu.validate.months import MonthChecks
 
 MAX_FINDINGS_PER_KIND = 5000      # per code and sheet; the rest is summarised in one finding
 REQUIRED_DATASETS = ("staff", "customers", "punches", "targets", "visits", "tests", "callbacks")
@@ -27,7 +28,7 @@ def _cheap_columns(key: str, cols: list[str]) -> list[str]:
     return [c for c in cols if c not in slow] or cols
 
 
-class Checker:
+class Checker(MonthChecks):
     def __init__(self, frames: dict, month: Month, rules: dict, ledger: Ledger, findings: list):
         self.f, self.month, self.rules, self.ledger, self.findings = frames, month, rules, ledger, findings
         self._unchecked = {"staff": Counter(), "customers": Counter()}
@@ -63,6 +64,8 @@ class Checker:
     def run(self) -> dict:
         self.missing_datasets()
         self.exact_duplicates()
+        self.leave_rows()
+        self.month_checks()
         self.duplicate_keys()
         self.staff_checks()
         self.customer_checks()
@@ -81,17 +84,33 @@ class Checker:
         return self.f
 
     def missing_datasets(self):
+        """A required dataset without any sheet is an error; an optional one a warning, or nothing
+        (SPEC §10.6: 回访记录 is needed only when a visit of the month needs a callback)."""
         if any(f.code == "E-folder-empty" for f in self.findings):
             return                                  # one finding says it for every dataset
         for key in REQUIRED_DATASETS + OPTIONAL_WITH_WARNING:
-            if self.f[key].empty and not self._has_sheet(key):
-                name = BY_KEY[key].name
-                cols = "、".join(c.name for c in BY_KEY[key].columns if c.required)
-                severity = ERROR if key in REQUIRED_DATASETS else WARNING
-                self.findings.append(Finding(severity, "E-dataset-missing" if severity == ERROR else "W-dataset-missing",
-                                             f"输入文件夹中没有找到「{name}」(表头应包含:{cols})。"
-                                             + ("请放入该文件后重新运行。" if severity == ERROR else "如本月确实没有,可忽略。"),
-                                             dataset=key))
+            if not self.f[key].empty or self._has_sheet(key):
+                continue
+            required = key in REQUIRED_DATASETS and (key != "callbacks" or self._service_events() > 0)
+            if key == "callbacks" and not required:
+                continue
+            self.findings.append(self._missing_dataset(key, required))
+
+    def _missing_dataset(self, key: str, required: bool) -> Finding:
+        name = BY_KEY[key].name
+        cols = "、".join(c.name for c in BY_KEY[key].columns if c.required)
+        why = f"本月有 {self._service_events()} 次需回访的出访，" if key == "callbacks" else ""
+        if required:
+            return Finding(ERROR, "E-dataset-missing", f"{why}输入文件夹中却没有找到「{name}」（表头应包含：{cols}）。"
+                           "请放入该文件后重新运行。", dataset=key)
+        return Finding(WARNING, "W-dataset-missing", f"输入文件夹中没有找到「{name}」（表头应包含：{cols}）。"
+                       "如本月确实没有，可忽略；如果忘了放入，请放入后重新运行。", dataset=key)
+
+    def _service_events(self) -> int:
+        """Visits of the month with 需回访 = 是 (SPEC §2.7): what makes 回访记录 required."""
+        v = self.f["visits"]
+        inside = (v["date"] >= self.first) & (v["date"] < self.end)
+        return int((inside & v["callback_required"].astype(bool)).sum()) if len(v) else 0
 
     def _has_sheet(self, key):
         return self.ledger.has_dataset(key)
@@ -100,7 +119,8 @@ class Checker:
         for key, frame in self.f.items():
             if frame.empty:
                 continue
-            cols = [c for c in frame.columns if not c.startswith("_") and c != "start_date_only"]
+            derived = {name for name, _ in BY_KEY[key].derived}
+            cols = [c for c in frame.columns if not c.startswith("_") and c not in derived]
             if key == "punches":  # punches at the same minute collapse silently
                 self.f[key] = self.ledger.drop(frame, frame.duplicated(["employee_id", "punched_at"]), "duplicate")
                 continue
@@ -208,9 +228,6 @@ class Checker:
         self._unknown("visits", "customer_id", "customers", "W-unknown-customer", WARNING, "ignored",
                       "客户名册(视为潜在客户,不计入拜访考核)")
         v = self.f["visits"]
-        self.flag("visits", v["date"] >= self.end, "date", "W-row-outside-month", WARNING,
-                  lambda r: f"出访日期 {_d(r.date)} 在 {self.month.label} 之后,本月不使用。", "ignored")
-        v = self.f["visits"]
         unsigned = v["problem_solved"] & ~v["customer_signed"]
         self.flag("visits", unsigned & (v["date"] >= self.first), "customer_signed", "W-visit-unsigned", WARNING,
                   lambda r: f"{_d(r.date)} 拜访客户 {r.customer_id} 解决了问题,但没有客户签名(涉及具体问题解决的客户要有客户签名)。请补签。", None)
@@ -221,54 +238,38 @@ class Checker:
 
     def punch_checks(self):
         self._unknown("punches", "employee_id", "staff", "W-unknown-employee", WARNING, "ignored")
-        p = self.f["punches"]
-        outside = (p["punched_at"] < self.first) | (p["punched_at"] >= self.end)
-        self.flag("punches", outside, "punched_at", "W-row-outside-month", WARNING,
-                  lambda r: f"打卡时间 {r.punched_at:%Y-%m-%d %H:%M} 不在 {self.month.label},本月不使用。", "ignored")
 
-    def leave_checks(self):
-        self._unknown("leave", "employee_id", "staff", "E-unknown-employee", ERROR, "rejected")
+    def leave_rows(self):
+        """Each leave row on its own (SPEC §9.3): a 补卡 needs a time and only its start is used;
+        other kinds need an end, not before the start."""
         lv = self.f["leave"]
         fix = lv["kind"] == self.rules["attendance"]["punch_fix_kind"]
         self.flag("leave", fix & lv["start_date_only"], "starts_at", "E-punch-fix-time", ERROR,
-                  lambda r: f"补卡必须填写补卡的时间(如 2026-10-08 09:20),第 {r.excel_row} 行只有日期 {_d(r.starts_at)}。", "rejected")
+                  lambda r: f"补卡必须填写补卡的时间（如 2026-10-08 09:20），第 {r.excel_row} 行只有日期 {_d(r.starts_at)}。", "rejected")
         lv = self.f["leave"]
         fix = lv["kind"] == self.rules["attendance"]["punch_fix_kind"]
         self.flag("leave", fix & lv["ends_at"].notna(), "ends_at", "W-punch-fix-end", WARNING,
-                  lambda r: f"补卡只使用开始时间,结束时间 {_show(r.ends_at)} 已忽略。", None)
-        no_end = ~fix & lv["ends_at"].isna()
-        self.flag("leave", no_end, "ends_at", "E-required", ERROR,
-                  lambda r: f"请假外出第 {r.excel_row} 行「结束时间」不能为空(只有补卡可以不填)。", "rejected")
+                  lambda r: f"补卡只使用开始时间，结束时间 {_show(r.ends_at)} 已忽略。", None)
+        lv["ends_at"] = lv["ends_at"].where(~fix)                # ignored: no E-date-order on it
+        self.flag("leave", ~fix & lv["ends_at"].isna(), "ends_at", "E-required", ERROR,
+                  lambda r: f"请假外出第 {r.excel_row} 行「结束时间」不能为空（只有补卡可以不填）。", "rejected")
         lv = self.f["leave"]
         order = lv["ends_at"].notna() & (lv["ends_at"] < lv["starts_at"])
         self.flag("leave", order, "ends_at", "E-date-order", ERROR,
                   lambda r: f"结束时间 {r.ends_at:%Y-%m-%d %H:%M} 早于开始时间 {r.starts_at:%Y-%m-%d %H:%M}。请核对。", "rejected")
-        lv = self.f["leave"]
-        ends = lv["ends_at"].fillna(lv["starts_at"])
-        outside = (ends < self.first) | (lv["starts_at"] >= self.end)
-        outside |= lv["kind"].eq(self.rules["attendance"]["punch_fix_kind"]) & (lv["starts_at"] < self.first)
-        self.flag("leave", outside, "starts_at", "W-row-outside-month", WARNING,
-                  lambda r: f"该{r.kind}(开始时间 {_show(r.starts_at)})不在 {self.month.label} 内,本月不使用。", "ignored")
+
+    def leave_checks(self):
+        self._unknown("leave", "employee_id", "staff", "E-unknown-employee", ERROR, "rejected")
 
     def violation_checks(self):
         self._unknown("violations", "employee_id", "staff", "E-unknown-employee", ERROR, "rejected")
-        v = self.f["violations"]
-        self.flag("violations", (v["date"] < self.first) | (v["date"] >= self.end), "date", "W-row-outside-month", WARNING,
-                  lambda r: f"违纪日期 {_d(r.date)} 不在 {self.month.label},本月不使用。", "ignored")
 
     def test_checks(self):
         self._unknown("tests", "employee_id", "staff", "E-unknown-employee", ERROR, "rejected")
-        t = self.f["tests"]
-        self.flag("tests", t["month"] > self.month.label, "month", "W-row-outside-month", WARNING,
-                  lambda r: f"测评月份 {r.month} 在 {self.month.label} 之后,本月不使用。", "ignored")
 
     def callback_checks(self):
         self._unknown("callbacks", "customer_id", "customers", "E-unknown-customer", ERROR, "rejected")
         self._unknown("callbacks", "agent_id", "staff", "W-unknown-employee", WARNING, None)
-        days = self.rules["callbacks"]["next_month_days"]
-        c = self.f["callbacks"]
-        self.flag("callbacks", c["date"] >= self.end + pd.Timedelta(days=days), "date", "W-row-outside-month", WARNING,
-                  lambda r: f"回访日期 {_d(r.date)} 超过 {self.month.label} 月末 {days} 天,本月不使用。", "ignored")
 
     def missing_targets(self):
         """Every assessed manager needs a 指标 row per target indicator (SPEC §2.8)."""
