@@ -41,6 +41,7 @@ class Outcome:
     report: Path | None = None
     out_dir: Path | None = None
     outputs: list = field(default_factory=list)
+    result: object = None                       # the MonthResult of a finished run
 
     @property
     def errors(self) -> list[Finding]:
@@ -141,7 +142,7 @@ def run(input_dir: Path, month: Month, out_root: Path, rules: dict, rules_source
     (out_root / f"校验报告_{month.label}.xlsx").unlink(missing_ok=True)   # an earlier failed run's report
     step("更新历史库")
     history.commit()
-    return Outcome(EXIT_OK, inputs, final / REPORT, final, outputs)
+    return Outcome(EXIT_OK, inputs, final / REPORT, final, outputs, result)
 
 
 def _render(result, tmp: Path, templates_dir, jobs, step, history: PendingMonth) -> list[str]:

@@ -20,6 +20,7 @@ from kehu.load.headers import Recognition, missing_column_message, recognise, sh
 from kehu.schema import DATASETS, Dataset
 
 INSTRUCTION_SHEETS = ("填写说明",)
+ROSTERS = ("staff", "customers")        # their rejected rows are kept aside: others refer to them
 _SPACES = re.compile(r"[\s\u3000]+")
 
 
@@ -60,13 +61,28 @@ class SheetParser:
         errors |= self._excel_errors(out.index)
         out = self._combine(out)
         errors |= self._missing_punch_time(out, errors)
+        out["_extra"] = self._unmapped_cells(columns, kept)
         out["_file"], out["_sheet"], out["_row"] = self.raw.file, self.raw.sheet, out.index.astype(int)
         out = out.reset_index(drop=True)
-        return self.ledger.drop(out, pd.Series(errors.to_numpy(), index=out.index), "rejected")
+        errors = pd.Series(errors.to_numpy(), index=out.index)
+        if self.dataset.key in ROSTERS and errors.any():
+            self.ledger.keep_rejected(self.dataset.key, out.loc[errors])
+        return self.ledger.drop(out, errors, "rejected")
+
+    def _unmapped_cells(self, columns: list, kept: np.ndarray):
+        """A hash of each row's cells in the columns kehu does not read — so that only rows equal
+        in *every* cell are exact duplicates (SPEC §1) — or 0 when there are none (punches are
+        told apart by 工号 and minute only)."""
+        unmapped = [i for i in range(len(columns)) if i not in self.mapping]
+        if not unmapped or self.dataset.key == "punches":
+            return 0
+        cells = pd.DataFrame({i: columns[i][kept] for i in unmapped})
+        return pd.util.hash_pandas_object(cells, index=False).to_numpy()
 
     def _convert(self, alias: str, raw: pd.Series, missing: pd.Series) -> tuple[pd.Series, pd.Series]:
         """The typed column and its rejected cells; ``missing``: the blank cells of ``raw``."""
         col = self.dataset.column(alias)
+        beyond = pd.Series(False, index=raw.index)           # numbers past the column's limit (E-range)
         if col.type == "enum":
             choices = tuple(self._choices(col))
             values, bad = V.to_enum(raw, choices)
@@ -75,6 +91,14 @@ class SheetParser:
             values, bad, date_only = V.to_datetime(raw)
             self.date_only[alias] = date_only
             expected = V.EXPECTED["datetime"]
+        elif col.type in V.DEFAULT_LIMITS:
+            limit = col.limit or V.DEFAULT_LIMITS[col.type]
+            values, bad = V.CONVERTERS[col.type](raw, limit)
+            expected = V.EXPECTED[col.type]
+            if bad.any():
+                beyond = V.beyond_limit(raw[bad], limit).reindex(raw.index, fill_value=False)
+                self._cell_findings(beyond, alias, raw, "E-range", ERROR, f"超出合理范围（绝对值应不超过 {limit:,}）")
+                bad = bad & ~beyond
         else:
             values, bad = V.CONVERTERS[col.type](raw)
             expected = V.EXPECTED[col.type]
@@ -84,6 +108,7 @@ class SheetParser:
         else:
             code = "E-enum" if col.type == "enum" else f"E-{col.type}"
             self._cell_findings(bad, alias, raw, code, ERROR, f"应为{expected}")
+        bad = bad | beyond
         if not col.mandatory:
             return values, bad
         self._cell_findings(missing, alias, raw, "E-required", ERROR, "不能为空")

@@ -57,8 +57,10 @@ def _validate_month(folder: Path, month: Month, rules: dict) -> MonthInputs:
     frames = Checker(frames, month, rules, ledger, findings).run()
     frames = {k: f.reset_index(drop=True) for k, f in frames.items()}
     findings.extend(_class_findings(frames["customers"], rules, ledger))
+    rejected = {key: ledger.rejected_rows(key) for key in ("staff", "customers")}
     return MonthInputs(month, frames, ledger.counts(frames), findings, vetted,
-                       sources={f.name: f for f in scan.files}, set_aside=scan.set_aside)
+                       sources={f.name: f for f in scan.files}, set_aside=scan.set_aside,
+                       rejected={k: v for k, v in rejected.items() if v is not None})
 
 
 def _nothing_to_read(scan) -> Finding:

@@ -5,19 +5,25 @@ rejects or ignores through the ledger, so every row stays accounted for.
 """
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import replace
 
 import pandas as pd
 
 from kehu.compute.attendance import unlogged_visit_findings
+from kehu.examples import example_rows
 from kehu.findings import ERROR, WARNING, Finding
 from kehu.load.ledger import Ledger
 from kehu.month import Month
+from kehu.roster import departed_by, employed_in
 from kehu.schema import BY_KEY
 from kehu.validate.months import MonthChecks
 
 MAX_FINDINGS_PER_KIND = 5000      # per code and sheet; the rest is summarised in one finding
+ROSTERS = ("staff", "customers")
+# references to a rejected roster row that stay in use: customers and visits of a rejected person
+# (room totals, visits by anyone), his 回访人 entries (only ever a note)
+KEPT_FOR_REJECTED = {("customers", "manager_id"), ("visits", "manager_id"), ("callbacks", "agent_id")}
 REQUIRED_DATASETS = ("staff", "customers", "punches", "targets", "visits", "tests", "callbacks")
 OPTIONAL_WITH_WARNING = ("leave", "violations")
 
@@ -32,6 +38,7 @@ class Checker(MonthChecks):
     def __init__(self, frames: dict, month: Month, rules: dict, ledger: Ledger, findings: list):
         self.f, self.month, self.rules, self.ledger, self.findings = frames, month, rules, ledger, findings
         self._unchecked = {"staff": Counter(), "customers": Counter()}
+        self._consequences: dict[tuple, Counter] = defaultdict(Counter)
         self.first = pd.Timestamp(month.first_day)
         self.end = pd.Timestamp(month.last_day) + pd.Timedelta(days=1)   # exclusive
 
@@ -57,6 +64,8 @@ class Checker(MonthChecks):
                     severity, code, message(row), file, sheet, int(row.excel_row),
                     header, letter, _show(value), key, _show(getattr(row, emp_col)) if emp_col else "",
                     rejected=drop == "rejected"))
+        if drop == "rejected" and key in ROSTERS:
+            self.ledger.keep_rejected(key, frame.loc[mask])
         if drop:
             self.f[key] = self.ledger.drop(frame, mask, drop)
 
@@ -64,11 +73,13 @@ class Checker(MonthChecks):
     def run(self) -> dict:
         self.missing_datasets()
         self.exact_duplicates()
+        self.example_rows()
         self.leave_rows()
         self.month_checks()
         self.duplicate_keys()
         self.staff_checks()
         self.customer_checks()
+        self.handover_checks()
         self.target_checks()
         self.visit_checks()
         self.punch_checks()
@@ -78,6 +89,7 @@ class Checker(MonthChecks):
         self.callback_checks()
         self.missing_targets()
         self.unchecked_references()
+        self.consequence_findings()
         for f in unlogged_visit_findings(self.f["leave"], self.f["visits"], self.rules):
             header, letter = self.ledger.locate(f.file, f.sheet, "kind")
             self.findings.append(replace(f, column=header, letter=letter))
@@ -120,7 +132,8 @@ class Checker(MonthChecks):
             if frame.empty:
                 continue
             derived = {name for name, _ in BY_KEY[key].derived}
-            cols = [c for c in frame.columns if not c.startswith("_") and c not in derived]
+            # every cell: the typed columns and the hash of those kehu does not read (SPEC §1)
+            cols = [c for c in frame.columns if (not c.startswith("_") or c == "_extra") and c not in derived]
             if key == "punches":  # punches at the same minute collapse silently
                 self.f[key] = self.ledger.drop(frame, frame.duplicated(["employee_id", "punched_at"]), "duplicate")
                 continue
@@ -168,17 +181,59 @@ class Checker(MonthChecks):
                   lambda r: f"「{r.room}」已有一名{rm},第 {r.excel_row} 行的 {r.name}({r.employee_id})是第二名。每个室只能有一名{rm}。", "rejected")
 
     def _unknown(self, key, alias, roster, code, severity, drop, what=None):
-        """Rows of ``key`` whose ``alias`` is not an id of ``roster`` (staff or customers)."""
+        """Rows of ``key`` whose ``alias`` is not an id of ``roster`` (staff or customers). An id
+        whose roster row was rejected is not unknown: see ``_of_rejected``."""
         what = what or BY_KEY[roster].name
         if self._roster_unusable(roster):
             self._unchecked[roster][key] += int(self.f[key][alias].notna().sum())
             return
         frame = self.f[key]
         ids = self._staff_ids() if roster == "staff" else self._customer_ids()
-        mask = frame[alias].notna() & ~frame[alias].isin(ids)
+        outside = frame[alias].notna() & ~frame[alias].isin(ids)
+        rejected = outside & frame[alias].isin(self._rejected_ids(roster))
+        self._of_rejected(key, alias, roster, rejected)
+        frame = self.f[key]
+        mask = frame[alias].notna() & ~frame[alias].isin(ids) & ~frame[alias].isin(self._rejected_ids(roster))
         name = BY_KEY[key].column(alias).name
         self.flag(key, mask, alias, code, severity,
                   lambda r: f"{BY_KEY[key].name}第 {r.excel_row} 行「{name}」{_show(getattr(r, alias))} 不在{what}中。{_unknown_hint(what)}", drop)
+
+    def _of_rejected(self, key: str, alias: str, roster: str, mask: pd.Series) -> None:
+        """Rows that refer to a rejected roster row. What the rejected row was is still known, so
+        customers and visits of a rejected person stay (a room's totals count them, SPEC §10.3)
+        and his 回访人 is no stranger; the rest is his own month, unused (he is not assessed) and
+        said once under its cause (``consequence_findings``), not once per row."""
+        if not mask.any():
+            return
+        if (key, alias) in KEPT_FOR_REJECTED:
+            return
+        frame = self.f[key]
+        for rid, n in frame.loc[mask, alias].value_counts(sort=False).items():
+            self._consequences[(roster, rid)][BY_KEY[key].name] += int(n)
+        self.f[key] = self.ledger.drop(frame, mask, "ignored")
+
+    def _rejected_ids(self, roster: str) -> set:
+        rows = self.ledger.rejected_rows(roster)
+        column = "employee_id" if roster == "staff" else "customer_id"
+        return set() if rows is None else set(rows[column].dropna())
+
+    def consequence_findings(self):
+        """One line per rejected roster row that others refer to (SPEC §10.3, issue 14: a
+        consequence folded under its cause)."""
+        for (roster, rid), counts in sorted(self._consequences.items()):
+            where = self._rejected_where(roster, rid)
+            parts = "、".join(f"{name} {n:,} 行" for name, n in counts.items())
+            id_name = "工号" if roster == "staff" else "客户编号"
+            self.findings.append(Finding(
+                WARNING, "W-rows-of-rejected", f"因{BY_KEY[roster].name}{where}（{id_name} {rid}）被拒，"
+                f"另有 {sum(counts.values()):,} 行引用 {rid} 的记录未使用（{parts}）。改正该行后这些记录会自动使用。",
+                dataset=roster, value=str(rid), employee_id=str(rid) if roster == "staff" else ""))
+
+    def _rejected_where(self, roster: str, rid) -> str:
+        rows = self.ledger.rejected_rows(roster)
+        column = "employee_id" if roster == "staff" else "customer_id"
+        hit = rows[rows[column] == rid].iloc[0]
+        return f"「{hit['_file']}」第 {int(hit['_row'])} 行"
 
     def _roster_unusable(self, roster: str) -> bool:
         """The roster could not be read whole (a sheet with columns missing, or none at all):
@@ -211,6 +266,33 @@ class Checker(MonthChecks):
         late = (c["status"] == "离网") & (c["churned_on"] >= self.end)
         self.flag("customers", late, "churned_on", "W-churn-date", WARNING,
                   lambda r: f"客户 {r.customer_id} 的离网日期 {_d(r.churned_on)} 在本月之后;本月按在网计算保有。", None)
+
+    def example_rows(self):
+        """W-example-row: the example row ``kehu init`` wrote (张伟 1001 …) is still in the sheet."""
+        for key, frame in self.f.items():
+            hit = example_rows(key, frame)
+            self.flag(key, hit, "", "W-example-row", WARNING,
+                      lambda r, key=key: f"{BY_KEY[key].name}第 {r.excel_row} 行是 kehu init 写入的示例行（如 张伟、1001），"
+                      "不是真实数据。请删除该行或用真实数据覆盖它。", None)
+
+    def handover_checks(self):
+        """W-handover: a departed manager (离职日期 ≤ the month's end) who still has customers in
+        客户名册 — they stay in his room's totals and are listed for a successor (SPEC §10.3;
+        seed 002 第14条)."""
+        staff, c = self.f["staff"], self.f["customers"]
+        gone = staff.loc[departed_by(staff, self.month).to_numpy()]
+        for person in gone.itertuples(index=False):
+            mine = c.loc[c["manager_id"].eq(person.employee_id).to_numpy()]
+            if mine.empty:
+                continue
+            first = mine.iloc[0]
+            header, letter = self.ledger.locate(first["_file"], first["_sheet"], "manager_id")
+            self.findings.append(Finding(
+                WARNING, "W-handover", f"{person.name}（{person.employee_id}）的离职日期是 {_d(person.left_on)}，"
+                f"客户名册中仍有 {len(mine)} 个客户在其名下（第 {int(first['_row'])} 行起），已计入「{person.room}」的合计。"
+                "请指定接替的客户经理并通知客户，名单见考核汇总的「客户交接清单」。",
+                first["_file"], first["_sheet"], int(first["_row"]), header or "客户经理工号", letter,
+                str(person.employee_id), "customers", str(person.employee_id)))
 
     def target_checks(self):
         self._unknown("targets", "employee_id", "staff", "E-unknown-employee", ERROR, "rejected")
@@ -278,7 +360,7 @@ class Checker(MonthChecks):
             return
         have = set(zip(targets["employee_id"], targets["indicator"]))
         file, sheet = (targets["_file"].iloc[0], targets["_sheet"].iloc[0]) if len(targets) else ("", "")
-        assessed = staff[_employed_in(staff, self.month)]
+        assessed = staff[employed_in(staff, self.month)]
         for row in assessed.itertuples(index=False):
             for name in _target_indicators(self.rules, row.role):
                 if (row.employee_id, name) not in have:
@@ -303,11 +385,6 @@ def _actual_indicators(rules: dict) -> set[str]:
 def _target_indicators(rules: dict, role: str) -> list[str]:
     scheme = "room_manager" if role == rules["roles"]["room_manager"] else "customer_manager"
     return [ind["name"] for ind in rules["kpi"][scheme].values() if ind["source"] != "retention"]
-
-
-def _employed_in(staff: pd.DataFrame, month: Month) -> pd.Series:
-    first, last = pd.Timestamp(month.first_day), pd.Timestamp(month.last_day)
-    return (staff["hired_on"].isna() | (staff["hired_on"] <= last)) & (staff["left_on"].isna() | (staff["left_on"] >= first))
 
 
 def _unknown_hint(what: str) -> str:
