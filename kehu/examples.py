@@ -32,23 +32,33 @@ EXAMPLES = {
     "calendar": {"date": datetime(2026, 10, 10), "kind": "工作日", "note": "国庆调休上班"},
 }
 
-# the cells that identify an example row once typed (the rest may have been edited in place)
+# the cells that identify an example row once typed (the rest may have been edited in place);
+# rows of the datasets in PLAIN could as well be real (a punch of 1001 at 09:45): they count as the
+# example only while the 员工名册 example (张伟, zhangwei@example.cn) is there too
 _SIGNATURE = {"staff": ("employee_id", "name", "email"), "customers": ("customer_id", "customer_name", "address"),
-              "visits": ("manager_id", "customer_id", "service_item"), "punches": ("employee_id", "punched_at"),
-              "leave": ("employee_id", "kind", "starts_at", "ends_at"), "violations": ("employee_id", "note"),
+              "visits": ("manager_id", "customer_id", "service_item"), "violations": ("employee_id", "note"),
+              "callbacks": ("customer_id", "agent_id", "comment"), "punches": ("employee_id", "punched_at"),
+              "leave": ("employee_id", "kind", "starts_at", "ends_at"),
               "targets": ("employee_id", "indicator", "base", "target", "challenge"),
-              "tests": ("employee_id", "month", "score"), "callbacks": ("customer_id", "comment"),
-              "calendar": ("date", "note")}
+              "tests": ("employee_id", "month", "score"), "calendar": ("date", "note")}
+PLAIN = ("punches", "leave", "targets", "tests", "calendar")
+
+
+def example_rows_of(frames: dict) -> dict:
+    """{dataset key: mask of its rows that are still ``kehu init``'s example} over all frames."""
+    staff_example = bool(example_rows("staff", frames["staff"]).any()) if "staff" in frames else False
+    return {key: example_rows(key, frame) if (key not in PLAIN or staff_example) else
+            pd.Series(False, index=frame.index) for key, frame in frames.items()}
 
 
 def example_rows(key: str, frame: pd.DataFrame) -> pd.Series:
-    """True for the rows of a typed ``frame`` of dataset ``key`` that are still its example row."""
-    hit = pd.Series(len(frame) > 0, index=frame.index)
-    for alias in _SIGNATURE.get(key, ()):
-        if alias not in frame:
-            return pd.Series(False, index=frame.index)
+    """True for the rows of a typed ``frame`` of dataset ``key`` that match its example's signature."""
+    if key not in _SIGNATURE or any(alias not in frame for alias in _SIGNATURE[key]):
+        return pd.Series(False, index=frame.index)
+    hit = pd.Series(True, index=frame.index)
+    for alias in _SIGNATURE[key]:
         hit &= frame[alias].map(lambda v, want=EXAMPLES[key][alias]: _same(v, want)).astype(bool)
-    return hit if key in _SIGNATURE else pd.Series(False, index=frame.index)
+    return hit
 
 
 def _same(value, want) -> bool:

@@ -11,7 +11,7 @@ from dataclasses import replace
 import pandas as pd
 
 from kehu.compute.attendance import unlogged_visit_findings
-from kehu.examples import example_rows
+from kehu.examples import example_rows_of
 from kehu.findings import ERROR, WARNING, Finding
 from kehu.load.ledger import Ledger
 from kehu.month import Month
@@ -269,8 +269,7 @@ class Checker(MonthChecks):
 
     def example_rows(self):
         """W-example-row: the example row ``kehu init`` wrote (张伟 1001 …) is still in the sheet."""
-        for key, frame in self.f.items():
-            hit = example_rows(key, frame)
+        for key, hit in example_rows_of(self.f).items():
             self.flag(key, hit, "", "W-example-row", WARNING,
                       lambda r, key=key: f"{BY_KEY[key].name}第 {r.excel_row} 行是 kehu init 写入的示例行（如 张伟、1001），"
                       "不是真实数据。请删除该行或用真实数据覆盖它。", None)
