@@ -143,3 +143,49 @@ def test_batches_cut_anywhere_name_the_same_folders(tmp_path):
         return {manager["id"]: manager["folder"] for batch in letters.batches(count) for manager, _ in batch.groups}
     assert folders(1) == folders(4) == folders(len(TWINS))
     assert len({f.casefold() for f in folders(4).values()}) == len(TWINS)
+
+
+# ---------------------------------------------------------------- report sheet names (item 10)
+
+LONG = "考勤" * 15 + "'补"                      # its 31-character cut ends in '
+
+
+def _sheet_names(*pairs) -> list[str]:
+    from kehu.load.reader import RawSheet
+    from kehu.validate.report import _sheet_name
+    used = {"概要", "问题清单", "history"}
+    return [_sheet_name(RawSheet(file, sheet, []), used) for file, sheet in pairs]
+
+
+def _valid_sheet_name(name: str) -> bool:
+    return (0 < len(name.encode("utf-16-le")) // 2 <= 31 and not re.search(r"[\[\]:*?/\\]", name)
+            and not name.startswith("'") and not name.endswith("'") and name.casefold() != "history")
+
+
+def test_report_sheet_names_are_valid_and_unique_case_insensitively():
+    names = _sheet_names(("'引号'.xlsx", "'"), (f"{LONG}.xlsx", "违纪"), ("v.xlsx", "数据"), ("V.xlsx", "数据"),
+                         ("a[1]:*?.xlsx", "S/h\\eet"), ("x.xlsx", "😀" * 20), ("'.csv", "'"),
+                         ("'.csv", "'"), ("Histor.xlsx", "y"))
+    assert names == ["引号'-", "考勤" * 15, "v-数据", "V-数据(2)", "a_1____-S_h_eet", "x-" + "😀" * 14, "-", "-(2)",
+                     "Histor-y"]
+    assert all(_valid_sheet_name(n) for n in names)
+    assert len({n.casefold() for n in names}) == len(names)
+
+
+def test_hostile_input_file_names_reach_the_report_not_exit_3(tmp_path):
+    from builders import CALLBACKS, LEAVE, TESTS, VIOLATIONS
+    month = tiny_month()
+    for name in ("请假外出.xlsx", "违纪记录.xlsx", "学习测评.xlsx", "回访记录.xlsx"):
+        del month[name]
+    month["'引号.xlsx"] = {"测评": [TESTS[0], ["1001", "2026-10", "九十"], TESTS[2]]}
+    month[f"{LONG}.xlsx"] = {"违纪": [VIOLATIONS[0], ["1001", "不是日期", "迟到", None], VIOLATIONS[1]]}
+    month["v.xlsx"] = {"数据": [LEAVE[0], ["1001", "年假", "不是日期", "2026-10-14"], LEAVE[1]]}
+    month["V.xlsx"] = {"数据": [*CALLBACKS, ["不是日期", "000101", "1003", "电话", "满意", None]]}
+    folder = write_month(tmp_path / "in", month)
+    report = tmp_path / "报告.xlsx"
+    run = CliRunner().invoke(cli, ["validate", str(folder), "--month", "2026-10", "--report", str(report)])
+    assert run.exit_code == 1, run.output
+    book = openpyxl.load_workbook(report)
+    assert book.sheetnames == ["概要", "问题清单", "引号-测评", "V-数据", "v-数据(2)", "考勤" * 15]
+    listed = [row[2] for row in book["问题清单"].iter_rows(min_row=2, values_only=True)]
+    assert set(listed) == {"'引号.xlsx", f"{LONG}.xlsx", "v.xlsx", "V.xlsx"}
