@@ -29,8 +29,7 @@ from urllib.parse import quote
 
 import pandas as pd
 import markupsafe
-from jinja2 import (ChoiceLoader, FileSystemLoader, StrictUndefined, Template, TemplateError, TemplateNotFound,
-                    TemplateSyntaxError)
+from jinja2 import ChoiceLoader, StrictUndefined, Template, TemplateError, TemplateNotFound, TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
@@ -38,6 +37,7 @@ from kehu.month import Month
 from kehu.render.holidays import birthday_in, festivals_in
 from kehu.render.frames import columns
 from kehu.render.safe import safe_filename, unique_names
+from kehu.render.template_files import LetterTemplateError, TemplateFolder, check_folder
 
 SMS_LIMIT = 70                    # one SMS: 70 UCS-2 characters
 ACTIVE_STATUS = "在网"
@@ -54,20 +54,6 @@ COMBINED_TEMPLATE = "combined.html"
 INDEX_TEMPLATE = "index.html"
 CSS_FILE = "letters.css"
 TEMPLATE_SUFFIXES = (".html", ".txt")
-
-
-class LetterTemplateError(Exception):
-    """A letter template that does not compile or render; names file and line."""
-
-    def __init__(self, template: str, lineno: int | None, message: str):
-        self.template = template
-        self.lineno = lineno
-        self.detail = message
-        where = f"第 {lineno} 行" if lineno else "(行号不明)"
-        super().__init__(f"信函模板 {template} {where}有误: {message}")
-
-    def __reduce__(self):           # raised in a pool worker, re-raised here: pickled by its parts
-        return type(self), (self.template, self.lineno, self.detail)
 
 
 @dataclass
@@ -213,14 +199,17 @@ class _LetterSandbox(SandboxedEnvironment):
 
 
 class LetterEnvironment:
-    """The sandboxed Jinja2 environment; custom templates override the defaults by name."""
+    """The sandboxed Jinja2 environment; custom templates override the defaults by name (a file
+    that is there but unusable is a ``LetterTemplateError``: kehu.render.template_files)."""
 
     def __init__(self, templates_dir: Path | None = None):
+        if templates_dir:
+            check_folder(templates_dir)
         dirs = [Path(templates_dir)] if templates_dir else []
         dirs.append(default_templates_dir())
         self.dirs = dirs
         self.env = _LetterSandbox(
-            loader=ChoiceLoader([FileSystemLoader(str(d)) for d in dirs]),
+            loader=ChoiceLoader([TemplateFolder(str(d)) for d in dirs]),
             autoescape=_autoescape, undefined=StrictUndefined, finalize=_finalize,
             trim_blocks=True, lstrip_blocks=True,
             auto_reload=False)            # compiled once per run: no stat of the file per render
@@ -249,6 +238,8 @@ class LetterEnvironment:
     def _guard(self, name: str, action):
         try:
             return action()
+        except LetterTemplateError:
+            raise                       # a template file that cannot be read: named already
         except TemplateSyntaxError as exc:
             raise LetterTemplateError(exc.filename or exc.name or name, exc.lineno, exc.message or str(exc)) from exc
         except (TemplateError, Exception) as exc:
