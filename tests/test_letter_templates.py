@@ -80,12 +80,14 @@ def test_a_folder_by_a_template_name_exits_2_and_is_not_skipped(month_dir, tmp_p
     assert "callback_letter.html" in result.output and "文件夹" in result.output
 
 
+@pytest.mark.skipif(not hasattr(os, "symlink") or os.name == "nt", reason="a symbolic link needs rights on Windows")
 def test_a_broken_link_by_a_template_name_is_named(tmp_path):
     templates = custom(tmp_path)
     os.symlink(tmp_path / "不存在.html", templates / "callback_letter.html")
     assert "失效" in str(refused(templates))
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes on Windows")
 def test_a_pipe_by_a_template_name_is_refused_without_reading_it(tmp_path):
     templates = custom(tmp_path)
     os.mkfifo(templates / "base.html")                      # reading it would wait for a writer

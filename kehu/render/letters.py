@@ -534,6 +534,8 @@ def render_letter(env: LetterEnvironment, letter: Letter, common: dict) -> Rende
 COMBINED_STEM = "合并打印"
 COMBINED_FILE = f"{COMBINED_STEM}.html"
 UNASSIGNED = "未分配"                  # the folder of letters whose customer has no manager
+INDEX_FILE = "index.html"
+ROOT_FILES = (INDEX_FILE,)            # the files beside the managers' folders: no folder takes their names
 
 
 def name_files(groups: dict[str, list[Letter]]) -> dict[str, str]:
@@ -543,7 +545,7 @@ def name_files(groups: dict[str, list[Letter]]) -> dict[str, str]:
     (``unique_names``) — ``10.05`` and ``10_05``, ``A/1`` and ``A:1``, ``A100`` and ``a100``
     never share a folder or a file, ``CON`` is no device. Returns {manager id: folder}."""
     ids = list(groups)
-    folders = unique_names([(i, safe_filename(i, fallback=UNASSIGNED)) for i in ids], reserved=(INDEX_TEMPLATE,))
+    folders = unique_names([(i, safe_filename(i, fallback=UNASSIGNED)) for i in ids], reserved=ROOT_FILES)
     for mine in groups.values():
         stems = unique_names([(letter.stem, safe_filename(letter.stem)) for letter in mine], reserved=(COMBINED_STEM,))
         for letter, stem in zip(mine, stems):
@@ -654,7 +656,7 @@ class MonthLetters:
         index = self.env.render(INDEX_TEMPLATE, self.common | {
             "managers": managers, "festivals": _festival_list(self.result), "counts": counts})
         files = [Path(f) for _entries, written in done for f in written]
-        return files + [Path(p) for p in _write_files(str(self.root), {"index.html": index})]
+        return files + [Path(p) for p in _write_files(str(self.root), {INDEX_FILE: index})]
 
 
 def write_letters(result, out_dir: Path, templates_dir: Path | None = None,
