@@ -119,7 +119,7 @@ def _print_findings(outcome) -> None:
     shown = (errors + warnings)[:SHOWN_FINDINGS]
     for f in shown:
         where = " ".join(x for x in (f.file, f.sheet, f.cell or (f"第{f.row}行" if f.row else "")) if x)
-        click.echo(f"[{'错误' if f.severity == ERROR else '提示'}] {f.code} {where}: {f.message}")
+        click.echo(f"[{'错误' if f.severity == ERROR else '提示'}] {f.code}{' ' + where if where else ''}: {f.message}")
     more = len(errors) + len(warnings) - len(shown)
     if more > 0:
         click.echo(f"…… 另有 {more} 条,详见校验报告。")

@@ -35,6 +35,8 @@ class MonthInputs:
     sheets: list[SheetCount] = field(default_factory=list)
     findings: list = field(default_factory=list)
     vetted: dict = field(default_factory=dict)  # workbook file name → its safety pre-scan (XlsxCheck)
+    sources: dict = field(default_factory=dict)  # file name as shown → kehu.load.files.InputFile
+    set_aside: list = field(default_factory=list)   # kehu.load.files.SetAside: entries not read, and why
 
     def __getitem__(self, key: str) -> pd.DataFrame:
         return self.frames[key]

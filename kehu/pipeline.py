@@ -30,7 +30,7 @@ from kehu.validate.report import write_report
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_FAILURE = 0, 1, 2, 3
 REPORT = "校验报告.xlsx"
 # errors that --skip-invalid cannot skip: there is no row to drop, the month cannot be computed
-FATAL_CODES = ("E-calendar-year", "E-dataset-missing")
+FATAL_CODES = ("E-calendar-year", "E-dataset-missing", "E-column-missing", "E-folder-empty")
 LETTER_BATCHES_PER_JOB = 8      # small enough that the workers finish together, big enough to pay the IPC
 
 
@@ -74,7 +74,7 @@ def write_month_report(path: Path, inputs: MonthInputs, input_dir: Path) -> Path
 
 def _report_arguments(path: Path, inputs: MonthInputs, input_dir: Path) -> tuple:
     """``write_report``'s arguments: only what the report needs, not the month's frames."""
-    return path, inputs.findings, inputs.sheets, Path(input_dir), inputs.month.label, inputs.vetted
+    return path, inputs.findings, inputs.sheets, inputs.sources, inputs.month.label, inputs.vetted, inputs.set_aside
 
 
 def _report_meanwhile(path: Path, inputs: MonthInputs, input_dir: Path) -> Future:

@@ -296,22 +296,25 @@ BILLION_LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
                   b"<si><t>&lol9;</t></si></sst>")
 
 
-def test_file_empty(tmp_path):
-    assert _file_findings(tmp_path, "空.xlsx", b"") == [("空.xlsx", "E-file-empty")]
-    assert _file_findings(tmp_path / "2", "空.csv", b"") == [("空.csv", "E-file-empty")]
+def test_file_empty_is_a_warning(tmp_path):
+    """A 0-byte file holds no row, so nothing is lost: a warning (SPEC §10.6 — an empty optional file is fine)."""
+    assert _file_findings(tmp_path, "空.xlsx", b"") == [("空.xlsx", "W-file-empty")]
+    assert _file_findings(tmp_path / "2", "空.csv", b"") == [("空.csv", "W-file-empty")]
 
 
 def test_file_encrypted(tmp_path):
     assert _file_findings(tmp_path, "加密.xlsx", _encrypted_xlsx()) == [("加密.xlsx", "E-file-encrypted")]
 
 
-def test_file_format_csv_named_xlsx(tmp_path):
+def test_csv_named_xlsx_is_read_as_csv(tmp_path):
+    """The reader is chosen by the bytes (SPEC §10.5); the wrong extension is worth a word."""
     found = _file_findings(tmp_path, "假表.xlsx", "工号,姓名\n1001,张伟\n".encode("utf-8"))
-    assert found == [("假表.xlsx", "E-file-format")]
+    assert found == [("假表.xlsx", "W-file-extension"), ("假表.xlsx", "W-sheet-unknown")]
 
 
-def test_file_format_xlsx_named_csv(tmp_path):
-    assert _file_findings(tmp_path, "假.csv", _xlsx_with({})) == [("假.csv", "E-file-format")]
+def test_xlsx_named_csv_is_read_as_workbook(tmp_path):
+    found = _file_findings(tmp_path, "假.csv", _xlsx_with({}))
+    assert found == [("假.csv", "W-file-extension"), ("假.csv", "W-sheet-unknown")]
 
 
 def test_file_zipbomb(tmp_path):

@@ -16,61 +16,11 @@ from kehu.findings import ERROR, WARNING, Finding, column_letter
 from kehu.load import values as V
 from kehu.load.ledger import Ledger
 from kehu.load.reader import RawSheet
+from kehu.load.headers import Recognition, missing_column_message, recognise
 from kehu.schema import DATASETS, Dataset
 
-HEADER_SCAN_ROWS = 30
 INSTRUCTION_SHEETS = ("填写说明",)
 _SPACES = re.compile(r"[\s\u3000]+")
-
-
-def normalise_header(cell) -> str:
-    return _SPACES.sub("", str(cell)).lower() if cell is not None else ""
-
-
-def _names(dataset: Dataset) -> dict[str, str]:
-    """Accepted header text (normalised) → alias."""
-    out = {}
-    for col in dataset.columns:
-        out[normalise_header(col.name)] = col.alias
-        out[normalise_header(col.alias)] = col.alias
-    return out
-
-
-NAMES = {d.key: _names(d) for d in DATASETS}
-
-
-def recognise(rows: list) -> tuple[Dataset | None, int, dict[int, str], list[Dataset], Dataset | None]:
-    """(dataset, header row index, column index → alias, tied datasets, nearest partial match)."""
-    nearest = None
-    for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        cells = [normalise_header(c) for c in row]
-        candidates = []
-        for dataset in DATASETS:
-            names = NAMES[dataset.key]
-            present = {names[c] for c in cells if c in names}
-            if len(present) < 2:
-                continue
-            if any(req <= present for req in dataset.required_sets):
-                required = max(len(req) for req in dataset.required_sets if req <= present)
-                candidates.append((required, dataset))
-            elif nearest is None and len(present & set().union(*dataset.required_sets)) >= 2:
-                nearest = dataset
-        if candidates:
-            best = max(r for r, _ in candidates)
-            winners = [d for r, d in candidates if r == best]
-            mapping = _column_map(cells, NAMES[winners[0].key])
-            return winners[0], index, mapping, winners if len(winners) > 1 else [], nearest
-    return None, -1, {}, [], nearest
-
-
-def _column_map(cells: list[str], names: dict[str, str]) -> dict[int, str]:
-    mapping, seen = {}, set()
-    for i, c in enumerate(cells):
-        alias = names.get(c)
-        if alias and alias not in seen:  # the first of two same-named columns is used
-            mapping[i] = alias
-            seen.add(alias)
-    return mapping
 
 
 def is_blank(v) -> bool:
@@ -226,36 +176,56 @@ class SheetParser:
 
 
 def parse_sheets(raws: list[RawSheet], rules: dict, ledger: Ledger, findings: list) -> dict[str, list[pd.DataFrame]]:
-    """Recognise and type every sheet; unknown and ambiguous sheets become findings."""
+    """Recognise and type every sheet; unknown, ambiguous and incomplete sheets become findings."""
     parts: dict[str, list[pd.DataFrame]] = {d.key: [] for d in DATASETS}
     for raw in raws:
         if raw.sheet.strip() in INSTRUCTION_SHEETS:
             continue  # the 填写说明 sheet of a `kehu init` workbook
-        dataset, header, mapping, ties, nearest = recognise(raw.rows)
-        if dataset is None or ties:
-            _unmatched(raw, ties, nearest, header, ledger, findings)
-            continue
-        parts[dataset.key].append(SheetParser(raw, dataset, header, mapping, rules, ledger, findings).parse())
+        rec = recognise(raw.rows)
+        if rec.match is None or rec.ties:
+            _unmatched(raw, rec, ledger, findings)
+        elif not rec.match.complete:
+            _incomplete(raw, rec, ledger, findings)
+        else:
+            parser = SheetParser(raw, rec.match.dataset, rec.header, rec.mapping, rules, ledger, findings)
+            parts[rec.match.dataset.key].append(parser.parse())
     return parts
 
 
-def _unmatched(raw, ties, nearest, header, ledger, findings) -> None:
-    body = raw.rows[header + 1:] if ties else raw.rows
+def _count_unused(raw: RawSheet, body: list, dataset: str | None, kind: str, ledger: Ledger) -> int:
+    """Account for the rows of a sheet that is not typed; the number of non-empty rows."""
     empty = sum(1 for r in body if all(is_blank(v) for v in r))
-    ledger.sheet(raw.file, raw.sheet, None, read=len(body), empty=empty)
-    ledger.drop_count(raw.file, raw.sheet, len(body) - empty, "rejected" if ties else "ignored")
-    if len(body) == empty:
+    ledger.sheet(raw.file, raw.sheet, dataset, read=len(body), empty=empty)
+    ledger.drop_count(raw.file, raw.sheet, len(body) - empty, kind)
+    return len(body) - empty
+
+
+def _incomplete(raw: RawSheet, rec: Recognition, ledger: Ledger, findings: list) -> None:
+    """A sheet carrying at least half of a dataset's required columns, but not all: that dataset
+    with columns missing — an error per missing column, every row rejected (SPEC §10.4)."""
+    dataset = rec.match.dataset
+    _count_unused(raw, raw.rows[rec.header + 1:], dataset.key, "rejected", ledger)
+    for alias in rec.match.missing:
+        message, shown, letter = missing_column_message(rec, alias)
+        findings.append(Finding(ERROR, "E-column-missing", message, raw.file, raw.sheet, rec.header + 1,
+                                shown or dataset.column(alias).name, letter, "", dataset.key, rejected=True))
+
+
+def _unmatched(raw: RawSheet, rec: Recognition, ledger: Ledger, findings: list) -> None:
+    body = raw.rows[rec.header + 1:] if rec.ties else raw.rows
+    if not _count_unused(raw, body, None, "rejected" if rec.ties else "ignored", ledger):
         return  # an empty sheet (e.g. Excel's default Sheet2) needs no word
-    if ties:
-        names = "、".join(d.name for d in ties)
+    if rec.ties:
+        names = "、".join(m.dataset.name for m in rec.ties)
         findings.append(Finding(ERROR, "E-sheet-ambiguous",
-                                f"工作表的表头同时符合{names},无法判断是哪类数据。请删除不属于该表的列,或把数据分成两张表。",
-                                raw.file, raw.sheet, header + 1, rejected=True))
+                                f"工作表的表头同时符合{names}，无法判断是哪类数据。请删除不属于该表的列，或把数据分成两张表。",
+                                raw.file, raw.sheet, rec.header + 1, rejected=True))
         return
     hint = ""
-    if nearest is not None:
-        need = sorted(min(nearest.required_sets, key=len))
-        missing = [nearest.column(a).name for a in need]
-        hint = f"它最像「{nearest.name}」,请确认表头包含这些列:{'、'.join(missing)}。"
+    if rec.nearest is not None:
+        nearest = rec.nearest
+        missing = "、".join(nearest.dataset.column(a).name for a in nearest.missing)
+        hint = f"它有「{nearest.dataset.name}」的部分列，但缺少：{missing}。" if missing else ""
     findings.append(Finding(WARNING, "W-sheet-unknown",
-                            f"工作表无法识别为任何一类输入数据,已忽略。{hint}", raw.file, raw.sheet))
+                            f"工作表无法识别为任何一类输入数据，已忽略。{hint}如果它是输入数据，请核对表头。",
+                            raw.file, raw.sheet))

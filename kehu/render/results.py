@@ -42,7 +42,8 @@ def manifest(inputs: MonthInputs, outputs: list[str], rules_source: str) -> dict
                        "rejected": s.rejected, "ignored": s.ignored, "duplicate": s.duplicate, "empty": s.empty,
                        "balanced": balanced})
     errors = sum(f.severity == "error" for f in inputs.findings)
-    return {"month": inputs.month.label, "rules": rules_source, "sheets": sheets,
+    set_aside = [{"file": a.name, "reason": a.reason} for a in inputs.set_aside]
+    return {"month": inputs.month.label, "rules": rules_source, "sheets": sheets, "not_read": set_aside,
             "findings": {"errors": errors, "warnings": len(inputs.findings) - errors},
             "outputs": sorted(outputs)}
 

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from kehu.findings import ERROR, Finding
+from kehu.load.files import scan_folder
 from kehu.load.ledger import Ledger
 from kehu.load.folder import collector_paused, load_folder
 from kehu.model import MonthInputs
@@ -33,9 +35,13 @@ def validate_month(folder: Path, month: Month, rules: dict) -> MonthInputs:
 
 
 def _validate_month(folder: Path, month: Month, rules: dict) -> MonthInputs:
-    ledger, file_findings, parse_findings, vetted = Ledger(), [], [], {}
+    ledger, parse_findings, vetted = Ledger(), [], {}
+    scan = scan_folder(Path(folder))
+    file_findings = list(scan.findings)
+    if not scan.files:
+        file_findings.append(_nothing_to_read(scan))
     parts: dict[str, list[pd.DataFrame]] = {d.key: [] for d in DATASETS}
-    for loaded in load_folder(Path(folder), rules):
+    for loaded in load_folder(scan, rules):
         if loaded.error is not None:
             file_findings.append(loaded.error)
         ledger.absorb(loaded.ledger)
@@ -49,7 +55,15 @@ def _validate_month(folder: Path, month: Month, rules: dict) -> MonthInputs:
     frames = Checker(frames, month, rules, ledger, findings).run()
     frames = {k: f.reset_index(drop=True) for k, f in frames.items()}
     findings.extend(_class_findings(frames["customers"], rules, ledger))
-    return MonthInputs(month, frames, ledger.counts(frames), findings, vetted)
+    return MonthInputs(month, frames, ledger.counts(frames), findings, vetted,
+                       sources={f.name: f for f in scan.files}, set_aside=scan.set_aside)
+
+
+def _nothing_to_read(scan) -> Finding:
+    """One finding for a folder without a single readable file, instead of one per dataset."""
+    seen = f"（文件夹中有 {len(scan.set_aside)} 项，都不是可读取的表格，见 manifest.json）" if scan.set_aside else ""
+    return Finding(ERROR, "E-folder-empty", f"输入文件夹中没有可读取的 .xlsx/.xls/.csv 文件{seen}。"
+                   "请把当月导出的员工名册、客户名册、出访登记、打卡记录等文件放入该文件夹后重新运行。")
 
 
 def _class_findings(customers: pd.DataFrame, rules: dict, ledger: Ledger) -> list:

@@ -5,6 +5,7 @@ rejects or ignores through the ledger, so every row stays accounted for.
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 
 import pandas as pd
@@ -29,6 +30,7 @@ def _cheap_columns(key: str, cols: list[str]) -> list[str]:
 class Checker:
     def __init__(self, frames: dict, month: Month, rules: dict, ledger: Ledger, findings: list):
         self.f, self.month, self.rules, self.ledger, self.findings = frames, month, rules, ledger, findings
+        self._unchecked = {"staff": Counter(), "customers": Counter()}
         self.first = pd.Timestamp(month.first_day)
         self.end = pd.Timestamp(month.last_day) + pd.Timedelta(days=1)   # exclusive
 
@@ -72,12 +74,15 @@ class Checker:
         self.test_checks()
         self.callback_checks()
         self.missing_targets()
+        self.unchecked_references()
         for f in unlogged_visit_findings(self.f["leave"], self.f["visits"], self.rules):
             header, letter = self.ledger.locate(f.file, f.sheet, "kind")
             self.findings.append(replace(f, column=header, letter=letter))
         return self.f
 
     def missing_datasets(self):
+        if any(f.code == "E-folder-empty" for f in self.findings):
+            return                                  # one finding says it for every dataset
         for key in REQUIRED_DATASETS + OPTIONAL_WITH_WARNING:
             if self.f[key].empty and not self._has_sheet(key):
                 name = BY_KEY[key].name
@@ -142,15 +147,39 @@ class Checker:
         self.flag("staff", pd.Series(extra_mask, index=s.index), "role", "E-room-manager", ERROR,
                   lambda r: f"「{r.room}」已有一名{rm},第 {r.excel_row} 行的 {r.name}({r.employee_id})是第二名。每个室只能有一名{rm}。", "rejected")
 
-    def _unknown(self, key, alias, ids: set, code, severity, what, drop):
+    def _unknown(self, key, alias, roster, code, severity, drop, what=None):
+        """Rows of ``key`` whose ``alias`` is not an id of ``roster`` (staff or customers)."""
+        what = what or BY_KEY[roster].name
+        if self._roster_unusable(roster):
+            self._unchecked[roster][key] += int(self.f[key][alias].notna().sum())
+            return
         frame = self.f[key]
+        ids = self._staff_ids() if roster == "staff" else self._customer_ids()
         mask = frame[alias].notna() & ~frame[alias].isin(ids)
         name = BY_KEY[key].column(alias).name
         self.flag(key, mask, alias, code, severity,
                   lambda r: f"{BY_KEY[key].name}第 {r.excel_row} 行「{name}」{_show(getattr(r, alias))} 不在{what}中。{_unknown_hint(what)}", drop)
 
+    def _roster_unusable(self, roster: str) -> bool:
+        """The roster could not be read whole (a sheet with columns missing, or none at all):
+        checking ids against it would only repeat that error once per referring row."""
+        broken = ("E-column-missing", "E-dataset-missing")
+        return any(f.code == "E-folder-empty" or (f.code in broken and f.dataset == roster) for f in self.findings)
+
+    def unchecked_references(self):
+        """One line per roster that could not be used, instead of a finding per referring row."""
+        for roster, counts in self._unchecked.items():
+            counted = {k: n for k, n in counts.items() if n}
+            if not counted:
+                continue
+            parts = "、".join(f"{BY_KEY[k].name} {n:,} 行" for k, n in counted.items())
+            id_name = "工号" if roster == "staff" else "客户编号"
+            self.findings.append(Finding(
+                WARNING, "W-rows-unchecked", f"因「{BY_KEY[roster].name}」未能完整读取（见上面的错误），{parts}中的{id_name}"
+                f"未逐行核对。改正{BY_KEY[roster].name}后重新运行即可。", dataset=roster))
+
     def customer_checks(self):
-        self._unknown("customers", "manager_id", self._staff_ids(), "E-unknown-employee", ERROR, "员工名册", "rejected")
+        self._unknown("customers", "manager_id", "staff", "E-unknown-employee", ERROR, "rejected")
         c = self.f["customers"]
         no_date = (c["status"] == "离网") & c["churned_on"].isna()
         self.flag("customers", no_date, "churned_on", "E-churn-date", ERROR,
@@ -164,7 +193,7 @@ class Checker:
                   lambda r: f"客户 {r.customer_id} 的离网日期 {_d(r.churned_on)} 在本月之后;本月按在网计算保有。", None)
 
     def target_checks(self):
-        self._unknown("targets", "employee_id", self._staff_ids(), "E-unknown-employee", ERROR, "员工名册", "rejected")
+        self._unknown("targets", "employee_id", "staff", "E-unknown-employee", ERROR, "rejected")
         t = self.f["targets"]
         bad = (t["base"] > t["target"]) | (t["target"] > t["challenge"])
         self.flag("targets", bad.fillna(False).astype(bool), "target", "E-target-order", ERROR,
@@ -175,9 +204,9 @@ class Checker:
                   lambda r: f"{r.employee_id} 的「{r.indicator}」必须填写完成值。", "rejected")
 
     def visit_checks(self):
-        self._unknown("visits", "manager_id", self._staff_ids(), "E-unknown-employee", ERROR, "员工名册", "rejected")
-        self._unknown("visits", "customer_id", self._customer_ids(), "W-unknown-customer", WARNING,
-                      "客户名册(视为潜在客户,不计入拜访考核)", "ignored")
+        self._unknown("visits", "manager_id", "staff", "E-unknown-employee", ERROR, "rejected")
+        self._unknown("visits", "customer_id", "customers", "W-unknown-customer", WARNING, "ignored",
+                      "客户名册(视为潜在客户,不计入拜访考核)")
         v = self.f["visits"]
         self.flag("visits", v["date"] >= self.end, "date", "W-row-outside-month", WARNING,
                   lambda r: f"出访日期 {_d(r.date)} 在 {self.month.label} 之后,本月不使用。", "ignored")
@@ -191,14 +220,14 @@ class Checker:
                   lambda r: f"{_d(r.date)} {_show(r.manager_id)} 拜访的客户 {_show(r.customer_id)} 属于客户经理 {owner.get(r.customer_id)};仍计入该客户的拜访。", None)
 
     def punch_checks(self):
-        self._unknown("punches", "employee_id", self._staff_ids(), "W-unknown-employee", WARNING, "员工名册", "ignored")
+        self._unknown("punches", "employee_id", "staff", "W-unknown-employee", WARNING, "ignored")
         p = self.f["punches"]
         outside = (p["punched_at"] < self.first) | (p["punched_at"] >= self.end)
         self.flag("punches", outside, "punched_at", "W-row-outside-month", WARNING,
                   lambda r: f"打卡时间 {r.punched_at:%Y-%m-%d %H:%M} 不在 {self.month.label},本月不使用。", "ignored")
 
     def leave_checks(self):
-        self._unknown("leave", "employee_id", self._staff_ids(), "E-unknown-employee", ERROR, "员工名册", "rejected")
+        self._unknown("leave", "employee_id", "staff", "E-unknown-employee", ERROR, "rejected")
         lv = self.f["leave"]
         fix = lv["kind"] == self.rules["attendance"]["punch_fix_kind"]
         self.flag("leave", fix & lv["start_date_only"], "starts_at", "E-punch-fix-time", ERROR,
@@ -222,20 +251,20 @@ class Checker:
                   lambda r: f"该{r.kind}(开始时间 {_show(r.starts_at)})不在 {self.month.label} 内,本月不使用。", "ignored")
 
     def violation_checks(self):
-        self._unknown("violations", "employee_id", self._staff_ids(), "E-unknown-employee", ERROR, "员工名册", "rejected")
+        self._unknown("violations", "employee_id", "staff", "E-unknown-employee", ERROR, "rejected")
         v = self.f["violations"]
         self.flag("violations", (v["date"] < self.first) | (v["date"] >= self.end), "date", "W-row-outside-month", WARNING,
                   lambda r: f"违纪日期 {_d(r.date)} 不在 {self.month.label},本月不使用。", "ignored")
 
     def test_checks(self):
-        self._unknown("tests", "employee_id", self._staff_ids(), "E-unknown-employee", ERROR, "员工名册", "rejected")
+        self._unknown("tests", "employee_id", "staff", "E-unknown-employee", ERROR, "rejected")
         t = self.f["tests"]
         self.flag("tests", t["month"] > self.month.label, "month", "W-row-outside-month", WARNING,
                   lambda r: f"测评月份 {r.month} 在 {self.month.label} 之后,本月不使用。", "ignored")
 
     def callback_checks(self):
-        self._unknown("callbacks", "customer_id", self._customer_ids(), "E-unknown-customer", ERROR, "客户名册", "rejected")
-        self._unknown("callbacks", "agent_id", self._staff_ids(), "W-unknown-employee", WARNING, "员工名册", None)
+        self._unknown("callbacks", "customer_id", "customers", "E-unknown-customer", ERROR, "rejected")
+        self._unknown("callbacks", "agent_id", "staff", "W-unknown-employee", WARNING, None)
         days = self.rules["callbacks"]["next_month_days"]
         c = self.f["callbacks"]
         self.flag("callbacks", c["date"] >= self.end + pd.Timedelta(days=days), "date", "W-row-outside-month", WARNING,
