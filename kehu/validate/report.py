@@ -7,6 +7,7 @@ numbers, bad cells filled, the finding's message as a cell comment.
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date, datetime, time
@@ -25,6 +26,10 @@ WB_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_t
               "constant_memory": False}
 FINDING_HEADERS = ["严重程度", "代码", "文件", "工作表", "行", "列", "单元格", "值", "说明"]
 MANIFEST_HEADERS = ["文件", "工作表", "识别为", "读取行数", "使用", "拒绝", "忽略(有提示)", "重复", "空行"]
+FIXED_SHEETS = ("概要", "问题清单")
+SHEET_NAME_MAX = 31                              # Excel's limit, in UTF-16 units (as xlsxwriter counts)
+SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f]")
+RESERVED_SHEET = "History"                       # Excel keeps it for itself
 
 
 def write_report(path: Path, findings: list[Finding], sheets: list, sources: dict, month_label: str,
@@ -118,7 +123,7 @@ def _annotated(wb, fmt, findings, sources: dict, vetted: dict) -> None:
     for f in findings:
         if f.row:
             by_sheet[(f.file, f.sheet)].append(f)
-    used_names = {"概要", "问题清单"}
+    used_names = {name.casefold() for name in (*FIXED_SHEETS, RESERVED_SHEET)}
     for raw in _marked_sheets(sources, by_sheet, vetted):
         ws = wb.add_worksheet(_sheet_name(raw, used_names))
         _copy_sheet(ws, fmt, raw, by_sheet[(raw.file, raw.sheet)])
@@ -139,15 +144,28 @@ def _marked_sheets(sources: dict, wanted, vetted: dict) -> Iterator[RawSheet]:
 
 
 def _sheet_name(raw: RawSheet, used: set) -> str:
-    base = f"{Path(raw.file).stem}-{raw.sheet}"
-    for bad in "[]:*?/\\":
-        base = base.replace(bad, "_")
-    name, n = base[:31], 2
-    while name in used:
-        suffix = f"({n})"
-        name, n = base[:31 - len(suffix)] + suffix, n + 1
-    used.add(name)
+    """``<file stem>-<sheet>`` as a valid Excel sheet name — no ``[]:*?/\\`` or control
+    characters, not starting or ending with ``'``, at most 31 characters, not ``History`` —
+    unique case-insensitively among ``used`` (casefolded names; this one is added): a twin
+    (``v.xlsx`` / ``V.xlsx``) is numbered ``(2)``, ``(3)``… in the fixed file and sheet order."""
+    base = SHEET_NAME_FORBIDDEN.sub("_", f"{Path(raw.file).stem}-{raw.sheet}")
+    name, n = _fit(base, SHEET_NAME_MAX), 1
+    while name.casefold() in used:
+        n += 1
+        name = _fit(base, SHEET_NAME_MAX - len(f"({n})")) + f"({n})"
+    used.add(name.casefold())
     return name
+
+
+def _fit(base: str, width: int) -> str:
+    """``base`` cut to ``width`` UTF-16 units, without a leading or trailing ``'``."""
+    cut, size = [], 0
+    for ch in base:
+        size += 2 if ord(ch) > 0xFFFF else 1
+        if size > width:
+            break
+        cut.append(ch)
+    return "".join(cut).strip("'") or "工作表"
 
 
 def _copy_sheet(ws, fmt, raw: RawSheet, marks: list[Finding]) -> None:
