@@ -192,7 +192,7 @@ def schemes_share_100_points(rules: dict) -> Iterator[Problem]:
         table = rules["kpi"][scheme]
         total = sum(spec["weight"] for spec in table.values())
         if total != KPI_POINTS:
-            yield bad_value(("kpi", scheme), None, "不符合要求", f"各指标 weight 之和为 {KPI_POINTS}",
+            yield bad_value(("kpi", scheme), None, "不符合要求", f" {KPI_POINTS}（KPI 得分按 {KPI_POINTS} 分计）",
                             what="各指标 weight 之和", shown=str(total))
         seen = set()
         for code, spec in table.items():

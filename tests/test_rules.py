@@ -320,10 +320,13 @@ def test_dev_zero_is_refused():
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs")
 def test_a_fifo_is_refused_without_blocking(tmp_path):
+    """In a child process with a timeout: opening a FIFO for reading would wait for a writer forever."""
+    import subprocess
     fifo = tmp_path / "rules.toml"
     os.mkfifo(fifo)
-    result = kehu("rules", "--rules", fifo)
-    assert result.exit_code == 2 and "不是普通文件" in result.output
+    proc = subprocess.run([sys.executable, "-m", "kehu", "rules", "--rules", str(fifo)], capture_output=True,
+                          env=dict(os.environ, PYTHONIOENCODING="utf-8"), timeout=60)
+    assert proc.returncode == 2 and "不是普通文件" in proc.stderr.decode("utf-8")
 
 
 def test_a_folder_is_refused(tmp_path):
