@@ -16,7 +16,7 @@ from pathlib import Path
 
 import openpyxl
 from click.testing import CliRunner
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 
 from sample_copy import SAMPLE, copy_sample
@@ -172,24 +172,25 @@ def consistent(done: dict, payroll: list[list[str]], manifest: dict) -> None:
     assert all(s["balanced"] for s in manifest["sheets"])
 
 
-def check_outcome(folder: Path, out: Path, expected: str) -> None:
+def check_outcome(folder: Path, out: Path, expected: str) -> int:
     result = CliRunner().invoke(cli, ["run", str(folder), "--month", "2026-10", "--out", str(out)])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exc_info
     assert result.exit_code in (0, 1), result.output
     assert "Traceback" not in result.output and "意外失败" not in result.output, result.output
     if result.exit_code == 1:
         assert "错误" in result.output and not (out / "2026-10").exists()
-        return
+        return 1
     done = json.loads((out / "2026-10" / "results.json").read_text(encoding="utf-8"))
     with open(out / "2026-10" / "payroll.csv", encoding="utf-8-sig", newline="") as fh:
         payroll = list(csv.reader(fh))
     consistent(done, payroll, json.loads((out / "2026-10" / "manifest.json").read_text(encoding="utf-8")))
     if expected == "same":
         assert (out / "2026-10" / "results.json").read_bytes() == GOLDEN.read_bytes()
+    return 0
 
 
 # no shrinking: an example is one or two mutations, already small, and each costs a whole run
-@settings(max_examples=30, deadline=None, derandomize=True, phases=[Phase.explicit, Phase.generate],
+@settings(max_examples=40, deadline=None, derandomize=True, phases=[Phase.explicit, Phase.generate],
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.data())
 def test_any_everyday_mutation_ends_in_numbers_or_findings(data):
@@ -199,8 +200,9 @@ def test_any_everyday_mutation_ends_in_numbers_or_findings(data):
         for _ in range(data.draw(st.integers(1, 2))):
             mutation = data.draw(st.sampled_from(MUTATIONS))
             kind = mutation(folder, data.draw)
+            event(mutation.__name__)
             expected = "same" if expected == kind == "same" else "any"
-        check_outcome(folder, Path(tmp) / "out", expected)
+        event(f"exit {check_outcome(folder, Path(tmp) / 'out', expected)}, {expected}")
 
 
 def test_the_untouched_demo_month_passes_the_same_checks(tmp_path):
