@@ -16,6 +16,7 @@ import click
 
 from kehu import __version__
 from kehu.findings import ERROR
+from kehu.load.files import InputFolderError
 from kehu.month import Month
 from kehu.pipeline import EXIT_FAILURE, EXIT_INPUT, EXIT_OK, EXIT_USAGE
 from kehu.rules import RulesError, load_rules, rules_toml
@@ -62,6 +63,9 @@ def guarded(func):
             letters = sys.modules.get("kehu.render.letters")
             if letters is not None and isinstance(exc, letters.LetterTemplateError):
                 click.echo(f"函件模板错误: {exc}", err=True)
+                sys.exit(EXIT_USAGE)
+            if isinstance(exc, InputFolderError):
+                click.echo(str(exc), err=True)
                 sys.exit(EXIT_USAGE)
             if verbose:
                 traceback.print_exc()

@@ -79,10 +79,18 @@ def display_name(name: str) -> str:
             return raw.decode("utf-8", errors="replace")
 
 
+class InputFolderError(Exception):
+    """The input folder itself cannot be listed (a usage error: exit 2); the message says why."""
+
+
 def scan_folder(folder: Path) -> FolderScan:
     """Every entry of ``folder`` (not recursive), each read or set aside (SPEC §1, §10.5)."""
     files, aside = [], []
-    entries = sorted(Path(folder).iterdir(), key=lambda p: display_name(p.name))
+    try:
+        entries = sorted(Path(folder).iterdir(), key=lambda p: display_name(p.name))
+    except OSError as exc:
+        raise InputFolderError(f"无法读取输入文件夹 {display_name(str(folder))}（{exc.strerror or exc}）。"
+                               "请确认文件夹存在、有读取权限，且没有被其他程序占用。") from None
     names = {p.name for p in entries}
     for path in entries:
         outcome = _classify(path, names)
@@ -130,7 +138,8 @@ def _by_name(path: Path, name: str, names: set) -> SetAside | None:
 def _lock_file(name: str, names: set) -> SetAside:
     """``~$x.xlsx`` (Excel, WPS) or ``.~lock.x.xlsx#`` (LibreOffice): x is open in a program."""
     target = name[2:] if name.startswith("~$") else name[len(".~lock."):].rstrip("#")
-    open_now = [n for n in names if display_name(n) == target or display_name(n).endswith(target)]
+    open_now = [n for n in sorted(names) if display_name(n) != name and not display_name(n).startswith(("~$", "."))
+                and (display_name(n) == target or display_name(n).endswith(target))]
     if not open_now:
         return SetAside(name, "Excel/WPS 的临时锁文件，不读取")
     shown = display_name(open_now[0])

@@ -72,7 +72,9 @@ def read_workbook(source: InputFile, vetted: XlsxCheck | None = None) -> list[Ra
     path = source.path
     check = vetted if vetted is not None and vetted.stamp == file_stamp(path) else vet_file(source)
     try:
-        wb = CalamineWorkbook.from_path(str(path))
+        wb = _open_workbook(path)
+    except (PermissionError, FileNotFoundError):
+        raise
     except Exception as exc:  # calamine's own errors: password, zip, xml, not an office file
         raise _unreadable(exc, source) from None
     error_cells = check.error_cells if check is not None else {}
@@ -86,6 +88,17 @@ def read_workbook(source: InputFile, vetted: XlsxCheck | None = None) -> list[Ra
             raise UnsafeFile("E-file-format", f"工作表「{meta.name}」无法读取（{type(exc).__name__}：{exc}）。") from None
         out.append(RawSheet(source.name, meta.name, rows, error_cells.get(meta.name, {})))
     return out
+
+
+def _open_workbook(path: Path) -> CalamineWorkbook:
+    """calamine opens a path it can hand to the OS as UTF-8; a name that is not (GBK bytes
+    unpacked on Linux, issue 12 item 9) is opened here and its bytes handed over."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        with path.open("rb") as fh:
+            return CalamineWorkbook.from_filelike(io.BytesIO(fh.read()))
+    return CalamineWorkbook.from_path(str(path))
 
 
 def _unreadable(exc: Exception, source: InputFile) -> UnsafeFile:

@@ -111,9 +111,9 @@ class Checker(MonthChecks):
     def _missing_dataset(self, key: str, required: bool) -> Finding:
         name = BY_KEY[key].name
         cols = "、".join(c.name for c in BY_KEY[key].columns if c.required)
-        why = f"本月有 {self._service_events()} 次需回访的出访，" if key == "callbacks" else ""
+        why = f"本月有 {self._service_events()} 次需回访的出访，输入文件夹中却" if key == "callbacks" else "输入文件夹中"
         if required:
-            return Finding(ERROR, "E-dataset-missing", f"{why}输入文件夹中却没有找到「{name}」（表头应包含：{cols}）。"
+            return Finding(ERROR, "E-dataset-missing", f"{why}没有找到「{name}」（表头应包含：{cols}）。"
                            "请放入该文件后重新运行。", dataset=key)
         return Finding(WARNING, "W-dataset-missing", f"输入文件夹中没有找到「{name}」（表头应包含：{cols}）。"
                        "如本月确实没有，可忽略；如果忘了放入，请放入后重新运行。", dataset=key)
