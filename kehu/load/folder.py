@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kehu.cores import available_cores
+from kehu.cores import available_cores, die_with_parent
 from kehu.findings import ERROR, Finding
 from kehu.load.ledger import Ledger
 from kehu.load.reader import input_files, read_file, vet_file
@@ -85,6 +85,6 @@ def load_folder(folder: Path, rules: dict, cores: int | None = None) -> list[Loa
     if cores < 2 or len(paths) < 2 or not large_folder(folder):
         return [load_file(p, rules) for p in paths]
     sizes = {p: p.stat().st_size for p in paths}
-    with ProcessPoolExecutor(max_workers=min(cores, len(paths))) as pool:
+    with ProcessPoolExecutor(max_workers=min(cores, len(paths)), initializer=die_with_parent) as pool:
         futures = {p: pool.submit(load_file, p, rules) for p in sorted(paths, key=lambda p: -sizes[p])}
         return [futures[p].result() for p in paths]
