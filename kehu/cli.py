@@ -144,7 +144,7 @@ def _print_findings(outcome) -> None:
     shown = (errors + warnings)[:None if outcome.report_error else SHOWN_FINDINGS]
     for f in shown:
         where = " ".join(x for x in (f.file, f.sheet, f.cell or (f"第{f.row}行" if f.row else "")) if x)
-        click.echo(f"[{'错误' if f.severity == ERROR else '提示'}] {f.code} {where}: {f.message}")
+        click.echo(f"[{'错误' if f.severity == ERROR else '提示'}] {f.code}{' ' + where if where else ''}: {f.message}")
     more = len(errors) + len(warnings) - len(shown)
     if more > 0:
         click.echo(f"…… 另有 {more} 条,详见校验报告。")
@@ -182,7 +182,11 @@ def run(input_dir, month, out_dir, rules_path, skip_invalid, templates_dir, jobs
     if outcome.exit_code == EXIT_INPUT:
         click.echo("输入有错误,未生成考核结果。请按校验报告改正后重新运行(或加 --skip-invalid 跳过错误行)。")
         sys.exit(EXIT_INPUT)
-    click.echo(f"完成:{len(outcome.inputs.frames['staff'])} 名员工,结果在 {outcome.out_dir}")
+    done = outcome.result
+    click.echo(f"完成：{len(done.results['employees'])} 名员工已考核，结果在 {outcome.out_dir}")
+    for person in done.not_assessed:
+        click.echo(f"未考核：{person['employee_id'] or '（工号无法读取）'} {person['name'] or ''}"
+                   f"（{person['where']}：{person['reason']}）")
 
 
 @cli.command()

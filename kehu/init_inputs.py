@@ -11,23 +11,11 @@ from pathlib import Path
 
 import xlsxwriter
 
+from kehu.examples import EXAMPLES
 from kehu.load.values import EXPECTED
 from kehu.rules import load_rules
 from kehu.schema import DATASETS, Column, Dataset
 
-EXAMPLES = {
-    "staff": ["1001", "张伟", "客户经理", "重要一室", 5000, datetime(2020, 1, 1), None, "zhangwei@example.cn", "13800000001"],
-    "customers": ["000101", "日喀则市第一中学", "A1", "1001", "次仁", "13900000001", datetime(1980, 11, 5), "日喀则市桑珠孜区",
-                  "是", 100, 105, 50000, 10000, 600000, "在网", None],
-    "visits": [datetime(2026, 10, 9), "1001", "000101", "上门", "09:30", "10:30", "宽带故障处理", "是", "是", "是"],
-    "punches": ["1001", datetime(2026, 10, 9, 9, 45), None, None],
-    "leave": ["1001", "事假", datetime(2026, 10, 9, 9, 50), datetime(2026, 10, 9, 13, 0)],
-    "violations": ["1001", datetime(2026, 10, 9), "未穿工作服", "例会时未穿工作服"],
-    "targets": ["1001", "集团收入", 100000, 120000, 150000, None],
-    "tests": ["1001", "2026-10", 88],
-    "callbacks": [datetime(2026, 10, 10), "000101", "1001", "电话", "满意", "服务及时"],
-    "calendar": [datetime(2026, 10, 10), "工作日", "国庆调休上班"],
-}
 FORMATS = {"date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm", "money": "#,##0.00", "number": "#,##0.##",
            "int": "0", "score": "0.0"}
 
@@ -69,7 +57,7 @@ def _write_dataset(path: Path, dataset: Dataset, rules: dict) -> None:
         fmt = wb.add_format({"num_format": FORMATS[col.type]}) if col.type in FORMATS else text
         ws.set_column(j, j, max(12, len(col.name) * 2 + 4), fmt)
         ws.write_string(0, j, col.name, head)
-        value = EXAMPLES[dataset.key][j]
+        value = EXAMPLES[dataset.key].get(col.alias)
         if isinstance(value, datetime):
             ws.write_datetime(1, j, value, wb.add_format({"num_format": FORMATS.get(col.type, "yyyy-mm-dd"),
                                                           "font_color": "#808080", "italic": True}))

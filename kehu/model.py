@@ -35,6 +35,9 @@ class MonthInputs:
     sheets: list[SheetCount] = field(default_factory=list)
     findings: list = field(default_factory=list)
     vetted: dict = field(default_factory=dict)  # workbook file name → its safety pre-scan (XlsxCheck)
+    sources: dict = field(default_factory=dict)  # file name as shown → kehu.load.files.InputFile
+    set_aside: list = field(default_factory=list)   # kehu.load.files.SetAside: entries not read, and why
+    rejected: dict = field(default_factory=dict)    # roster key → its rejected rows (frame), for --skip-invalid
 
     def __getitem__(self, key: str) -> pd.DataFrame:
         return self.frames[key]
@@ -58,3 +61,5 @@ class MonthResult:
     findings: list
     as_of: date
     calendar: object = None                    # kehu.compute.calendar.WorkCalendar
+    handover: pd.DataFrame | None = None       # 客户交接清单: customers of departed managers (SPEC §10.3)
+    not_assessed: list = field(default_factory=list)   # people left out (--skip-invalid): id, name, where, reason

@@ -32,7 +32,7 @@ from kehu.validate.report import write_report
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_FAILURE = 0, 1, 2, 3
 REPORT = "校验报告.xlsx"
 # errors that --skip-invalid cannot skip: there is no row to drop, the month cannot be computed
-FATAL_CODES = ("E-calendar-year", "E-dataset-missing")
+FATAL_CODES = ("E-calendar-year", "E-dataset-missing", "E-column-missing", "E-folder-empty", "E-month-mismatch")
 LETTER_BATCHES_PER_JOB = 8      # small enough that the workers finish together, big enough to pay the IPC
 
 
@@ -43,7 +43,8 @@ class Outcome:
     report: Path | None = None
     out_dir: Path | None = None
     outputs: list = field(default_factory=list)
-    report_error: str | None = None         # why the report could not be written (validate)
+    result: object = None                       # the MonthResult of a finished run
+    report_error: str | None = None             # why the report could not be written (validate)
 
     @property
     def errors(self) -> list[Finding]:
@@ -86,7 +87,7 @@ def write_month_report(path: Path, inputs: MonthInputs, input_dir: Path) -> Path
 
 def _report_arguments(path: Path, inputs: MonthInputs, input_dir: Path) -> tuple:
     """``write_report``'s arguments: only what the report needs, not the month's frames."""
-    return path, inputs.findings, inputs.sheets, Path(input_dir), inputs.month.label, inputs.vetted
+    return path, inputs.findings, inputs.sheets, inputs.sources, inputs.month.label, inputs.vetted, inputs.set_aside
 
 
 def _report_meanwhile(path: Path, inputs: MonthInputs, input_dir: Path) -> Future:
@@ -156,7 +157,7 @@ def _run_locked(out: OutputFolder, input_dir: Path, month: Month, rules: dict, r
         (out.root / f"校验报告_{month.label}.xlsx").unlink(missing_ok=True)   # an earlier failed run's report
     except OSError:
         pass                                # open in Excel: it stays, the month is done all the same
-    return Outcome(EXIT_OK, inputs, final / REPORT, final, outputs)
+    return Outcome(EXIT_OK, inputs, final / REPORT, final, outputs, result)
 
 
 def _render(result, tmp: Path, templates_dir, jobs, step, history: PendingMonth) -> list[str]:

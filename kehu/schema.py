@@ -45,6 +45,7 @@ class Column:
     choices: tuple = ()
     choices_rule: str = ""    # dotted rules key whose table keys are the choices
     unique: bool = False
+    limit: int | None = None  # money / number / int: the largest plausible magnitude (E-range beyond)
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,8 @@ class Dataset:
     columns: tuple
     # alternative header sets: the sheet must hold all of one of them
     alternatives: tuple = field(default=())
+    # columns the loader derives from the typed ones (name → pandas dtype); present in every frame
+    derived: tuple = field(default=())
 
     def column(self, alias: str) -> Column:
         return next(c for c in self.columns if c.alias == alias)
@@ -72,7 +75,7 @@ STAFF = Dataset("staff", "员工名册", (
     C("姓名", "name", "text"),
     C("岗位", "role", "enum", choices=ROLES),
     C("所属室", "room", "text"),
-    C("绩效基数", "performance_base", "money"),
+    C("绩效基数", "performance_base", "money", limit=1_000_000),                 # a month's base, ≤ 100 万
     C("入职日期", "hired_on", "date", required=False, mandatory=False),
     C("离职日期", "left_on", "date", required=False, mandatory=False),
     C("邮箱", "email", "text", required=False, mandatory=False),
@@ -88,13 +91,15 @@ CUSTOMERS = Dataset("customers", "客户名册", (
     C("关键人生日", "key_person_birthday", "date", required=False, mandatory=False),
     C("地址", "address", "text", required=False, mandatory=False),
     C("协议客户", "member", "bool"),
-    C("月初成员数", "members_start", "int"),
-    C("月末成员数", "members_end", "int"),
-    C("本月收入", "revenue", "money"),
-    C("本月信息化收入", "info_revenue", "money"),
-    C("年用量", "annual_spend", "money", required=False, mandatory=False),
+    C("月初成员数", "members_start", "int", limit=10_000_000),                  # a group of ≤ 1,000 万 members
+    C("月末成员数", "members_end", "int", limit=10_000_000),
+    C("本月收入", "revenue", "money", limit=10_000_000_000),                    # a customer's month, ≤ 100 亿
+    C("本月信息化收入", "info_revenue", "money", limit=10_000_000_000),
+    C("年用量", "annual_spend", "money", required=False, mandatory=False, limit=100_000_000_000),
     C("状态", "status", "enum", choices=STATUSES),
     C("离网日期", "churned_on", "date", required=False, mandatory=False),
+    # the month of the figures; blank → the month the sheet's title/name states (SPEC §10.2)
+    C("月份", "month", "month", required=False, mandatory=False),
 ))
 VISITS = Dataset("visits", "出访登记", (
     C("日期", "date", "date"),
@@ -119,7 +124,7 @@ LEAVE = Dataset("leave", "请假外出", (
     C("类型", "kind", "enum", choices=LEAVE_KINDS),
     C("开始时间", "starts_at", "datetime"),
     C("结束时间", "ends_at", "datetime", mandatory=False),  # blank allowed for 补卡 only
-))
+), derived=(("start_date_only", "bool"),))                  # 开始时间 given as a date only (SPEC §9.3)
 VIOLATIONS = Dataset("violations", "违纪记录", (
     C("工号", "employee_id", "id"),
     C("日期", "date", "date"),
@@ -129,10 +134,11 @@ VIOLATIONS = Dataset("violations", "违纪记录", (
 TARGETS = Dataset("targets", "指标", (
     C("工号", "employee_id", "id"),
     C("指标", "indicator", "enum", choices=INDICATORS),
-    C("基本目标", "base", "number"),
-    C("目标值", "target", "number"),
-    C("挑战目标", "challenge", "number"),
-    C("完成值", "actual", "number", required=False, mandatory=False),
+    C("基本目标", "base", "number", limit=10**12),                              # a room's year, ≤ 1 万亿
+    C("目标值", "target", "number", limit=10**12),
+    C("挑战目标", "challenge", "number", limit=10**12),
+    C("完成值", "actual", "number", required=False, mandatory=False, limit=10**12),
+    C("月份", "month", "month", required=False, mandatory=False),   # as 客户名册's (SPEC §10.2)
 ))
 TESTS = Dataset("tests", "学习测评", (
     C("工号", "employee_id", "id"),

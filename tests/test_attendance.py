@@ -15,7 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kehu.compute.attendance import (assessed_staff, compute_attendance, compute_violations,
+from kehu.roster import assessed_staff
+from kehu.compute.attendance import (compute_attendance, compute_violations,
                                      session_boundary, unlogged_visit_findings)
 from kehu.compute.calendar import CalendarError, WorkCalendar
 from kehu.month import Month

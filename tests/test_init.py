@@ -23,9 +23,12 @@ def test_init_writes_one_workbook_per_dataset_that_kehu_recognises(tmp_path):
     lists = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in ws.data_validations.dataValidation}
     assert lists["C2"] == '"A1,A2,B1,B2,C,D"'          # 客户级别 dropdown
     assert lists["I2"] == '"是,否"'                     # 协议客户
-    # every example row is read without a cell error; only the (deliberately short) 指标 example is incomplete
+    # every example row is read without a cell error, and each is known again as the example it is
+    # (W-example-row: fake data such as 张伟 1001 must not go unnoticed into a month);
+    # only the (deliberately short) 指标 example is incomplete
     inputs = validate_month(folder, Month(2026, 10), load_rules())
-    assert {f.code for f in inputs.findings} == {"E-target-missing"}
+    assert {f.code for f in inputs.findings} == {"E-target-missing", "W-example-row"}
+    assert sorted(f.sheet for f in inputs.findings if f.code == "W-example-row") == sorted(d.name for d in DATASETS)
     assert all(len(inputs.frames[d.key]) == 1 for d in DATASETS)
 
 

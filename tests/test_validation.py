@@ -159,9 +159,16 @@ PLANTED = {
     "E-required-actual": (_append(TARGET, ["1001", "企信通", 100, 200, 300, None]), [("指标", 16, "F", "E-required")]),
     "E-target-missing": (_delete(TARGET, 2), [("指标", None, "", "E-target-missing")]),
     "W-row-outside-month": (_set(PUNCH, 2, 1, "2026-11-02 09:45"), [("打卡", 2, "B", "W-row-outside-month")]),
-    "W-row-outside-month-violation": (_set(VIOL, 2, 1, "2026-09-30"), [("违纪", 2, "B", "W-row-outside-month")]),
-    "W-row-outside-month-leave": (lambda m: rows(m, LEAVE)[1].__setitem__(slice(2, 4), ["2026-09-01", "2026-09-02"]),
-                                  [("请假", 2, "C", "W-row-outside-month")]),
+    "W-row-outside-month-violation": (_append(VIOL, ["1002", "2026-09-30", "未穿工作服", None]),
+                                      [("违纪", 3, "B", "W-row-outside-month")]),
+    "W-row-outside-month-leave": (_append(LEAVE, ["1001", "事假", "2026-09-01", "2026-09-02"]),
+                                  [("请假", 3, "C", "W-row-outside-month")]),
+    # a dataset with rows but none of the month: one error, no warning per row (SPEC §10.2)
+    "E-month-mismatch-violations": (_set(VIOL, 2, 1, "2026-09-30"), [("违纪", None, "", "E-month-mismatch")]),
+    "E-month-mismatch-leave": (lambda m: rows(m, LEAVE)[1].__setitem__(slice(2, 4), ["2026-09-01", "2026-09-02"]),
+                               [("请假", None, "", "E-month-mismatch")]),
+    "E-month-mismatch-targets": (lambda m: m["指标.xlsx"].__setitem__("2026年9月指标", m["指标.xlsx"].pop("指标")),
+                                 [("2026年9月指标", None, "", "E-month-mismatch")]),
     "W-row-outside-month-callback": (_set(CALLBACK, 2, 0, "2026-11-11"), [("回访", 2, "A", "W-row-outside-month")]),
     "W-row-outside-month-visit": (_set(VISIT, 4, 0, "2026-11-01"), [("出访", 4, "A", "W-row-outside-month")]),
     "W-row-outside-month-test": (_set(TEST, 3, 1, "2026-11"), [("测评", 3, "B", "W-row-outside-month")]),
@@ -296,22 +303,25 @@ BILLION_LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
                   b"<si><t>&lol9;</t></si></sst>")
 
 
-def test_file_empty(tmp_path):
-    assert _file_findings(tmp_path, "空.xlsx", b"") == [("空.xlsx", "E-file-empty")]
-    assert _file_findings(tmp_path / "2", "空.csv", b"") == [("空.csv", "E-file-empty")]
+def test_file_empty_is_a_warning(tmp_path):
+    """A 0-byte file holds no row, so nothing is lost: a warning (SPEC §10.6 — an empty optional file is fine)."""
+    assert _file_findings(tmp_path, "空.xlsx", b"") == [("空.xlsx", "W-file-empty")]
+    assert _file_findings(tmp_path / "2", "空.csv", b"") == [("空.csv", "W-file-empty")]
 
 
 def test_file_encrypted(tmp_path):
     assert _file_findings(tmp_path, "加密.xlsx", _encrypted_xlsx()) == [("加密.xlsx", "E-file-encrypted")]
 
 
-def test_file_format_csv_named_xlsx(tmp_path):
+def test_csv_named_xlsx_is_read_as_csv(tmp_path):
+    """The reader is chosen by the bytes (SPEC §10.5); the wrong extension is worth a word."""
     found = _file_findings(tmp_path, "假表.xlsx", "工号,姓名\n1001,张伟\n".encode("utf-8"))
-    assert found == [("假表.xlsx", "E-file-format")]
+    assert found == [("假表.xlsx", "W-file-extension"), ("假表.xlsx", "W-sheet-unknown")]
 
 
-def test_file_format_xlsx_named_csv(tmp_path):
-    assert _file_findings(tmp_path, "假.csv", _xlsx_with({})) == [("假.csv", "E-file-format")]
+def test_xlsx_named_csv_is_read_as_workbook(tmp_path):
+    found = _file_findings(tmp_path, "假.csv", _xlsx_with({}))
+    assert found == [("假.csv", "W-file-extension"), ("假.csv", "W-sheet-unknown")]
 
 
 def test_file_zipbomb(tmp_path):

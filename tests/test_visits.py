@@ -114,14 +114,24 @@ def test_history_overlapping_the_input_counts_once():
     assert detail_tuples(r) == [("1", 2, 1, "2026-10-01", 1, False)]
 
 
-def test_a_visit_by_anyone_counts_and_a_repeated_row_counts_once():
-    # m2 visits m1's customer (W-visit-foreign, still counts); m1 logs the same day twice.
+def test_a_visit_by_anyone_counts_and_two_visits_on_one_day_count_twice():
+    # m2 visits m1's customer (W-visit-foreign, still counts); m1 goes to customer 2 twice on the
+    # 9th (rows that reach the engine differ in some cell: exact duplicates were taken out by the
+    # validation, SPEC §1) — two visits, A2 compliant.
     cust = customers(("1", "A1", "m1"), ("2", "A2", "m1"))
     vis = visits(("2026-10-08", "m1", "1"), ("2026-10-08", "m2", "1"),
                  ("2026-10-09", "m1", "2"), ("2026-10-09", "m1", "2"))
     r = compute_visits(cust, vis, OCT, RULES, None)
-    assert detail_tuples(r) == [("1", 2, 1, "2026-10-01", 2, True), ("2", 2, 1, "2026-10-01", 1, False)]
+    assert detail_tuples(r) == [("1", 2, 1, "2026-10-01", 2, True), ("2", 2, 1, "2026-10-01", 2, True)]
     assert list(r.per_manager["manager_id"]) == ["m1"]                     # m2 has no due customers
+
+
+def test_history_and_input_count_each_visit_once_by_the_larger_count():
+    # The input holds two 上门 of the 8th, the store one of them: two visits, not three, not one.
+    cust = customers(("1", "A1", "m1"))
+    vis = visits(("2026-10-08", "m1", "1"), ("2026-10-08", "m1", "1"))
+    r = compute_visits(cust, vis, OCT, RULES, history(("2026-10-08", "m1", "1")))
+    assert detail_tuples(r) == [("1", 2, 1, "2026-10-01", 2, True)]
 
 
 def test_visits_after_the_month_do_not_count():

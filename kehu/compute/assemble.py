@@ -15,14 +15,16 @@ from decimal import ROUND_HALF_UP, Decimal
 import pandas as pd
 
 from kehu import __version__
-from kehu.compute.attendance import assessed_staff, compute_attendance, compute_violations
+from kehu.compute.attendance import compute_attendance, compute_violations
 from kehu.compute.calendar import WorkCalendar
 from kehu.compute.callbacks import compute_callbacks
 from kehu.compute.churn import churn_warnings
+from kehu.compute.handover import handover_list
 from kehu.compute.kpi import compute_kpi
 from kehu.compute.learning import compute_learning
 from kehu.compute.visits import compute_visits
 from kehu.model import MonthInputs, MonthResult
+from kehu.roster import assessed_staff, room_of as roster_rooms
 from kehu.rules import money
 
 CENT = Decimal("0.01")
@@ -30,8 +32,9 @@ ZERO = Decimal("0")
 
 
 def cents(value) -> Decimal:
-    """Round half-up to 0.01 — the one rounding of money (SPEC §2 preamble)."""
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+    """Round half-up to 0.01 — the one rounding of money (SPEC §2 preamble); never -0.00."""
+    rounded = Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+    return rounded.copy_abs() if rounded.is_zero() else rounded
 
 
 def money_text(value) -> str:
@@ -60,7 +63,8 @@ def compute_month(inputs: MonthInputs, rules: dict, history: History) -> MonthRe
     learning = compute_learning(f["staff"], f["tests"], month, rules, history.learning_flags)
     visits = compute_visits(f["customers"], f["visits"], month, rules, history.visits)
     callbacks = compute_callbacks(f["customers"], f["visits"], f["callbacks"], month, rules, staff=f["staff"])
-    kpi = compute_kpi(staff, f["customers"], f["targets"], month, rules)
+    room_of = roster_rooms(f["staff"], inputs.rejected.get("staff"))
+    kpi = compute_kpi(staff, f["customers"], f["targets"], month, rules, room_of)
     warnings = churn_warnings(f["customers"], month, rules, history.customer_revenue)
     findings = list(inputs.findings)   # W-visit-unlogged is found by the validator (kehu.validate.checks)
 
@@ -74,20 +78,57 @@ def compute_month(inputs: MonthInputs, rules: dict, history: History) -> MonthRe
         "employees": [_employee_json(row, events_of.get(row.employee_id, []), indicators_of.get(row.employee_id, []))
                       for row in people.itertuples(index=False)],
     }
-    rooms = _rooms(people, kpi.room_totals, rules)
+    rooms = _rooms(people, kpi.room_totals, rules, room_of, visits.detail, callbacks.events)
     results["rooms"] = [_room_json(r) for r in rooms.itertuples(index=False)]
     results["notices"] = _notices_json(violations.notices)
+    left_out = not_assessed(inputs, set(staff["employee_id"]))
+    results["not_assessed"] = left_out
+    handover = handover_list(f["staff"], f["customers"], f["visits"], history.visits, month, rules)
+    results["handover"] = _handover_json(handover)
     result = MonthResult(
         month=month, results=results, staff=staff, customers=f["customers"], attendance_events=events,
         kpi_indicators=kpi.indicators, visit_detail=visits.detail,
         visit_rows=_month_rows(f["visits"], month), callback_events=callbacks.events,
         callbacks_month=callbacks.month_rows, notices=violations.notices, churn_warnings=warnings,
-        rooms=rooms, findings=findings, as_of=callbacks.as_of, calendar=calendar)
+        rooms=rooms, findings=findings, as_of=callbacks.as_of, calendar=calendar, handover=handover,
+        not_assessed=left_out)
     # the workbooks list violations among the deduction events; results.json keeps them apart (SPEC §6)
     result.attendance_events = _with_violations(events, violations.events)
     result.learning_month_flags = learning.month_flags
     result.people = people
     return result
+
+
+def not_assessed(inputs: MonthInputs, assessed: set) -> list[dict]:
+    """People of 员工名册 left out because their row was rejected (``--skip-invalid``; issue 11 /
+    SPEC §10.3): id, name, where and why, in file and row order. A rejected second row of an id
+    that is assessed (a duplicate) leaves nobody out."""
+    rows = inputs.rejected.get("staff")
+    if rows is None:
+        return []
+    reasons: dict[tuple, list[str]] = {}
+    for f in inputs.findings:
+        if f.dataset == "staff" and f.severity == "error" and f.row:
+            reasons.setdefault((f.file, f.sheet, f.row), []).append(f.message)
+    out, seen = [], set()
+    for r in rows.sort_values(["_file", "_sheet", "_row"], kind="stable").to_dict("records"):
+        eid = r["employee_id"] if isinstance(r["employee_id"], str) else None
+        if eid is not None and (eid in assessed or eid in seen):
+            continue
+        seen.add(eid)
+        where = (r["_file"], r["_sheet"], int(r["_row"]))
+        out.append({"employee_id": eid, "name": r["name"] if isinstance(r["name"], str) else None,
+                    "where": f"{where[0]} {where[1]} 第 {where[2]} 行",
+                    "reason": "；".join(reasons.get(where, [])) or "该行被拒"})
+    return out
+
+
+def _handover_json(handover: pd.DataFrame) -> list[dict]:
+    def day(v):
+        return None if pd.isna(v) else f"{v:%Y-%m-%d}"
+    return [{"customer_id": h.customer_id, "customer_name": h.customer_name, "customer_class": h.customer_class,
+             "manager_id": h.manager_id, "manager_name": h.manager_name, "left_on": day(h.left_on),
+             "room": h.room, "last_visit": day(h.last_visit)} for h in handover.itertuples(index=False)]
 
 
 def _with_violations(events: pd.DataFrame, violation_events: pd.DataFrame) -> pd.DataFrame:
@@ -193,17 +234,24 @@ def _employee_json(row, mine: list, inds: list) -> dict:
     }
 
 
-def _rooms(people: pd.DataFrame, room_totals: pd.DataFrame, rules: dict) -> pd.DataFrame:
+def _rooms(people: pd.DataFrame, room_totals: pd.DataFrame, rules: dict, room_of: pd.Series,
+           visit_detail: pd.DataFrame, callback_events: pd.DataFrame) -> pd.DataFrame:
+    """One row per room: its assessed people's pay, and the visits and callbacks of every customer
+    whose manager belongs to the room — departed managers' customers included (SPEC §10.3)."""
     rm = rules["roles"]["room_manager"]
     g = people.groupby("room", sort=True)
-    rooms = pd.DataFrame({
+    pay = pd.DataFrame({
         "managers": g.size(),
-        "visits_due": g["visits_due"].sum(), "visits_compliant": g["visits_compliant"].sum(),
-        "callback_events": g["cb_events"].sum(), "callbacks_on_time": g["cb_on_time"].sum(),
-        "callbacks_pending": g["cb_pending"].sum(),
         "deductions_total": g["deductions_total"].agg(lambda s: sum(s, ZERO)),
         "performance_pay": g["performance_pay"].agg(lambda s: sum(s, ZERO)),
-    }).reset_index()
+    })
+    rooms = pd.concat([pay, _room_visits(visit_detail, room_of), _room_callbacks(callback_events, room_of)], axis=1)
+    names = sorted(set(rooms.index.dropna()) | set(room_totals["room"].dropna()))
+    rooms = rooms.reindex(names).rename_axis("room").reset_index()
+    for col in ("managers", "visits_due", "visits_compliant", "callback_events", "callbacks_on_time", "callbacks_pending"):
+        rooms[col] = rooms[col].fillna(0).astype(int)
+    for col in ("deductions_total", "performance_pay"):
+        rooms[col] = [v if isinstance(v, Decimal) else ZERO for v in rooms[col]]
     heads = people[people["role"] == rm][["room", "employee_id", "name"]].rename(
         columns={"employee_id": "room_manager_id", "name": "room_manager_name"})
     rooms = rooms.merge(heads, on="room", how="left").merge(room_totals, on="room", how="left")
@@ -211,6 +259,22 @@ def _rooms(people: pd.DataFrame, room_totals: pd.DataFrame, rules: dict) -> pd.D
     rooms["callback_rate"] = [rate(o, e - p) for o, e, p in
                               zip(rooms["callbacks_on_time"], rooms["callback_events"], rooms["callbacks_pending"])]
     return rooms
+
+
+def _room_visits(detail: pd.DataFrame, room_of: pd.Series) -> pd.DataFrame:
+    """Due and compliant customers per room (SPEC §2.6), by the room of each customer's manager."""
+    rooms = detail["manager_id"].map(room_of)
+    g = detail.assign(room=rooms).groupby("room", sort=True)["compliant"]
+    return pd.DataFrame({"visits_due": g.size(), "visits_compliant": g.sum()})
+
+
+def _room_callbacks(events: pd.DataFrame, room_of: pd.Series) -> pd.DataFrame:
+    """Service events, on time and pending per room (SPEC §2.7), by the visiting manager's room."""
+    status = events["status"]
+    g = events.assign(room=events["manager_id"].map(room_of), on_time=status.eq("on_time"),
+                      pending=status.eq("pending")).groupby("room", sort=True)
+    return pd.DataFrame({"callback_events": g.size(), "callbacks_on_time": g["on_time"].sum(),
+                         "callbacks_pending": g["pending"].sum()})
 
 
 def _room_json(r) -> dict:

@@ -27,6 +27,7 @@ import pandas as pd
 from kehu.compute.calendar import WorkCalendar, as_date
 from kehu.findings import WARNING, Finding
 from kehu.month import Month
+from kehu.roster import assessed_staff
 from kehu.rules import money
 
 DAY_MINUTES = 1440
@@ -58,17 +59,7 @@ class ViolationResult:
 
 
 # ---------------------------------------------------------------------------
-# Who is assessed, and when (SPEC §2.2, §9.7)
-
-def assessed_staff(staff: pd.DataFrame, month: Month) -> pd.DataFrame:
-    """Staff employed on at least one day of ``month`` (SPEC §9.7): 入职日期 empty or
-    ≤ the last day, and 离职日期 empty or ≥ the first day. Order and columns are kept."""
-    hired = _date_column(staff, "hired_on")
-    left = _date_column(staff, "left_on")
-    employed = (hired.isna() | (hired <= pd.Timestamp(month.last_day))) & \
-               (left.isna() | (left >= pd.Timestamp(month.first_day)))
-    return staff.loc[employed.to_numpy()].reset_index(drop=True)
-
+# Who is assessed, and when (SPEC §2.2, §9.7): kehu.roster
 
 def _date_column(frame: pd.DataFrame, column: str) -> pd.Series:
     if column not in frame:

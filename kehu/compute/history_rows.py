@@ -46,4 +46,7 @@ def _read(store: HistoryStore, month: Month, rules: dict) -> History:
 def history_rows(result) -> MonthRows:
     """The month's rows for the history store (HistoryStore.save_rows): learning flags,
     per-customer revenue and visits."""
-    return month_rows(result.month, result.learning_month_flags, result.customers, result.visit_rows)
+    # every customer row is the month's (rows of other months were dropped by validation); the
+    # roster's own 月份 column must not be taken for the month a history row belongs to
+    customers = result.customers.drop(columns="month", errors="ignore")
+    return month_rows(result.month, result.learning_month_flags, customers, result.visit_rows)

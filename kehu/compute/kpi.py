@@ -42,11 +42,15 @@ class KpiResult:
 
 
 def compute_kpi(staff: pd.DataFrame, customers: pd.DataFrame, targets: pd.DataFrame,
-                month: Month, rules: dict) -> KpiResult:
-    """Indicator lines of every assessed 客户经理 / 行业客户经理 / 重要室经理 in ``staff``."""
+                month: Month, rules: dict, room_of: pd.Series | None = None) -> KpiResult:
+    """Indicator lines of every assessed 客户经理 / 行业客户经理 / 重要室经理 in ``staff``.
+    ``room_of`` (employee_id → 所属室, kehu.roster.room_of): who belongs to which room, over the
+    whole roster — by default the assessed ``staff`` only."""
     cfg = rules["kpi"]
     per_customer = customer_figures(customers, month)
-    rooms = room_totals(staff, per_customer)
+    if room_of is None:
+        room_of = staff[["employee_id", "room"]].drop_duplicates("employee_id").set_index("employee_id")["room"]
+    rooms = room_totals(staff, per_customer, room_of)
     figures = _employee_figures(staff, per_customer, rooms, rules["roles"])
     lines = _indicator_lines(staff, rules)
     lines = lines.merge(figures, on="employee_id", how="left").merge(_target_rows(targets), on=["employee_id", "name"], how="left")
@@ -90,11 +94,14 @@ def _sum_figures(per_customer: pd.DataFrame, key: str) -> pd.DataFrame:
     }).reset_index()
 
 
-def room_totals(staff: pd.DataFrame, per_customer: pd.DataFrame) -> pd.DataFrame:
-    """The room's totals: all customers whose 客户经理 is in the room (重要室经理考核制度)."""
-    rooms = staff[["employee_id", "room"]].rename(columns={"employee_id": "manager_id"})
-    summed = _sum_figures(per_customer.merge(rooms, on="manager_id", how="inner"), "room")
-    all_rooms = pd.DataFrame({"room": sorted(staff["room"].dropna().unique())}, dtype=object)
+def room_totals(staff: pd.DataFrame, per_customer: pd.DataFrame, room_of: pd.Series) -> pd.DataFrame:
+    """The room's totals: all customers whose 客户经理 belongs to the room in 员工名册 —
+    employed this month or not (重要室经理考核制度; SPEC §10.3). One row per room of ``staff``
+    or of a customer's manager."""
+    placed = per_customer.assign(room=per_customer["manager_id"].map(room_of))
+    summed = _sum_figures(placed[placed["room"].notna()], "room")
+    names = set(staff["room"].dropna()) | set(summed["room"])
+    all_rooms = pd.DataFrame({"room": sorted(names)}, dtype=object)
     totals = _fill_figures(all_rooms.merge(summed, on="room", how="left"))
     totals["churn_rate"] = pd.Series([None if r is None else float(r.quantize(RATE_PLACES, ROUND_HALF_UP))
                                       for r in _churn_rates(totals)], index=totals.index, dtype=object)

@@ -12,9 +12,8 @@ the last ``cycle`` months, this month included, holds at least ``required`` coun
 visits to it, by anyone.
 
 Visits are the input 出访登记 rows (which may hold earlier months) together with the
-history store's visits; the union is de-duplicated on (date, manager_id, customer_id,
-method), so a visit known to both counts once — and so do two registrations of the same
-manager's 上门 to the same customer on the same day.
+history store's visits: a visit known to both counts once, two real visits on one day
+twice (``counted_visits``).
 """
 from __future__ import annotations
 
@@ -93,14 +92,23 @@ def due_customers(customers: pd.DataFrame, month: Month, rules: dict) -> pd.Data
 def counted_visits(visits: pd.DataFrame, history_visits: pd.DataFrame | None, month: Month,
                    rules: dict) -> pd.DataFrame:
     """The counted-method (上门) visits up to the month's last day from the input and the
-    history store, de-duplicated on (date, manager_id, customer_id, method) (SPEC §2.6, §4)."""
-    frames = [_visit_keys(visits)]
+    history store (SPEC §2.6, §4). A visit known to both counts once, and two real visits on
+    one day count twice (SPEC §1: only rows equal in every cell are duplicates, and those the
+    validation already took out): per (date, manager_id, customer_id, method), the larger of
+    the input's and the store's counts."""
+    frames = [_counted(_visit_keys(visits), month, rules)]
     if history_visits is not None and len(history_visits):
-        frames.append(_visit_keys(history_visits))
-    union = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    keep = union["method"].eq(rules["visits"]["counted_method"]) & \
-        (union["date"] <= pd.Timestamp(month.last_day))
-    return union.loc[keep.to_numpy()].drop_duplicates(VISIT_KEY, ignore_index=True)
+        frames.append(_counted(_visit_keys(history_visits), month, rules))
+    if len(frames) == 1:
+        return frames[0].reset_index(drop=True)
+    counts = pd.concat([f.groupby(VISIT_KEY, sort=False).size() for f in frames], axis=1).max(axis=1)
+    keys = counts.index.repeat(counts.astype(np.int64).to_numpy())
+    return keys.to_frame(index=False)
+
+
+def _counted(keys: pd.DataFrame, month: Month, rules: dict) -> pd.DataFrame:
+    keep = keys["method"].eq(rules["visits"]["counted_method"]) & (keys["date"] <= pd.Timestamp(month.last_day))
+    return keys.loc[keep.to_numpy()]
 
 
 def _visit_keys(frame: pd.DataFrame) -> pd.DataFrame:

@@ -20,7 +20,8 @@ import pandas as pd
 from kehu.cores import available_cores, die_with_parent
 from kehu.findings import ERROR, Finding
 from kehu.load.ledger import Ledger
-from kehu.load.reader import input_files, read_file, vet_file
+from kehu.load.files import FolderScan, InputFile, scan_folder
+from kehu.load.reader import read_file, vet_file
 from kehu.load.safety import UnsafeFile, XlsxCheck
 from kehu.load.sheets import parse_sheets
 
@@ -38,15 +39,15 @@ class LoadedFile:
     vetted: XlsxCheck | None = None                    # the workbook's safety pre-scan (report re-reads)
 
 
-def load_file(path: Path, rules: dict) -> LoadedFile:
+def load_file(source: InputFile, rules: dict) -> LoadedFile:
     """Read one file and type its sheets; an unreadable file is a finding, not an exception."""
     with collector_paused():
         try:
-            vetted = vet_file(path)
-            raws = read_file(path, vetted)
+            vetted = vet_file(source)
+            raws = read_file(source, vetted)
         except UnsafeFile as exc:
-            return LoadedFile(path.name, Finding(ERROR, exc.code, exc.message, file=path.name))
-        loaded = LoadedFile(path.name, vetted=vetted)
+            return LoadedFile(source.name, Finding(ERROR, exc.code, exc.message, file=source.name))
+        loaded = LoadedFile(source.name, vetted=vetted)
         typed = parse_sheets(raws, rules, loaded.ledger, loaded.findings)
         del raws                                        # the raw cells die here, in the worker
         loaded.parts = [(key, frame) for key, frames in typed.items() for frame in frames]
@@ -70,21 +71,21 @@ def collector_paused():
             gc.collect()
 
 
-def large_folder(folder: Path) -> bool:
+def large_folder(folder: Path | FolderScan) -> bool:
     """A folder whose files are worth the cost of a child process (≥ ``PARALLEL_BYTES``)."""
-    return sum(p.stat().st_size for p in input_files(Path(folder))) >= PARALLEL_BYTES
+    scan = folder if isinstance(folder, FolderScan) else scan_folder(Path(folder))
+    return sum(f.size for f in scan.files) >= PARALLEL_BYTES
 
 
-def load_folder(folder: Path, rules: dict, cores: int | None = None) -> list[LoadedFile]:
-    """Every input file of ``folder``, typed, in file-name order.
+def load_folder(scan: FolderScan, rules: dict, cores: int | None = None) -> list[LoadedFile]:
+    """Every readable file of the scanned folder, typed, in file-name order.
 
     A large folder (≥ ``PARALLEL_BYTES``, several files, several cores) is loaded by a
     process pool, biggest file first so that the workers finish together."""
-    paths = input_files(Path(folder))
+    sources = scan.files
     cores = cores or available_cores()
-    if cores < 2 or len(paths) < 2 or not large_folder(folder):
-        return [load_file(p, rules) for p in paths]
-    sizes = {p: p.stat().st_size for p in paths}
-    with ProcessPoolExecutor(max_workers=min(cores, len(paths)), initializer=die_with_parent) as pool:
-        futures = {p: pool.submit(load_file, p, rules) for p in sorted(paths, key=lambda p: -sizes[p])}
-        return [futures[p].result() for p in paths]
+    if cores < 2 or len(sources) < 2 or not large_folder(scan):
+        return [load_file(s, rules) for s in sources]
+    with ProcessPoolExecutor(max_workers=min(cores, len(sources)), initializer=die_with_parent) as pool:
+        futures = {s.name: pool.submit(load_file, s, rules) for s in sorted(sources, key=lambda s: -s.size)}
+        return [futures[s.name].result() for s in sources]

@@ -20,6 +20,16 @@ class Ledger:
         self._sheets: dict[tuple[str, str], SheetCount] = {}
         self._dropped: dict[tuple[str, str], Counter] = {}
         self.headers: dict[tuple[str, str], dict[str, tuple[str, str]]] = {}   # alias → (header, letter)
+        self.rejected: dict[str, list[pd.DataFrame]] = {}   # roster key → its rejected rows (typed as far as readable)
+
+    def keep_rejected(self, key: str, rows: pd.DataFrame) -> None:
+        """Keep the rejected rows of a roster (员工名册, 客户名册): other datasets refer to them, and
+        with ``--skip-invalid`` the people left out are named (SPEC §10.3)."""
+        self.rejected.setdefault(key, []).append(rows)
+
+    def rejected_rows(self, key: str) -> pd.DataFrame | None:
+        parts = [p for p in self.rejected.get(key, []) if len(p)]
+        return pd.concat(parts, ignore_index=True) if parts else None
 
     def sheet(self, file: str, sheet: str, dataset: str | None, read: int, empty: int) -> None:
         self._sheets[(file, sheet)] = SheetCount(file, sheet, dataset, read=read, empty=empty)
@@ -45,6 +55,8 @@ class Ledger:
         for key, dropped in other._dropped.items():
             self._dropped.setdefault(key, Counter()).update(dropped)
         self.headers.update(other.headers)
+        for key, parts in other.rejected.items():
+            self.rejected.setdefault(key, []).extend(parts)
 
     def has_dataset(self, key: str) -> bool:
         """Some sheet was recognised as dataset ``key`` (even if all its rows were dropped)."""

@@ -1,9 +1,11 @@
-"""Read every .xlsx / .csv of the input folder into raw sheets (SPEC §1).
+"""Read one input file into raw sheets (SPEC §1, §10.5).
 
-Reading is fast (python-calamine) and lossless: every cell comes back as the
-Python value calamine or the CSV text gives, so nothing is type-guessed away;
-the typing happens column-wise in kehu.load.values with a finding for every
-cell that cannot be read. Files that cannot be read at all become findings.
+The reader is the one the file's bytes call for (``kehu.load.files``): .xlsx, .xlsb,
+.ods and .xls/.et through python-calamine, CSV text through the csv module. Reading is
+lossless: every cell comes back as the Python value calamine or the CSV text gives, so
+nothing is type-guessed away; the typing happens column-wise in kehu.load.values with a
+finding for every cell that cannot be read. Files that cannot be read at all raise
+``UnsafeFile`` (a finding for the caller).
 """
 from __future__ import annotations
 
@@ -14,10 +16,15 @@ from pathlib import Path
 
 from python_calamine import CalamineWorkbook
 
-from kehu.load.safety import UnsafeFile, XlsxCheck, check_xlsx, file_stamp
+from kehu.load.files import InputFile, scan_folder
+from kehu.load.safety import UnsafeFile, XlsxCheck, check_xlsx, check_zip_package, file_stamp
 
 MAX_CSV_BYTES = 2 * 1024**3
+MAX_OLE_BYTES = 512 * 1024**2      # an .xls is at most 65,536 rows: anything this big is not one
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")   # gb18030 is a superset of GBK
+CSV_DELIMITERS = (",", "\t", ";")
+_CALAMINE_KINDS = ("xlsx", "xlsb", "ods", "xls")
+LOCKED = "请关闭 Excel/WPS 中打开的该文件后重试。"
 
 
 @dataclass
@@ -28,36 +35,47 @@ class RawSheet:
     error_cells: dict = field(default_factory=dict)   # (row, letter) → "#DIV/0!"
 
 
-def input_files(folder: Path) -> list[Path]:
-    """The month's files: *.xlsx and *.csv, not recursive, no ~$ lock or hidden files."""
-    files = [p for p in folder.iterdir()
-             if p.is_file() and p.suffix.lower() in (".xlsx", ".xlsm", ".csv")
-             and not p.name.startswith(("~$", "."))]
-    return sorted(files, key=lambda p: p.name)
+def input_files(folder: Path) -> list[InputFile]:
+    """The month's readable files (see kehu.load.files.scan_folder for what is set aside)."""
+    return scan_folder(Path(folder)).files
 
 
-def read_file(path: Path, vetted: XlsxCheck | None = None) -> list[RawSheet]:
-    """Every sheet of ``path``; ``vetted``: see read_xlsx."""
-    if path.suffix.lower() == ".csv":
-        return [read_csv(path)]
-    return read_xlsx(path, vetted)
+def read_file(source: InputFile, vetted: XlsxCheck | None = None) -> list[RawSheet]:
+    """Every sheet of ``source``; ``vetted``: this run's pre-scan of it (see ``read_workbook``)."""
+    try:
+        if source.kind == "csv":
+            return [read_csv(source)]
+        return read_workbook(source, vetted)
+    except PermissionError:
+        raise UnsafeFile("E-file-locked", "无法读取：文件可能正在 Excel/WPS 中打开（被独占）。" + LOCKED) from None
+    except FileNotFoundError:
+        raise UnsafeFile("E-file-format", "读取时文件已不存在（被移走或删除）。请放回后重新运行。") from None
 
 
-def vet_file(path: Path) -> XlsxCheck | None:
+def vet_file(source: InputFile) -> XlsxCheck | None:
     """The safety pre-scan of a workbook (kehu.load.safety; raises UnsafeFile), None for a CSV."""
-    return None if path.suffix.lower() == ".csv" else check_xlsx(path)
+    try:
+        if source.kind == "xlsx":
+            return check_xlsx(source.path)
+        if source.kind in ("ods", "xlsb"):
+            return check_zip_package(source.path)
+        if source.kind == "xls" and source.size > MAX_OLE_BYTES:
+            raise UnsafeFile("E-file-too-large", f"文件过大（{source.size / 1024**2:.0f} MB），不像是 .xls 工作簿，已拒绝读取。")
+    except PermissionError:
+        raise UnsafeFile("E-file-locked", "无法读取：文件可能正在 Excel/WPS 中打开（被独占）。" + LOCKED) from None
+    return None
 
 
-def read_xlsx(path: Path, vetted: XlsxCheck | None = None) -> list[RawSheet]:
-    """``vetted``: this run's pre-scan of the file, used instead of scanning it again (seconds
-    for a big file) while the file is unchanged since."""
-    check = vetted if vetted is not None and vetted.stamp == file_stamp(path) else check_xlsx(path)
+def read_workbook(source: InputFile, vetted: XlsxCheck | None = None) -> list[RawSheet]:
+    """The worksheets of an .xlsx/.xlsb/.ods/.xls. ``vetted``: this run's pre-scan of the file,
+    used instead of scanning it again (seconds for a big file) while the file is unchanged."""
+    path = source.path
+    check = vetted if vetted is not None and vetted.stamp == file_stamp(path) else vet_file(source)
     try:
         wb = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine's own errors: password, zip, xml
-        name = type(exc).__name__
-        code = "E-file-encrypted" if "Password" in name else "E-file-format"
-        raise UnsafeFile(code, f"无法读取该工作簿({name}: {exc})。请在 Excel 中打开后另存为 .xlsx。") from None
+    except Exception as exc:  # calamine's own errors: password, zip, xml, not an office file
+        raise _unreadable(exc, source) from None
+    error_cells = check.error_cells if check is not None else {}
     out = []
     for meta in wb.sheets_metadata:
         if str(meta.typ) != "SheetTypeEnum.WorkSheet":
@@ -65,34 +83,49 @@ def read_xlsx(path: Path, vetted: XlsxCheck | None = None) -> list[RawSheet]:
         try:
             rows = wb.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
         except Exception as exc:
-            raise UnsafeFile("E-file-format", f"工作表「{meta.name}」无法读取({type(exc).__name__}: {exc})。") from None
-        out.append(RawSheet(path.name, meta.name, rows, check.error_cells.get(meta.name, {})))
+            raise UnsafeFile("E-file-format", f"工作表「{meta.name}」无法读取（{type(exc).__name__}：{exc}）。") from None
+        out.append(RawSheet(source.name, meta.name, rows, error_cells.get(meta.name, {})))
     return out
 
 
-def read_csv(path: Path) -> RawSheet:
-    size = path.stat().st_size
-    if size == 0:
-        raise UnsafeFile("E-file-empty", "文件是空的(0 字节)。请重新导出该文件。")
+def _unreadable(exc: Exception, source: InputFile) -> UnsafeFile:
+    name = type(exc).__name__
+    if "Password" in name:
+        return UnsafeFile("E-file-encrypted", "文件已加密（设置了打开密码），无法读取。请在 Excel/WPS 中取消密码"
+                          "（文件 → 信息 → 保护工作簿）后另存为 .xlsx 再放入。")
+    what = {"xls": "旧版 .xls/WPS 表格", "ods": ".ods 表格", "xlsb": ".xlsb 工作簿"}.get(source.kind, "工作簿")
+    return UnsafeFile("E-file-format", f"无法读取该{what}（{name}：{exc}）。请在 Excel/WPS 中打开后另存为 .xlsx。")
+
+
+def read_csv(source: InputFile) -> RawSheet:
+    """A CSV in UTF-8 (with or without BOM), GB18030 or UTF-16 with a BOM; the delimiter
+    (comma, tab or semicolon) is the one its first line uses most."""
+    size = source.path.stat().st_size
     if size > MAX_CSV_BYTES:
-        raise UnsafeFile("E-file-too-large", f"CSV 文件过大({size / 1024**3:.1f} GB),已拒绝读取。")
-    data = path.read_bytes()
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):      # Excel's 「Unicode 文本」 export
-        raise UnsafeFile("E-file-encoding", "文件是 UTF-16 编码(Excel 的「Unicode 文本」格式)。"
-                         "请在 Excel 中另存为「CSV UTF-8(逗号分隔)」后重新放入。")
-    if data.startswith(b"PK") or b"\x00" in data[:4096]:
-        raise UnsafeFile("E-file-format", "文件扩展名是 .csv,但内容是二进制(可能是 Excel 工作簿);请把扩展名改为 .xlsx。")
-    text = _decode(data)
+        raise UnsafeFile("E-file-too-large", f"CSV 文件过大（{size / 1024**3:.1f} GB），已拒绝读取。")
+    text = _decode(source.path.read_bytes())
     # csv.reader keeps ragged rows and huge cells: no line is dropped
     csv.field_size_limit(MAX_CSV_BYTES)
-    rows = list(csv.reader(io.StringIO(text, newline="")))
-    return RawSheet(path.name, path.stem, rows)
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
+    return RawSheet(source.name, Path(source.name).stem, rows)
+
+
+def _delimiter(text: str) -> str:
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    return max(CSV_DELIMITERS, key=first.count) if any(d in first for d in CSV_DELIMITERS) else ","
 
 
 def _decode(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):      # Excel's 「Unicode 文本」 export
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise UnsafeFile("E-file-encoding", "文件看起来是 UTF-16 编码，但内容已损坏。请重新导出为「CSV UTF-8（逗号分隔）」。") from None
+    if b"\x00" in data[:4096]:
+        raise UnsafeFile("E-file-format", "文件内容是二进制，不是 CSV 文本。请在 Excel/WPS 中另存为 .xlsx 或「CSV UTF-8」。")
     for enc in CSV_ENCODINGS:
         try:
             return data.decode(enc)
         except UnicodeDecodeError:
             continue
-    raise UnsafeFile("E-file-encoding", "CSV 文件的编码无法识别(应为 UTF-8 或 GBK)。请用 Excel 另存为“CSV UTF-8”。")
+    raise UnsafeFile("E-file-encoding", "CSV 文件的编码无法识别（应为 UTF-8 或 GBK）。请用 Excel 另存为「CSV UTF-8（逗号分隔）」。")

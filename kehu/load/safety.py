@@ -70,7 +70,7 @@ def check_xlsx(path: Path) -> XlsxCheck:
     stamp = file_stamp(path)            # before reading: a change made during the scan changes it
     head = path.read_bytes()[:8] if path.stat().st_size < 8 else path.open("rb").read(8)
     if not head:
-        raise UnsafeFile("E-file-empty", "文件是空的(0 字节)。请重新导出该文件。")
+        raise UnsafeFile("E-file-format", "读取时文件是空的（0 字节）。请重新导出该文件。")
     if head.startswith(OLE_MAGIC):
         raise UnsafeFile("E-file-encrypted", "文件已加密(设置了打开密码)或是旧版 .xls 格式,无法读取。"
                          "请在 Excel 中取消密码(文件→信息→保护工作簿)或另存为 .xlsx 后重新放入。")
@@ -91,7 +91,34 @@ def _looks_like_text(path: Path) -> bool:
     return b"\x00" not in sample and (b"," in sample or b"\t" in sample or b"\n" in sample)
 
 
+def check_zip_package(path: Path, xml_entries: tuple = ("content.xml", "styles.xml")) -> XlsxCheck:
+    """Raise UnsafeFile unless ``path`` (an .ods or .xlsb) is a sane zip: no bomb, no
+    encrypted entry, no entity declarations in its XML parts."""
+    stamp = file_stamp(path)
+    try:
+        with zipfile.ZipFile(path) as zf:
+            _check_sizes(zf)
+            for name in xml_entries:
+                if name in zf.namelist():
+                    with zf.open(name) as fh:
+                        head = fh.read(65536)
+                    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                        raise UnsafeFile("E-file-xml", f"文件中的 XML 含有实体声明（{name}），可能是恶意文件，已拒绝读取。请重新导出。")
+    except zipfile.BadZipFile:
+        raise UnsafeFile("E-file-format", "文件已损坏，不是有效的表格文件。请重新导出。") from None
+    return XlsxCheck({}, stamp)
+
+
 def _check_entries(zf: zipfile.ZipFile) -> None:
+    _check_sizes(zf)
+    names = set(zf.namelist())
+    if "xl/workbook.xml" not in names:
+        if "EncryptedPackage" in names:
+            raise UnsafeFile("E-file-encrypted", "文件已加密,无法读取。请取消密码后另存为 .xlsx。")
+        raise UnsafeFile("E-file-format", "文件不是 Excel 工作簿(缺少 xl/workbook.xml)。请在 Excel 中另存为 .xlsx。")
+
+
+def _check_sizes(zf: zipfile.ZipFile) -> None:
     total = 0
     for info in zf.infolist():
         if info.flag_bits & 0x1:
@@ -101,11 +128,6 @@ def _check_entries(zf: zipfile.ZipFile) -> None:
         if total > MAX_UNCOMPRESSED or (info.file_size > 10 * 1024**2 and ratio > MAX_RATIO):
             raise UnsafeFile("E-file-zipbomb", f"文件解压后异常巨大({info.filename}: 压缩比 {ratio:.0f}:1),"
                              "疑似损坏或恶意文件,已拒绝读取。请重新导出该文件。")
-    names = set(zf.namelist())
-    if "xl/workbook.xml" not in names:
-        if "EncryptedPackage" in names:
-            raise UnsafeFile("E-file-encrypted", "文件已加密,无法读取。请取消密码后另存为 .xlsx。")
-        raise UnsafeFile("E-file-format", "文件不是 Excel 工作簿(缺少 xl/workbook.xml)。请在 Excel 中另存为 .xlsx。")
 
 
 def _check_workbook_xml(zf: zipfile.ZipFile) -> None:

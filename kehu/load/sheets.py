@@ -16,61 +16,12 @@ from kehu.findings import ERROR, WARNING, Finding, column_letter
 from kehu.load import values as V
 from kehu.load.ledger import Ledger
 from kehu.load.reader import RawSheet
+from kehu.load.headers import Recognition, missing_column_message, recognise, sheet_month
 from kehu.schema import DATASETS, Dataset
 
-HEADER_SCAN_ROWS = 30
 INSTRUCTION_SHEETS = ("填写说明",)
+ROSTERS = ("staff", "customers")        # their rejected rows are kept aside: others refer to them
 _SPACES = re.compile(r"[\s\u3000]+")
-
-
-def normalise_header(cell) -> str:
-    return _SPACES.sub("", str(cell)).lower() if cell is not None else ""
-
-
-def _names(dataset: Dataset) -> dict[str, str]:
-    """Accepted header text (normalised) → alias."""
-    out = {}
-    for col in dataset.columns:
-        out[normalise_header(col.name)] = col.alias
-        out[normalise_header(col.alias)] = col.alias
-    return out
-
-
-NAMES = {d.key: _names(d) for d in DATASETS}
-
-
-def recognise(rows: list) -> tuple[Dataset | None, int, dict[int, str], list[Dataset], Dataset | None]:
-    """(dataset, header row index, column index → alias, tied datasets, nearest partial match)."""
-    nearest = None
-    for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        cells = [normalise_header(c) for c in row]
-        candidates = []
-        for dataset in DATASETS:
-            names = NAMES[dataset.key]
-            present = {names[c] for c in cells if c in names}
-            if len(present) < 2:
-                continue
-            if any(req <= present for req in dataset.required_sets):
-                required = max(len(req) for req in dataset.required_sets if req <= present)
-                candidates.append((required, dataset))
-            elif nearest is None and len(present & set().union(*dataset.required_sets)) >= 2:
-                nearest = dataset
-        if candidates:
-            best = max(r for r, _ in candidates)
-            winners = [d for r, d in candidates if r == best]
-            mapping = _column_map(cells, NAMES[winners[0].key])
-            return winners[0], index, mapping, winners if len(winners) > 1 else [], nearest
-    return None, -1, {}, [], nearest
-
-
-def _column_map(cells: list[str], names: dict[str, str]) -> dict[int, str]:
-    mapping, seen = {}, set()
-    for i, c in enumerate(cells):
-        alias = names.get(c)
-        if alias and alias not in seen:  # the first of two same-named columns is used
-            mapping[i] = alias
-            seen.add(alias)
-    return mapping
 
 
 def is_blank(v) -> bool:
@@ -110,13 +61,28 @@ class SheetParser:
         errors |= self._excel_errors(out.index)
         out = self._combine(out)
         errors |= self._missing_punch_time(out, errors)
+        out["_extra"] = self._unmapped_cells(columns, kept)
         out["_file"], out["_sheet"], out["_row"] = self.raw.file, self.raw.sheet, out.index.astype(int)
         out = out.reset_index(drop=True)
-        return self.ledger.drop(out, pd.Series(errors.to_numpy(), index=out.index), "rejected")
+        errors = pd.Series(errors.to_numpy(), index=out.index)
+        if self.dataset.key in ROSTERS and errors.any():
+            self.ledger.keep_rejected(self.dataset.key, out.loc[errors])
+        return self.ledger.drop(out, errors, "rejected")
+
+    def _unmapped_cells(self, columns: list, kept: np.ndarray):
+        """A hash of each row's cells in the columns kehu does not read — so that only rows equal
+        in *every* cell are exact duplicates (SPEC §1) — or 0 when there are none (punches are
+        told apart by 工号 and minute only)."""
+        unmapped = [i for i in range(len(columns)) if i not in self.mapping]
+        if not unmapped or self.dataset.key == "punches":
+            return 0
+        cells = pd.DataFrame({i: columns[i][kept] for i in unmapped})
+        return pd.util.hash_pandas_object(cells, index=False).to_numpy()
 
     def _convert(self, alias: str, raw: pd.Series, missing: pd.Series) -> tuple[pd.Series, pd.Series]:
         """The typed column and its rejected cells; ``missing``: the blank cells of ``raw``."""
         col = self.dataset.column(alias)
+        beyond = pd.Series(False, index=raw.index)           # numbers past the column's limit (E-range)
         if col.type == "enum":
             choices = tuple(self._choices(col))
             values, bad = V.to_enum(raw, choices)
@@ -125,6 +91,14 @@ class SheetParser:
             values, bad, date_only = V.to_datetime(raw)
             self.date_only[alias] = date_only
             expected = V.EXPECTED["datetime"]
+        elif col.type in V.DEFAULT_LIMITS:
+            limit = col.limit or V.DEFAULT_LIMITS[col.type]
+            values, bad = V.CONVERTERS[col.type](raw, limit)
+            expected = V.EXPECTED[col.type]
+            if bad.any():
+                beyond = V.beyond_limit(raw[bad], limit).reindex(raw.index, fill_value=False)
+                self._cell_findings(beyond, alias, raw, "E-range", ERROR, f"超出合理范围（绝对值应不超过 {limit:,}）")
+                bad = bad & ~beyond
         else:
             values, bad = V.CONVERTERS[col.type](raw)
             expected = V.EXPECTED[col.type]
@@ -134,6 +108,7 @@ class SheetParser:
         else:
             code = "E-enum" if col.type == "enum" else f"E-{col.type}"
             self._cell_findings(bad, alias, raw, code, ERROR, f"应为{expected}")
+        bad = bad | beyond
         if not col.mandatory:
             return values, bad
         self._cell_findings(missing, alias, raw, "E-required", ERROR, "不能为空")
@@ -215,6 +190,9 @@ class SheetParser:
             end_only = only.get("ends_at", pd.Series(False, index=out.index))
             out["ends_at"] = out["ends_at"].where(~end_only, out["ends_at"] + pd.Timedelta(days=1))
             out["start_date_only"] = only.get("starts_at", pd.Series(False, index=out.index))
+        if key in ("targets", "customers"):                            # the month of the figures
+            stated = sheet_month(self.raw.rows[:self.header], self.raw.sheet, self.raw.file)
+            out["month"] = out["month"].where(out["month"].notna(), stated)
         if key == "visits":
             for alias in ("problem_solved", "customer_signed"):       # blank is 否
                 out[alias] = np.array([v is True for v in out[alias].to_numpy(dtype=object)], dtype=bool)
@@ -226,36 +204,56 @@ class SheetParser:
 
 
 def parse_sheets(raws: list[RawSheet], rules: dict, ledger: Ledger, findings: list) -> dict[str, list[pd.DataFrame]]:
-    """Recognise and type every sheet; unknown and ambiguous sheets become findings."""
+    """Recognise and type every sheet; unknown, ambiguous and incomplete sheets become findings."""
     parts: dict[str, list[pd.DataFrame]] = {d.key: [] for d in DATASETS}
     for raw in raws:
         if raw.sheet.strip() in INSTRUCTION_SHEETS:
             continue  # the 填写说明 sheet of a `kehu init` workbook
-        dataset, header, mapping, ties, nearest = recognise(raw.rows)
-        if dataset is None or ties:
-            _unmatched(raw, ties, nearest, header, ledger, findings)
-            continue
-        parts[dataset.key].append(SheetParser(raw, dataset, header, mapping, rules, ledger, findings).parse())
+        rec = recognise(raw.rows)
+        if rec.match is None or rec.ties:
+            _unmatched(raw, rec, ledger, findings)
+        elif not rec.match.complete:
+            _incomplete(raw, rec, ledger, findings)
+        else:
+            parser = SheetParser(raw, rec.match.dataset, rec.header, rec.mapping, rules, ledger, findings)
+            parts[rec.match.dataset.key].append(parser.parse())
     return parts
 
 
-def _unmatched(raw, ties, nearest, header, ledger, findings) -> None:
-    body = raw.rows[header + 1:] if ties else raw.rows
+def _count_unused(raw: RawSheet, body: list, dataset: str | None, kind: str, ledger: Ledger) -> int:
+    """Account for the rows of a sheet that is not typed; the number of non-empty rows."""
     empty = sum(1 for r in body if all(is_blank(v) for v in r))
-    ledger.sheet(raw.file, raw.sheet, None, read=len(body), empty=empty)
-    ledger.drop_count(raw.file, raw.sheet, len(body) - empty, "rejected" if ties else "ignored")
-    if len(body) == empty:
+    ledger.sheet(raw.file, raw.sheet, dataset, read=len(body), empty=empty)
+    ledger.drop_count(raw.file, raw.sheet, len(body) - empty, kind)
+    return len(body) - empty
+
+
+def _incomplete(raw: RawSheet, rec: Recognition, ledger: Ledger, findings: list) -> None:
+    """A sheet carrying at least half of a dataset's required columns, but not all: that dataset
+    with columns missing — an error per missing column, every row rejected (SPEC §10.4)."""
+    dataset = rec.match.dataset
+    _count_unused(raw, raw.rows[rec.header + 1:], dataset.key, "rejected", ledger)
+    for alias in rec.match.missing:
+        message, shown, letter = missing_column_message(rec, alias)
+        findings.append(Finding(ERROR, "E-column-missing", message, raw.file, raw.sheet, rec.header + 1,
+                                shown or dataset.column(alias).name, letter, "", dataset.key, rejected=True))
+
+
+def _unmatched(raw: RawSheet, rec: Recognition, ledger: Ledger, findings: list) -> None:
+    body = raw.rows[rec.header + 1:] if rec.ties else raw.rows
+    if not _count_unused(raw, body, None, "rejected" if rec.ties else "ignored", ledger):
         return  # an empty sheet (e.g. Excel's default Sheet2) needs no word
-    if ties:
-        names = "、".join(d.name for d in ties)
+    if rec.ties:
+        names = "、".join(m.dataset.name for m in rec.ties)
         findings.append(Finding(ERROR, "E-sheet-ambiguous",
-                                f"工作表的表头同时符合{names},无法判断是哪类数据。请删除不属于该表的列,或把数据分成两张表。",
-                                raw.file, raw.sheet, header + 1, rejected=True))
+                                f"工作表的表头同时符合{names}，无法判断是哪类数据。请删除不属于该表的列，或把数据分成两张表。",
+                                raw.file, raw.sheet, rec.header + 1, rejected=True))
         return
     hint = ""
-    if nearest is not None:
-        need = sorted(min(nearest.required_sets, key=len))
-        missing = [nearest.column(a).name for a in need]
-        hint = f"它最像「{nearest.name}」,请确认表头包含这些列:{'、'.join(missing)}。"
+    if rec.nearest is not None:
+        nearest = rec.nearest
+        missing = "、".join(nearest.dataset.column(a).name for a in nearest.missing)
+        hint = f"它有「{nearest.dataset.name}」的部分列，但缺少：{missing}。" if missing else ""
     findings.append(Finding(WARNING, "W-sheet-unknown",
-                            f"工作表无法识别为任何一类输入数据,已忽略。{hint}", raw.file, raw.sheet))
+                            f"工作表无法识别为任何一类输入数据，已忽略。{hint}如果它是输入数据，请核对表头。",
+                            raw.file, raw.sheet))

@@ -139,22 +139,34 @@ def to_enum(raw: pd.Series, choices) -> tuple[pd.Series, pd.Series]:
     return _map(text, lambda v: v if v in choices else upper.get(str(v).upper()))
 
 
+# Largest magnitudes a cell may hold (SPEC §1 types; kehu.schema gives columns their own
+# ``limit``): past them a value is a typing slip or a broken export, never money to pay.
+DEFAULT_LIMITS = {"money": Decimal(10) ** 12, "number": Decimal(10) ** 13, "int": 10 ** 12}
+MAX_NUMBER_TEXT = 64             # characters: a longer "number" is no amount (and Decimal("9" * 10**6) is slow)
+
+
 def _decimal(v):
     """A cell as a Decimal, or None if it is not a number (type tests ordered by frequency)."""
     kind = type(v)
     if kind is float:
         if not math.isfinite(v):
             return None
+        if v == 0:
+            return Decimal(0)                                # -0.0 is 0
         return Decimal(int(v)) if v.is_integer() else Decimal(repr(v))
     if kind is int:
         return Decimal(v)
     if kind is str:
         text = v.replace(",", "").replace("，", "").replace("¥", "").replace("￥", "").replace("元", "").strip()
+        if len(text) > MAX_NUMBER_TEXT:
+            return None
         try:
             d = Decimal(text)
         except InvalidOperation:
             return None
-        return d if d.is_finite() else None
+        if not d.is_finite():
+            return None
+        return d.copy_abs() if d.is_zero() else d           # "-0" is 0 (it would print as -0.00)
     if kind is bool:
         return None
     if isinstance(v, (np.integer, np.floating)):
@@ -167,31 +179,44 @@ def _each(raw: pd.Series, one) -> list:
     return [None if v is None else one(v) for v in raw.to_numpy(dtype=object)]
 
 
-def to_number(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
-    values = pd.Series(_each(raw, _decimal), index=raw.index, dtype=object)
-    return values, _bad(values, raw)
-
-
-def to_money(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Money ≥ 0 as Decimal ("1,234.50", "¥100" accepted)."""
+def to_number(raw: pd.Series, limit=DEFAULT_LIMITS["number"]) -> tuple[pd.Series, pd.Series]:
+    """A number of any sign, |x| ≤ ``limit``, as Decimal."""
     def one(v):
         d = _decimal(v)
-        return d if d is not None and d >= 0 else None
+        return d if d is not None and abs(d) <= limit else None
     values = pd.Series(_each(raw, one), index=raw.index, dtype=object)
     return values, _bad(values, raw)
 
 
-def to_int(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Integer ≥ 0 (member counts)."""
+def to_money(raw: pd.Series, limit=DEFAULT_LIMITS["money"]) -> tuple[pd.Series, pd.Series]:
+    """Money 0 … ``limit`` as Decimal ("1,234.50", "¥100" accepted)."""
     def one(v):
-        if type(v) is float and v.is_integer() and v >= 0:      # the usual cell: skip the Decimal
+        d = _decimal(v)
+        return d if d is not None and 0 <= d <= limit else None
+    values = pd.Series(_each(raw, one), index=raw.index, dtype=object)
+    return values, _bad(values, raw)
+
+
+def to_int(raw: pd.Series, limit=DEFAULT_LIMITS["int"]) -> tuple[pd.Series, pd.Series]:
+    """Integer 0 … ``limit`` (member counts)."""
+    def one(v):
+        if type(v) is float and v.is_integer() and 0 <= v <= limit:      # the usual cell: skip the Decimal
             return int(v)
         d = _decimal(v)
-        if d is None or d < 0 or d != d.to_integral_value():
+        if d is None or d < 0 or d > limit or d != d.to_integral_value():
             return None
         return int(d)
     values = pd.Series(_each(raw, one), index=raw.index, dtype=object)
     return values.astype("Int64"), _bad(values, raw)
+
+
+def beyond_limit(raw: pd.Series, limit) -> pd.Series:
+    """The cells that are numbers, but larger in magnitude than ``limit`` (to tell E-range from a
+    cell that is no number at all; run on the few bad cells only)."""
+    def one(v):
+        d = _decimal(v)
+        return d is not None and abs(d) > limit
+    return pd.Series([one(v) for v in raw.to_numpy(dtype=object)], index=raw.index, dtype=bool)
 
 
 def to_score(raw: pd.Series) -> tuple[pd.Series, pd.Series]:

@@ -19,7 +19,7 @@ from kehu.render.manager_book import (CALLBACK_STATUS, EVENT_TYPES, PAY_COLS, RA
 from kehu.render.xlsx_style import (EMPTY_RATE, Col, Formats, Sheet, close_workbook, is_missing, month_title,
                                     open_workbook, signoff_lines)
 
-SHEETS = ["全员汇总", "各室汇总", "室经理考核", "通报", "回访汇总", "回访跟进", "离网预警", "问题清单", "图表"]
+SHEETS = ["全员汇总", "各室汇总", "室经理考核", "通报", "回访汇总", "回访跟进", "离网预警", "客户交接清单", "问题清单", "图表"]
 SATISFACTION = ["满意", "一般", "不满意", "未接通"]
 
 
@@ -40,6 +40,7 @@ def write_department_book(result: MonthResult, path: Path) -> Path:
     notices_sheet(wb, fmt, result)
     callbacks_summary_sheet(wb, fmt, result, names, rooms_of)
     churn_sheet(wb, fmt, result, names, rooms_of)
+    handover_sheet(wb, fmt, result)
     findings_sheet(wb, fmt, month, list(result.findings),
                    f"{month_title(month)}  共 {len(result.findings)} 条", with_employee=True)
     charts_sheet(wb, fmt, result, employees)
@@ -66,8 +67,17 @@ def everyone_sheet(wb, fmt, result: MonthResult, employees: list) -> None:
     sh.table(EVERYONE_COLS, lines, total_label="合计",
              alerts=[(k, ">0", "alert") for k in ("attendance_deduction", "violation_deduction",
                                                    "learning_deduction", "deductions_total", "uncovered")])
+    if result.not_assessed:
+        sh.skip()
+        sh.section(f"未考核人员（{len(result.not_assessed)} 人：员工名册中该行有错误，本月未计算考核和绩效）")
+        sh.table(NOT_ASSESSED_COLS, [{**p, "employee_id": p["employee_id"] or "（工号无法读取）"}
+                                     for p in result.not_assessed], autofilter=False)
     sh.signoff(signoff_lines()[1:])
     sh.finish()
+
+
+NOT_ASSESSED_COLS = [Col("工号", "employee_id"), Col("姓名", "name"), Col("位置", "where", width=30),
+                     Col("原因", "reason", "wrap", width=60)]
 
 
 ROOM_COLS_CUSTOMERS = [
@@ -277,6 +287,24 @@ def churn_sheet(wb, fmt, result: MonthResult, names: dict, rooms_of: dict) -> No
     sh = Sheet(wb, fmt, "离网预警", len(CHURN_COLS))
     sh.title(f"{month_title(result.month)} 离网预警(收入较前三月平均下降)", subtitle(result, f"共 {len(records)} 户"))
     sh.table(CHURN_COLS, records, alerts=[("drop_percent", ">0", "warn")], empty_text="本月无离网预警客户")
+    sh.finish()
+
+
+HANDOVER_COLS = [Col("所属室", "room"), Col("离职客户经理", "manager"), Col("离职日期", "left_on", "date"),
+                 Col("客户编号", "customer_id"), Col("客户名称", "customer_name"), Col("客户级别", "customer_class", "center"),
+                 Col("状态", "status", "center"), Col("最近上门拜访", "last_visit", "date"), Col("接替客户经理", "successor")]
+
+
+def handover_sheet(wb, fmt, result: MonthResult) -> None:
+    """客户交接清单 (seed 002 第14条: 客户经理变更须通知客户并指定接替人): customers of managers who
+    have left, kept in their room's totals until reassigned (SPEC §10.3)."""
+    frame = result.handover
+    records = [] if frame is None else [{**r, "manager": f"{r['manager_id']} {r['manager_name'] or ''}".strip(),
+                                        "successor": ""} for r in frame.to_dict("records")]
+    sh = Sheet(wb, fmt, "客户交接清单", len(HANDOVER_COLS))
+    sh.title(f"{month_title(result.month)} 客户交接清单（客户经理已离职）",
+             subtitle(result, f"共 {len(records)} 户；请填写接替客户经理，并在下月客户名册中改为接替人的工号"))
+    sh.table(HANDOVER_COLS, records, empty_text="本月没有需要交接的客户")
     sh.finish()
 
 

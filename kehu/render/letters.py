@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import importlib.resources
 import os
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -30,14 +29,15 @@ from urllib.parse import quote
 
 import pandas as pd
 import markupsafe
-from jinja2 import (ChoiceLoader, FileSystemLoader, StrictUndefined, Template, TemplateError, TemplateNotFound,
-                    TemplateSyntaxError)
+from jinja2 import ChoiceLoader, StrictUndefined, Template, TemplateError, TemplateNotFound, TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from kehu.month import Month
 from kehu.render.holidays import birthday_in, festivals_in
 from kehu.render.frames import columns
+from kehu.render.safe import safe_filename, unique_names
+from kehu.render.template_files import LetterTemplateError, TemplateFolder, check_folder
 
 SMS_LIMIT = 70                    # one SMS: 70 UCS-2 characters
 ACTIVE_STATUS = "在网"
@@ -56,27 +56,14 @@ CSS_FILE = "letters.css"
 TEMPLATE_SUFFIXES = (".html", ".txt")
 
 
-class LetterTemplateError(Exception):
-    """A letter template that does not compile or render; names file and line."""
-
-    def __init__(self, template: str, lineno: int | None, message: str):
-        self.template = template
-        self.lineno = lineno
-        self.detail = message
-        where = f"第 {lineno} 行" if lineno else "(行号不明)"
-        super().__init__(f"信函模板 {template} {where}有误: {message}")
-
-    def __reduce__(self):           # raised in a pool worker, re-raised here: pickled by its parts
-        return type(self), (self.template, self.lineno, self.detail)
-
-
 @dataclass
 class Letter:
     kind: str
     manager_id: str
-    stem: str                     # file name without extension
+    stem: str                     # the file name wanted, without extension (may hold any customer id)
     title: str                    # line in the index
     context: dict = field(default_factory=dict)
+    file: str = ""                # the file name given, without extension: safe, unique in its folder
 
 
 # ---------------------------------------------------------------- values
@@ -128,12 +115,6 @@ def cn_date(value) -> str:
 
 def cn_month(month: Month) -> str:
     return f"{month.year}年{month.month}月"
-
-
-def safe_name(value: str) -> str:
-    """A path component from an id: word characters and '-' only."""
-    cleaned = re.sub(r"[^\w\-]+", "_", text(value)).strip("_.")
-    return cleaned or "_"
 
 
 def sms_units(message: str) -> int:
@@ -218,14 +199,17 @@ class _LetterSandbox(SandboxedEnvironment):
 
 
 class LetterEnvironment:
-    """The sandboxed Jinja2 environment; custom templates override the defaults by name."""
+    """The sandboxed Jinja2 environment; custom templates override the defaults by name (a file
+    that is there but unusable is a ``LetterTemplateError``: kehu.render.template_files)."""
 
     def __init__(self, templates_dir: Path | None = None):
+        if templates_dir:
+            check_folder(templates_dir)
         dirs = [Path(templates_dir)] if templates_dir else []
         dirs.append(default_templates_dir())
         self.dirs = dirs
         self.env = _LetterSandbox(
-            loader=ChoiceLoader([FileSystemLoader(str(d)) for d in dirs]),
+            loader=ChoiceLoader([TemplateFolder(str(d)) for d in dirs]),
             autoescape=_autoescape, undefined=StrictUndefined, finalize=_finalize,
             trim_blocks=True, lstrip_blocks=True,
             auto_reload=False)            # compiled once per run: no stat of the file per render
@@ -254,6 +238,8 @@ class LetterEnvironment:
     def _guard(self, name: str, action):
         try:
             return action()
+        except LetterTemplateError:
+            raise                       # a template file that cannot be read: named already
         except TemplateSyntaxError as exc:
             raise LetterTemplateError(exc.filename or exc.name or name, exc.lineno, exc.message or str(exc)) from exc
         except (TemplateError, Exception) as exc:
@@ -414,7 +400,7 @@ def callback_letters(result, directory: Directory) -> list[Letter]:
         visits = [_visit(e, directory) for e in rows]
         context = {"customer": customer, "manager": directory.manager(manager_id), "visits": visits,
                    "reference": f"HF-{result.month.label}-{customer_id}"}
-        letters.append(Letter("callback", manager_id, f"回访函_{safe_name(customer_id)}",
+        letters.append(Letter("callback", manager_id, f"回访函_{customer_id}",
                               f"回访函 {customer['name']}", context))
     return letters
 
@@ -442,7 +428,7 @@ def festival_letters(result, directory: Directory) -> list[Letter]:
             customer_id = text(row["customer_id"])
             context = _greeting_context(row, directory) | {"festival": info}
             letters.append(Letter("festival", text(row.get("manager_id")),
-                                  f"节日问候_{festival.name}_{safe_name(customer_id)}",
+                                  f"节日问候_{festival.name}_{customer_id}",
                                   f"{festival.name}问候 {text(row.get('key_person'))}\uff08{text(row.get('customer_name'))}\uff09",
                                   context))
     return letters
@@ -459,7 +445,7 @@ def birthday_letters(result, directory: Directory) -> list[Letter]:
         customer_id = text(row["customer_id"])
         info = {"date": f"{day.month}月{day.day}日", "date_iso": day.isoformat()}
         context = _greeting_context(row, directory) | {"birthday": info}
-        letters.append(Letter("birthday", text(row.get("manager_id")), f"生日问候_{safe_name(customer_id)}",
+        letters.append(Letter("birthday", text(row.get("manager_id")), f"生日问候_{customer_id}",
                               f"生日问候 {text(row.get('key_person'))}\uff08{info['date']}\uff09", context))
     return letters
 
@@ -545,15 +531,35 @@ def render_letter(env: LetterEnvironment, letter: Letter, common: dict) -> Rende
     return RenderedLetter(letter, html, fragment, message)
 
 
-COMBINED_FILE = "合并打印.html"
+COMBINED_STEM = "合并打印"
+COMBINED_FILE = f"{COMBINED_STEM}.html"
+UNASSIGNED = "未分配"                  # the folder of letters whose customer has no manager
+INDEX_FILE = "index.html"
+ROOT_FILES = (INDEX_FILE,)            # the files beside the managers' folders: no folder takes their names
+
+
+def name_files(groups: dict[str, list[Letter]]) -> dict[str, str]:
+    """Each manager's folder (``letters/<工号>/``) and each letter's ``file``, decided for the
+    whole month at once, before the batches are cut (SPEC §7): a 工号 or 客户编号 made safe
+    for every file system (``safe_filename``) and unique case-insensitively
+    (``unique_names``) — ``10.05`` and ``10_05``, ``A/1`` and ``A:1``, ``A100`` and ``a100``
+    never share a folder or a file, ``CON`` is no device. Returns {manager id: folder}."""
+    ids = list(groups)
+    folders = unique_names([(i, safe_filename(i, fallback=UNASSIGNED)) for i in ids], reserved=ROOT_FILES)
+    for mine in groups.values():
+        stems = unique_names([(letter.stem, safe_filename(letter.stem)) for letter in mine], reserved=(COMBINED_STEM,))
+        for letter, stem in zip(mine, stems):
+            letter.file = stem
+    return dict(zip(ids, folders))
 
 
 def _manager_files(env, common, manager: dict, items: list[RenderedLetter], files: dict) -> dict:
-    """Add one manager's letters, SMS texts and combined print file to ``files``; the index entry."""
-    folder = safe_name(manager["id"]) if manager["id"] else "未分配"
-    entries, used = [], set()
+    """Add one manager's letters, SMS texts and combined print file to ``files`` (in the folder
+    and under the names ``name_files`` gave them); the index entry."""
+    folder = manager["folder"]
+    entries = []
     for item in items:
-        stem = _unique(item.letter.stem, used)
+        stem = item.letter.file
         files[f"{folder}/{stem}.html"] = item.html
         entry = {"kind": item.letter.kind, "label": KINDS[item.letter.kind][0], "title": item.letter.title,
                  "href": quote(f"{folder}/{stem}.html"), "sms": item.sms or "", "sms_href": ""}
@@ -563,15 +569,7 @@ def _manager_files(env, common, manager: dict, items: list[RenderedLetter], file
         entries.append(entry)
     pages = [Markup(item.fragment) for item in items]
     files[f"{folder}/{COMBINED_FILE}"] = env.render(COMBINED_TEMPLATE, common | {"manager": manager, "pages": pages})
-    return manager | {"folder": folder, "letters": entries, "combined": quote(f"{folder}/{COMBINED_FILE}")}
-
-
-def _unique(stem: str, used: set) -> str:
-    candidate, n = stem, 2
-    while candidate in used:
-        candidate, n = f"{stem}_{n}", n + 1
-    used.add(candidate)
-    return candidate
+    return manager | {"letters": entries, "combined": quote(f"{folder}/{COMBINED_FILE}")}
 
 
 def _festival_list(result) -> list[dict]:
@@ -644,7 +642,9 @@ class MonthLetters:
         groups: dict[str, list[Letter]] = {}
         for letter in letters:
             groups.setdefault(letter.manager_id, []).append(letter)
-        managers = [(directory.manager(manager_id), mine) for manager_id, mine in groups.items()]
+        folders = name_files(groups)                     # for the whole month: never per batch
+        managers = [(directory.manager(manager_id) | {"folder": folders[manager_id]}, mine)
+                    for manager_id, mine in groups.items()]
         size = max(1, -(-len(managers) // max(1, count)))
         return [LetterBatch(self.run, self.templates_dir, self.common, managers[i:i + size], str(self.root))
                 for i in range(0, len(managers), size)]
@@ -656,7 +656,7 @@ class MonthLetters:
         index = self.env.render(INDEX_TEMPLATE, self.common | {
             "managers": managers, "festivals": _festival_list(self.result), "counts": counts})
         files = [Path(f) for _entries, written in done for f in written]
-        return files + [Path(p) for p in _write_files(str(self.root), {"index.html": index})]
+        return files + [Path(p) for p in _write_files(str(self.root), {INDEX_FILE: index})]
 
 
 def write_letters(result, out_dir: Path, templates_dir: Path | None = None,

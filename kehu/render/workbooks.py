@@ -29,7 +29,7 @@ from kehu.model import MonthResult
 from kehu.render.department_book import department_filename, write_department_book
 from kehu.render.frames import records
 from kehu.render.manager_book import ManagerSlice, write_manager_book
-from kehu.render.safe import safe_filename, unique_filename
+from kehu.render.safe import safe_filename, unique_names
 
 PARALLEL_MIN = 50            # more managers than this → process pool
 BATCH_MAX = 25               # managers' workbooks per pool task, at most
@@ -150,10 +150,11 @@ def _positions_by(frame: pd.DataFrame | None, key: str) -> dict:
     return frame.groupby(key, sort=False).indices
 
 
-def manager_filename(employee_id: str, name: str, taken: set[str]) -> str:
-    """``<工号>_<姓名>.xlsx`` made safe (see kehu.render.safe) and unique in the folder."""
-    stem = safe_filename(f"{safe_filename(employee_id)}_{safe_filename(name)}")
-    return unique_filename(stem, taken, ".xlsx")
+def manager_filenames(people: list[tuple[str, str]]) -> list[str]:
+    """``<工号>_<姓名>.xlsx`` of each (工号, 姓名), made safe and unique in the folder, also where
+    the file system ignores case (``unique_names``: the one mechanism for every output name)."""
+    return unique_names([(f"{employee_id}_{name}", safe_filename(f"{safe_filename(employee_id)}_{safe_filename(name)}"))
+                         for employee_id, name in people], ".xlsx")
 
 
 class ManagerSlicer:
@@ -181,11 +182,12 @@ class ManagerSlicer:
         self.by_room: dict[str, list] = {}
         for e in employees:
             self.by_room.setdefault(e.get("room"), []).append(e)
-        self.managers, taken = [], set()                 # (employee entry, staff row, file name)
-        for e in sorted(employees, key=lambda e: str(e["employee_id"])):
-            st = staff.get(e["employee_id"]) or {k: e.get(k) for k in ("employee_id", "name", "role", "room")}
-            name = manager_filename(e["employee_id"], st.get("name") or e.get("name") or "", taken)
-            self.managers.append((e, st, name))
+        ordered = sorted(employees, key=lambda e: str(e["employee_id"]))
+        rows = [staff.get(e["employee_id"]) or {k: e.get(k) for k in ("employee_id", "name", "role", "room")}
+                for e in ordered]
+        names = manager_filenames([(str(e["employee_id"]), st.get("name") or e.get("name") or "")
+                                   for e, st in zip(ordered, rows)])
+        self.managers = list(zip(ordered, rows, names))      # (employee entry, staff row, file name)
         self.rows = {field: (getattr(result, attr), key, _positions_by(getattr(result, attr), key))
                      for field, attr, key in self.FRAMES}
 

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from kehu.findings import ERROR, Finding
+from kehu.load.files import scan_folder
 from kehu.load.ledger import Ledger
 from kehu.load.folder import collector_paused, load_folder
 from kehu.model import MonthInputs
@@ -14,7 +16,9 @@ from kehu.validate.checks import Checker
 
 
 def empty_frame(dataset) -> pd.DataFrame:
+    """A dataset with no row: every column of the typed frames, so no engine meets a missing one."""
     return pd.DataFrame({c.alias: pd.Series(dtype=object) for c in dataset.columns}
+                        | {name: pd.Series(dtype=dtype) for name, dtype in dataset.derived}
                         | {"_file": pd.Series(dtype=object), "_sheet": pd.Series(dtype=object),
                            "_row": pd.Series(dtype="int64")})
 
@@ -33,9 +37,13 @@ def validate_month(folder: Path, month: Month, rules: dict) -> MonthInputs:
 
 
 def _validate_month(folder: Path, month: Month, rules: dict) -> MonthInputs:
-    ledger, file_findings, parse_findings, vetted = Ledger(), [], [], {}
+    ledger, parse_findings, vetted = Ledger(), [], {}
+    scan = scan_folder(Path(folder))
+    file_findings = list(scan.findings)
+    if not scan.files:
+        file_findings.append(_nothing_to_read(scan))
     parts: dict[str, list[pd.DataFrame]] = {d.key: [] for d in DATASETS}
-    for loaded in load_folder(Path(folder), rules):
+    for loaded in load_folder(scan, rules):
         if loaded.error is not None:
             file_findings.append(loaded.error)
         ledger.absorb(loaded.ledger)
@@ -49,7 +57,17 @@ def _validate_month(folder: Path, month: Month, rules: dict) -> MonthInputs:
     frames = Checker(frames, month, rules, ledger, findings).run()
     frames = {k: f.reset_index(drop=True) for k, f in frames.items()}
     findings.extend(_class_findings(frames["customers"], rules, ledger))
-    return MonthInputs(month, frames, ledger.counts(frames), findings, vetted)
+    rejected = {key: ledger.rejected_rows(key) for key in ("staff", "customers")}
+    return MonthInputs(month, frames, ledger.counts(frames), findings, vetted,
+                       sources={f.name: f for f in scan.files}, set_aside=scan.set_aside,
+                       rejected={k: v for k, v in rejected.items() if v is not None})
+
+
+def _nothing_to_read(scan) -> Finding:
+    """One finding for a folder without a single readable file, instead of one per dataset."""
+    seen = f"（文件夹中有 {len(scan.set_aside)} 项，都不是可读取的表格，见 manifest.json）" if scan.set_aside else ""
+    return Finding(ERROR, "E-folder-empty", f"输入文件夹中没有可读取的 .xlsx/.xls/.csv 文件{seen}。"
+                   "请把当月导出的员工名册、客户名册、出访登记、打卡记录等文件放入该文件夹后重新运行。")
 
 
 def _class_findings(customers: pd.DataFrame, rules: dict, ledger: Ledger) -> list:

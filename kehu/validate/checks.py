@@ -5,17 +5,25 @@ rejects or ignores through the ledger, so every row stays accounted for.
 """
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from dataclasses import replace
 
 import pandas as pd
 
 from kehu.compute.attendance import unlogged_visit_findings
+from kehu.examples import example_rows_of
 from kehu.findings import ERROR, WARNING, Finding
 from kehu.load.ledger import Ledger
 from kehu.month import Month
+from kehu.roster import departed_by, employed_in
 from kehu.schema import BY_KEY
+from kehu.validate.months import MonthChecks
 
 MAX_FINDINGS_PER_KIND = 5000      # per code and sheet; the rest is summarised in one finding
+ROSTERS = ("staff", "customers")
+# references to a rejected roster row that stay in use: customers and visits of a rejected person
+# (room totals, visits by anyone), his 回访人 entries (only ever a note)
+KEPT_FOR_REJECTED = {("customers", "manager_id"), ("visits", "manager_id"), ("callbacks", "agent_id")}
 REQUIRED_DATASETS = ("staff", "customers", "punches", "targets", "visits", "tests", "callbacks")
 OPTIONAL_WITH_WARNING = ("leave", "violations")
 
@@ -26,9 +34,11 @@ def _cheap_columns(key: str, cols: list[str]) -> list[str]:
     return [c for c in cols if c not in slow] or cols
 
 
-class Checker:
+class Checker(MonthChecks):
     def __init__(self, frames: dict, month: Month, rules: dict, ledger: Ledger, findings: list):
         self.f, self.month, self.rules, self.ledger, self.findings = frames, month, rules, ledger, findings
+        self._unchecked = {"staff": Counter(), "customers": Counter()}
+        self._consequences: dict[tuple, Counter] = defaultdict(Counter)
         self.first = pd.Timestamp(month.first_day)
         self.end = pd.Timestamp(month.last_day) + pd.Timedelta(days=1)   # exclusive
 
@@ -54,6 +64,8 @@ class Checker:
                     severity, code, message(row), file, sheet, int(row.excel_row),
                     header, letter, _show(value), key, _show(getattr(row, emp_col)) if emp_col else "",
                     rejected=drop == "rejected"))
+        if drop == "rejected" and key in ROSTERS:
+            self.ledger.keep_rejected(key, frame.loc[mask])
         if drop:
             self.f[key] = self.ledger.drop(frame, mask, drop)
 
@@ -61,9 +73,13 @@ class Checker:
     def run(self) -> dict:
         self.missing_datasets()
         self.exact_duplicates()
+        self.example_rows()
+        self.leave_rows()
+        self.month_checks()
         self.duplicate_keys()
         self.staff_checks()
         self.customer_checks()
+        self.handover_checks()
         self.target_checks()
         self.visit_checks()
         self.punch_checks()
@@ -72,21 +88,41 @@ class Checker:
         self.test_checks()
         self.callback_checks()
         self.missing_targets()
+        self.unchecked_references()
+        self.consequence_findings()
         for f in unlogged_visit_findings(self.f["leave"], self.f["visits"], self.rules):
             header, letter = self.ledger.locate(f.file, f.sheet, "kind")
             self.findings.append(replace(f, column=header, letter=letter))
         return self.f
 
     def missing_datasets(self):
+        """A required dataset without any sheet is an error; an optional one a warning, or nothing
+        (SPEC §10.6: 回访记录 is needed only when a visit of the month needs a callback)."""
+        if any(f.code == "E-folder-empty" for f in self.findings):
+            return                                  # one finding says it for every dataset
         for key in REQUIRED_DATASETS + OPTIONAL_WITH_WARNING:
-            if self.f[key].empty and not self._has_sheet(key):
-                name = BY_KEY[key].name
-                cols = "、".join(c.name for c in BY_KEY[key].columns if c.required)
-                severity = ERROR if key in REQUIRED_DATASETS else WARNING
-                self.findings.append(Finding(severity, "E-dataset-missing" if severity == ERROR else "W-dataset-missing",
-                                             f"输入文件夹中没有找到「{name}」(表头应包含:{cols})。"
-                                             + ("请放入该文件后重新运行。" if severity == ERROR else "如本月确实没有,可忽略。"),
-                                             dataset=key))
+            if not self.f[key].empty or self._has_sheet(key):
+                continue
+            required = key in REQUIRED_DATASETS and (key != "callbacks" or self._service_events() > 0)
+            if key == "callbacks" and not required:
+                continue
+            self.findings.append(self._missing_dataset(key, required))
+
+    def _missing_dataset(self, key: str, required: bool) -> Finding:
+        name = BY_KEY[key].name
+        cols = "、".join(c.name for c in BY_KEY[key].columns if c.required)
+        why = f"本月有 {self._service_events()} 次需回访的出访，" if key == "callbacks" else ""
+        if required:
+            return Finding(ERROR, "E-dataset-missing", f"{why}输入文件夹中却没有找到「{name}」（表头应包含：{cols}）。"
+                           "请放入该文件后重新运行。", dataset=key)
+        return Finding(WARNING, "W-dataset-missing", f"输入文件夹中没有找到「{name}」（表头应包含：{cols}）。"
+                       "如本月确实没有，可忽略；如果忘了放入，请放入后重新运行。", dataset=key)
+
+    def _service_events(self) -> int:
+        """Visits of the month with 需回访 = 是 (SPEC §2.7): what makes 回访记录 required."""
+        v = self.f["visits"]
+        inside = (v["date"] >= self.first) & (v["date"] < self.end)
+        return int((inside & v["callback_required"].astype(bool)).sum()) if len(v) else 0
 
     def _has_sheet(self, key):
         return self.ledger.has_dataset(key)
@@ -95,7 +131,9 @@ class Checker:
         for key, frame in self.f.items():
             if frame.empty:
                 continue
-            cols = [c for c in frame.columns if not c.startswith("_") and c != "start_date_only"]
+            derived = {name for name, _ in BY_KEY[key].derived}
+            # every cell: the typed columns and the hash of those kehu does not read (SPEC §1)
+            cols = [c for c in frame.columns if (not c.startswith("_") or c == "_extra") and c not in derived]
             if key == "punches":  # punches at the same minute collapse silently
                 self.f[key] = self.ledger.drop(frame, frame.duplicated(["employee_id", "punched_at"]), "duplicate")
                 continue
@@ -142,15 +180,81 @@ class Checker:
         self.flag("staff", pd.Series(extra_mask, index=s.index), "role", "E-room-manager", ERROR,
                   lambda r: f"「{r.room}」已有一名{rm},第 {r.excel_row} 行的 {r.name}({r.employee_id})是第二名。每个室只能有一名{rm}。", "rejected")
 
-    def _unknown(self, key, alias, ids: set, code, severity, what, drop):
+    def _unknown(self, key, alias, roster, code, severity, drop, what=None):
+        """Rows of ``key`` whose ``alias`` is not an id of ``roster`` (staff or customers). An id
+        whose roster row was rejected is not unknown: see ``_of_rejected``."""
+        what = what or BY_KEY[roster].name
+        if self._roster_unusable(roster):
+            self._unchecked[roster][key] += int(self.f[key][alias].notna().sum())
+            return
         frame = self.f[key]
-        mask = frame[alias].notna() & ~frame[alias].isin(ids)
+        ids = self._staff_ids() if roster == "staff" else self._customer_ids()
+        outside = frame[alias].notna() & ~frame[alias].isin(ids)
+        rejected = outside & frame[alias].isin(self._rejected_ids(roster))
+        self._of_rejected(key, alias, roster, rejected)
+        frame = self.f[key]
+        mask = frame[alias].notna() & ~frame[alias].isin(ids) & ~frame[alias].isin(self._rejected_ids(roster))
         name = BY_KEY[key].column(alias).name
         self.flag(key, mask, alias, code, severity,
                   lambda r: f"{BY_KEY[key].name}第 {r.excel_row} 行「{name}」{_show(getattr(r, alias))} 不在{what}中。{_unknown_hint(what)}", drop)
 
+    def _of_rejected(self, key: str, alias: str, roster: str, mask: pd.Series) -> None:
+        """Rows that refer to a rejected roster row. What the rejected row was is still known, so
+        customers and visits of a rejected person stay (a room's totals count them, SPEC §10.3)
+        and his 回访人 is no stranger; the rest is his own month, unused (he is not assessed) and
+        said once under its cause (``consequence_findings``), not once per row."""
+        if not mask.any():
+            return
+        if (key, alias) in KEPT_FOR_REJECTED:
+            return
+        frame = self.f[key]
+        for rid, n in frame.loc[mask, alias].value_counts(sort=False).items():
+            self._consequences[(roster, rid)][BY_KEY[key].name] += int(n)
+        self.f[key] = self.ledger.drop(frame, mask, "ignored")
+
+    def _rejected_ids(self, roster: str) -> set:
+        rows = self.ledger.rejected_rows(roster)
+        column = "employee_id" if roster == "staff" else "customer_id"
+        return set() if rows is None else set(rows[column].dropna())
+
+    def consequence_findings(self):
+        """One line per rejected roster row that others refer to (SPEC §10.3, issue 14: a
+        consequence folded under its cause)."""
+        for (roster, rid), counts in sorted(self._consequences.items()):
+            where = self._rejected_where(roster, rid)
+            parts = "、".join(f"{name} {n:,} 行" for name, n in counts.items())
+            id_name = "工号" if roster == "staff" else "客户编号"
+            self.findings.append(Finding(
+                WARNING, "W-rows-of-rejected", f"因{BY_KEY[roster].name}{where}（{id_name} {rid}）被拒，"
+                f"另有 {sum(counts.values()):,} 行引用 {rid} 的记录未使用（{parts}）。改正该行后这些记录会自动使用。",
+                dataset=roster, value=str(rid), employee_id=str(rid) if roster == "staff" else ""))
+
+    def _rejected_where(self, roster: str, rid) -> str:
+        rows = self.ledger.rejected_rows(roster)
+        column = "employee_id" if roster == "staff" else "customer_id"
+        hit = rows[rows[column] == rid].iloc[0]
+        return f"「{hit['_file']}」第 {int(hit['_row'])} 行"
+
+    def _roster_unusable(self, roster: str) -> bool:
+        """The roster could not be read whole (a sheet with columns missing, or none at all):
+        checking ids against it would only repeat that error once per referring row."""
+        broken = ("E-column-missing", "E-dataset-missing")
+        return any(f.code == "E-folder-empty" or (f.code in broken and f.dataset == roster) for f in self.findings)
+
+    def unchecked_references(self):
+        """One line per roster that could not be used, instead of a finding per referring row."""
+        for roster, counts in self._unchecked.items():
+            counted = {k: n for k, n in counts.items() if n}
+            if not counted:
+                continue
+            parts = "、".join(f"{BY_KEY[k].name} {n:,} 行" for k, n in counted.items())
+            id_name = "工号" if roster == "staff" else "客户编号"
+            self.findings.append(Finding(
+                WARNING, "W-rows-unchecked", f"因「{BY_KEY[roster].name}」未能完整读取（见上面的错误），{parts}中的{id_name}"
+                f"未逐行核对。改正{BY_KEY[roster].name}后重新运行即可。", dataset=roster))
+
     def customer_checks(self):
-        self._unknown("customers", "manager_id", self._staff_ids(), "E-unknown-employee", ERROR, "员工名册", "rejected")
+        self._unknown("customers", "manager_id", "staff", "E-unknown-employee", ERROR, "rejected")
         c = self.f["customers"]
         no_date = (c["status"] == "离网") & c["churned_on"].isna()
         self.flag("customers", no_date, "churned_on", "E-churn-date", ERROR,
@@ -163,8 +267,34 @@ class Checker:
         self.flag("customers", late, "churned_on", "W-churn-date", WARNING,
                   lambda r: f"客户 {r.customer_id} 的离网日期 {_d(r.churned_on)} 在本月之后;本月按在网计算保有。", None)
 
+    def example_rows(self):
+        """W-example-row: the example row ``kehu init`` wrote (张伟 1001 …) is still in the sheet."""
+        for key, hit in example_rows_of(self.f).items():
+            self.flag(key, hit, "", "W-example-row", WARNING,
+                      lambda r, key=key: f"{BY_KEY[key].name}第 {r.excel_row} 行是 kehu init 写入的示例行（如 张伟、1001），"
+                      "不是真实数据。请删除该行或用真实数据覆盖它。", None)
+
+    def handover_checks(self):
+        """W-handover: a departed manager (离职日期 ≤ the month's end) who still has customers in
+        客户名册 — they stay in his room's totals and are listed for a successor (SPEC §10.3;
+        seed 002 第14条)."""
+        staff, c = self.f["staff"], self.f["customers"]
+        gone = staff.loc[departed_by(staff, self.month).to_numpy()]
+        for person in gone.itertuples(index=False):
+            mine = c.loc[c["manager_id"].eq(person.employee_id).to_numpy()]
+            if mine.empty:
+                continue
+            first = mine.iloc[0]
+            header, letter = self.ledger.locate(first["_file"], first["_sheet"], "manager_id")
+            self.findings.append(Finding(
+                WARNING, "W-handover", f"{person.name}（{person.employee_id}）的离职日期是 {_d(person.left_on)}，"
+                f"客户名册中仍有 {len(mine)} 个客户在其名下（第 {int(first['_row'])} 行起），已计入「{person.room}」的合计。"
+                "请指定接替的客户经理并通知客户，名单见考核汇总的「客户交接清单」。",
+                first["_file"], first["_sheet"], int(first["_row"]), header or "客户经理工号", letter,
+                str(person.employee_id), "customers", str(person.employee_id)))
+
     def target_checks(self):
-        self._unknown("targets", "employee_id", self._staff_ids(), "E-unknown-employee", ERROR, "员工名册", "rejected")
+        self._unknown("targets", "employee_id", "staff", "E-unknown-employee", ERROR, "rejected")
         t = self.f["targets"]
         bad = (t["base"] > t["target"]) | (t["target"] > t["challenge"])
         self.flag("targets", bad.fillna(False).astype(bool), "target", "E-target-order", ERROR,
@@ -175,12 +305,9 @@ class Checker:
                   lambda r: f"{r.employee_id} 的「{r.indicator}」必须填写完成值。", "rejected")
 
     def visit_checks(self):
-        self._unknown("visits", "manager_id", self._staff_ids(), "E-unknown-employee", ERROR, "员工名册", "rejected")
-        self._unknown("visits", "customer_id", self._customer_ids(), "W-unknown-customer", WARNING,
-                      "客户名册(视为潜在客户,不计入拜访考核)", "ignored")
-        v = self.f["visits"]
-        self.flag("visits", v["date"] >= self.end, "date", "W-row-outside-month", WARNING,
-                  lambda r: f"出访日期 {_d(r.date)} 在 {self.month.label} 之后,本月不使用。", "ignored")
+        self._unknown("visits", "manager_id", "staff", "E-unknown-employee", ERROR, "rejected")
+        self._unknown("visits", "customer_id", "customers", "W-unknown-customer", WARNING, "ignored",
+                      "客户名册(视为潜在客户,不计入拜访考核)")
         v = self.f["visits"]
         unsigned = v["problem_solved"] & ~v["customer_signed"]
         self.flag("visits", unsigned & (v["date"] >= self.first), "customer_signed", "W-visit-unsigned", WARNING,
@@ -191,55 +318,39 @@ class Checker:
                   lambda r: f"{_d(r.date)} {_show(r.manager_id)} 拜访的客户 {_show(r.customer_id)} 属于客户经理 {owner.get(r.customer_id)};仍计入该客户的拜访。", None)
 
     def punch_checks(self):
-        self._unknown("punches", "employee_id", self._staff_ids(), "W-unknown-employee", WARNING, "员工名册", "ignored")
-        p = self.f["punches"]
-        outside = (p["punched_at"] < self.first) | (p["punched_at"] >= self.end)
-        self.flag("punches", outside, "punched_at", "W-row-outside-month", WARNING,
-                  lambda r: f"打卡时间 {r.punched_at:%Y-%m-%d %H:%M} 不在 {self.month.label},本月不使用。", "ignored")
+        self._unknown("punches", "employee_id", "staff", "W-unknown-employee", WARNING, "ignored")
 
-    def leave_checks(self):
-        self._unknown("leave", "employee_id", self._staff_ids(), "E-unknown-employee", ERROR, "员工名册", "rejected")
+    def leave_rows(self):
+        """Each leave row on its own (SPEC §9.3): a 补卡 needs a time and only its start is used;
+        other kinds need an end, not before the start."""
         lv = self.f["leave"]
         fix = lv["kind"] == self.rules["attendance"]["punch_fix_kind"]
         self.flag("leave", fix & lv["start_date_only"], "starts_at", "E-punch-fix-time", ERROR,
-                  lambda r: f"补卡必须填写补卡的时间(如 2026-10-08 09:20),第 {r.excel_row} 行只有日期 {_d(r.starts_at)}。", "rejected")
+                  lambda r: f"补卡必须填写补卡的时间（如 2026-10-08 09:20），第 {r.excel_row} 行只有日期 {_d(r.starts_at)}。", "rejected")
         lv = self.f["leave"]
         fix = lv["kind"] == self.rules["attendance"]["punch_fix_kind"]
         self.flag("leave", fix & lv["ends_at"].notna(), "ends_at", "W-punch-fix-end", WARNING,
-                  lambda r: f"补卡只使用开始时间,结束时间 {_show(r.ends_at)} 已忽略。", None)
-        no_end = ~fix & lv["ends_at"].isna()
-        self.flag("leave", no_end, "ends_at", "E-required", ERROR,
-                  lambda r: f"请假外出第 {r.excel_row} 行「结束时间」不能为空(只有补卡可以不填)。", "rejected")
+                  lambda r: f"补卡只使用开始时间，结束时间 {_show(r.ends_at)} 已忽略。", None)
+        lv["ends_at"] = lv["ends_at"].where(~fix)                # ignored: no E-date-order on it
+        self.flag("leave", ~fix & lv["ends_at"].isna(), "ends_at", "E-required", ERROR,
+                  lambda r: f"请假外出第 {r.excel_row} 行「结束时间」不能为空（只有补卡可以不填）。", "rejected")
         lv = self.f["leave"]
         order = lv["ends_at"].notna() & (lv["ends_at"] < lv["starts_at"])
         self.flag("leave", order, "ends_at", "E-date-order", ERROR,
                   lambda r: f"结束时间 {r.ends_at:%Y-%m-%d %H:%M} 早于开始时间 {r.starts_at:%Y-%m-%d %H:%M}。请核对。", "rejected")
-        lv = self.f["leave"]
-        ends = lv["ends_at"].fillna(lv["starts_at"])
-        outside = (ends < self.first) | (lv["starts_at"] >= self.end)
-        outside |= lv["kind"].eq(self.rules["attendance"]["punch_fix_kind"]) & (lv["starts_at"] < self.first)
-        self.flag("leave", outside, "starts_at", "W-row-outside-month", WARNING,
-                  lambda r: f"该{r.kind}(开始时间 {_show(r.starts_at)})不在 {self.month.label} 内,本月不使用。", "ignored")
+
+    def leave_checks(self):
+        self._unknown("leave", "employee_id", "staff", "E-unknown-employee", ERROR, "rejected")
 
     def violation_checks(self):
-        self._unknown("violations", "employee_id", self._staff_ids(), "E-unknown-employee", ERROR, "员工名册", "rejected")
-        v = self.f["violations"]
-        self.flag("violations", (v["date"] < self.first) | (v["date"] >= self.end), "date", "W-row-outside-month", WARNING,
-                  lambda r: f"违纪日期 {_d(r.date)} 不在 {self.month.label},本月不使用。", "ignored")
+        self._unknown("violations", "employee_id", "staff", "E-unknown-employee", ERROR, "rejected")
 
     def test_checks(self):
-        self._unknown("tests", "employee_id", self._staff_ids(), "E-unknown-employee", ERROR, "员工名册", "rejected")
-        t = self.f["tests"]
-        self.flag("tests", t["month"] > self.month.label, "month", "W-row-outside-month", WARNING,
-                  lambda r: f"测评月份 {r.month} 在 {self.month.label} 之后,本月不使用。", "ignored")
+        self._unknown("tests", "employee_id", "staff", "E-unknown-employee", ERROR, "rejected")
 
     def callback_checks(self):
-        self._unknown("callbacks", "customer_id", self._customer_ids(), "E-unknown-customer", ERROR, "客户名册", "rejected")
-        self._unknown("callbacks", "agent_id", self._staff_ids(), "W-unknown-employee", WARNING, "员工名册", None)
-        days = self.rules["callbacks"]["next_month_days"]
-        c = self.f["callbacks"]
-        self.flag("callbacks", c["date"] >= self.end + pd.Timedelta(days=days), "date", "W-row-outside-month", WARNING,
-                  lambda r: f"回访日期 {_d(r.date)} 超过 {self.month.label} 月末 {days} 天,本月不使用。", "ignored")
+        self._unknown("callbacks", "customer_id", "customers", "E-unknown-customer", ERROR, "rejected")
+        self._unknown("callbacks", "agent_id", "staff", "W-unknown-employee", WARNING, None)
 
     def missing_targets(self):
         """Every assessed manager needs a 指标 row per target indicator (SPEC §2.8)."""
@@ -248,7 +359,7 @@ class Checker:
             return
         have = set(zip(targets["employee_id"], targets["indicator"]))
         file, sheet = (targets["_file"].iloc[0], targets["_sheet"].iloc[0]) if len(targets) else ("", "")
-        assessed = staff[_employed_in(staff, self.month)]
+        assessed = staff[employed_in(staff, self.month)]
         for row in assessed.itertuples(index=False):
             for name in _target_indicators(self.rules, row.role):
                 if (row.employee_id, name) not in have:
@@ -273,11 +384,6 @@ def _actual_indicators(rules: dict) -> set[str]:
 def _target_indicators(rules: dict, role: str) -> list[str]:
     scheme = "room_manager" if role == rules["roles"]["room_manager"] else "customer_manager"
     return [ind["name"] for ind in rules["kpi"][scheme].values() if ind["source"] != "retention"]
-
-
-def _employed_in(staff: pd.DataFrame, month: Month) -> pd.Series:
-    first, last = pd.Timestamp(month.first_day), pd.Timestamp(month.last_day)
-    return (staff["hired_on"].isna() | (staff["hired_on"] <= last)) & (staff["left_on"].isna() | (staff["left_on"] >= first))
 
 
 def _unknown_hint(what: str) -> str:

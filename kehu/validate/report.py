@@ -7,6 +7,7 @@ numbers, bad cells filled, the finding's message as a cell comment.
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date, datetime, time
@@ -25,19 +26,24 @@ WB_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_t
               "constant_memory": False}
 FINDING_HEADERS = ["严重程度", "代码", "文件", "工作表", "行", "列", "单元格", "值", "说明"]
 MANIFEST_HEADERS = ["文件", "工作表", "识别为", "读取行数", "使用", "拒绝", "忽略(有提示)", "重复", "空行"]
+FIXED_SHEETS = ("概要", "问题清单")
+SHEET_NAME_MAX = 31                              # Excel's limit, in UTF-16 units (as xlsxwriter counts)
+SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f]")
+RESERVED_SHEET = "History"                       # Excel keeps it for itself
 
 
-def write_report(path: Path, findings: list[Finding], sheets: list, folder: Path, month_label: str,
-                 vetted: dict | None = None) -> Path:
-    """The report of the month whose inputs are in ``folder`` (its offending sheets are read again;
-    ``vetted``: file name → the load's safety pre-scan of that workbook, not repeated if unchanged)."""
+def write_report(path: Path, findings: list[Finding], sheets: list, sources: dict, month_label: str,
+                 vetted: dict | None = None, set_aside: list = ()) -> Path:
+    """The report of the month whose input files are ``sources`` (name → InputFile; the offending
+    sheets are read again; ``vetted``: file name → the load's safety pre-scan of that workbook, not
+    repeated if unchanged; ``set_aside``: the folder's entries that were not read, and why)."""
     wb = xlsxwriter.Workbook(str(path), WB_OPTIONS)
     wb.set_properties({"title": f"kehu 校验报告 {month_label}", "created": datetime(2000, 1, 1)})
     fmt = _formats(wb)
     ordered = sorted(findings, key=lambda f: (f.severity != ERROR, f.file, f.sheet, f.row or 0, f.letter, f.code))
-    _summary(wb, fmt, ordered, sheets, month_label)
+    _summary(wb, fmt, ordered, sheets, month_label, set_aside)
     _finding_list(wb, fmt, ordered)
-    _annotated(wb, fmt, ordered, Path(folder), vetted or {})
+    _annotated(wb, fmt, ordered, sources, vetted or {})
     wb.close()
     return path
 
@@ -65,7 +71,7 @@ def _print_setup(ws, header_row: int) -> None:
     ws.freeze_panes(header_row + 1, 0)
 
 
-def _summary(wb, fmt, findings, sheets, month_label) -> None:
+def _summary(wb, fmt, findings, sheets, month_label, set_aside=()) -> None:
     ws = wb.add_worksheet("概要")
     errors = sum(f.severity == ERROR for f in findings)
     ws.write(0, 0, f"kehu 校验报告 — {month_label}", fmt["title"])
@@ -75,6 +81,11 @@ def _summary(wb, fmt, findings, sheets, month_label) -> None:
     for i, s in enumerate(sheets, start=4):
         ws.write_row(i, 0, [s.file, s.sheet, _dataset_name(s.dataset), s.read, s.used, s.rejected, s.ignored,
                             s.duplicate, s.empty], fmt["cell"])
+    row = 4 + len(sheets) + 1
+    if set_aside:
+        ws.write_row(row, 0, ["未读取的文件", "原因"], fmt["head"])
+        for i, entry in enumerate(set_aside, start=row + 1):
+            ws.write_row(i, 0, [entry.name, entry.reason], fmt["cell"])
     ws.set_column(0, 1, 24)
     ws.set_column(2, 2, 12)
     ws.set_column(3, 8, 10)
@@ -107,24 +118,24 @@ def _finding_list(wb, fmt, findings) -> None:
     _print_setup(ws, 0)
 
 
-def _annotated(wb, fmt, findings, folder: Path, vetted: dict) -> None:
+def _annotated(wb, fmt, findings, sources: dict, vetted: dict) -> None:
     by_sheet = defaultdict(list)
     for f in findings:
         if f.row:
             by_sheet[(f.file, f.sheet)].append(f)
-    used_names = {"概要", "问题清单"}
-    for raw in _marked_sheets(folder, by_sheet, vetted):
+    used_names = {name.casefold() for name in (*FIXED_SHEETS, RESERVED_SHEET)}
+    for raw in _marked_sheets(sources, by_sheet, vetted):
         ws = wb.add_worksheet(_sheet_name(raw, used_names))
         _copy_sheet(ws, fmt, raw, by_sheet[(raw.file, raw.sheet)])
 
 
-def _marked_sheets(folder: Path, wanted, vetted: dict) -> Iterator[RawSheet]:
+def _marked_sheets(sources: dict, wanted, vetted: dict) -> Iterator[RawSheet]:
     """The input sheets that have row findings, in file and sheet order, read again: the load
     stage keeps no raw cells (a province month's would fill gigabytes), and a valid month's
     report annotates few sheets or none."""
-    for name in sorted({file for file, _ in wanted if file}):
+    for name in sorted({file for file, _ in wanted if file in sources}):
         try:
-            raws = read_file(folder / name, vetted.get(name))
+            raws = read_file(sources[name], vetted.get(name))
         except (UnsafeFile, OSError):
             continue        # changed or removed since it was validated: 问题清单 still lists its findings
         for raw in raws:
@@ -133,15 +144,28 @@ def _marked_sheets(folder: Path, wanted, vetted: dict) -> Iterator[RawSheet]:
 
 
 def _sheet_name(raw: RawSheet, used: set) -> str:
-    base = f"{Path(raw.file).stem}-{raw.sheet}"
-    for bad in "[]:*?/\\":
-        base = base.replace(bad, "_")
-    name, n = base[:31], 2
-    while name in used:
-        suffix = f"({n})"
-        name, n = base[:31 - len(suffix)] + suffix, n + 1
-    used.add(name)
+    """``<file stem>-<sheet>`` as a valid Excel sheet name — no ``[]:*?/\\`` or control
+    characters, not starting or ending with ``'``, at most 31 characters, not ``History`` —
+    unique case-insensitively among ``used`` (casefolded names; this one is added): a twin
+    (``v.xlsx`` / ``V.xlsx``) is numbered ``(2)``, ``(3)``… in the fixed file and sheet order."""
+    base = SHEET_NAME_FORBIDDEN.sub("_", f"{Path(raw.file).stem}-{raw.sheet}")
+    name, n = _fit(base, SHEET_NAME_MAX), 1
+    while name.casefold() in used:
+        n += 1
+        name = _fit(base, SHEET_NAME_MAX - len(f"({n})")) + f"({n})"
+    used.add(name.casefold())
     return name
+
+
+def _fit(base: str, width: int) -> str:
+    """``base`` cut to ``width`` UTF-16 units, without a leading or trailing ``'``."""
+    cut, size = [], 0
+    for ch in base:
+        size += 2 if ord(ch) > 0xFFFF else 1
+        if size > width:
+            break
+        cut.append(ch)
+    return "".join(cut).strip("'") or "工作表"
 
 
 def _copy_sheet(ws, fmt, raw: RawSheet, marks: list[Finding]) -> None:
