@@ -363,7 +363,7 @@ def churn_without_date(folder):
     _month(folder, lambda m: _rows(m, "客户名册.xlsx")[3].__setitem__(15, None))
 
 
-@case(codes=["W-row-outside-month"], exit=[0, 1])
+@case(codes=["E-month-mismatch"], exit=[1])
 def month_mismatch(folder):
     """Every dated row is in September 2026, the run is for October."""
     def change(m):
