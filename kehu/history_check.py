@@ -21,8 +21,8 @@ APPLICATION_ID = int.from_bytes(b"kehu", "big")     # PRAGMA application_id of k
 SQLITE_HEADER = b"SQLite format 3\x00"
 KEHU_TABLES = frozenset({"meta", "learning_flags", "customer_revenue", "visits", "months"})
 TABLES_OF_VERSION = {1: KEHU_TABLES - {"months"}, 2: KEHU_TABLES}
-BUSY_SECONDS = 2.0
-_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")          # how long to wait for another program's lock on the store
+BUSY_SECONDS = 2.0          # how long to wait for another program's lock on the store
+_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")             # a month label as kehu writes it
 
 
 class HistoryError(Exception):
@@ -115,7 +115,8 @@ def header_trouble(path: Path) -> str | None:
 def schema_version(conn: sqlite3.Connection, path: Path) -> int:
     """The store's schema version, once its tables and application_id say it is kehu's."""
     app = conn.execute("PRAGMA application_id").fetchone()[0]
-    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+              if not r[0].startswith("sqlite_")}         # SQLite's own (ANALYZE's sqlite_stat1, …)
     if app not in (0, APPLICATION_ID) or not tables <= KEHU_TABLES or "meta" not in tables:
         shown = "、".join(sorted(tables)[:5]) or "没有任何表"
         raise refused(path, f"它不是 kehu 的历史库（其中的表：{shown}）")

@@ -218,12 +218,13 @@ DAMAGED = {
     "directory": (lambda p: p.mkdir(), "是一个文件夹"),
     "foreign database": (lambda p: _sql(p, "CREATE TABLE orders (id INTEGER, total TEXT)"),
                          "不是 kehu 的历史库（其中的表：orders）"),
-    "version not a number": (lambda p: _sql(_kehu_store(p), "UPDATE meta SET value = 'v1' WHERE key = 'schema_version'"),
-                             "版本标记不对（v1）"),
+    "version not a number": (lambda p: _sql(_kehu_store(p), "UPDATE meta SET value = 'v1' "
+                                                              "WHERE key = 'schema_version'"), "版本标记不对（v1）"),
     "table missing": (lambda p: _sql(_kehu_store(p), "DROP TABLE visits"), "缺少表 visits"),
     "flag against the CHECK": (lambda p: _sql(_kehu_store(p), "UPDATE learning_flags SET flag = 'excellent'"),
                                "数据库内部检查未通过（CHECK constraint failed in learning_flags）"),
-    "flag not in FLAGS": (lambda p: _sql(_kehu_store(p), *_WITHOUT_CHECK, "UPDATE learning_flags SET flag = 'excellent'"),
+    "flag not in FLAGS": (lambda p: _sql(_kehu_store(p), *_WITHOUT_CHECK,
+                                         "UPDATE learning_flags SET flag = 'excellent'"),
                           "1001 的学习标记「excellent」不是 best/worst/none/unknown"),
     "revenue not a decimal": (lambda p: _sql(_kehu_store(p), "UPDATE customer_revenue SET revenue = '5万'"),
                               "客户 000101 的收入「5万」不是金额"),
@@ -399,3 +400,10 @@ def test_drop_removes_one_month_and_keeps_a_backup(tmp_path):
     assert list(sqlite3.connect(backup).iterdump()) == before
     with HistoryStore(path) as store:
         assert store.learning_flags([OCT]).empty and len(store.learning_flags([SEP])) == 1
+
+
+def test_sqlites_own_tables_do_not_make_a_store_foreign(tmp_path):
+    from kehu.history_check import check_store
+    path = _kehu_store(tmp_path / "history.sqlite")
+    _sql(path, "ANALYZE")                                      # adds sqlite_stat1
+    check_store(path, for_writing=True)

@@ -192,7 +192,10 @@ def test_rules_file_errors_exit_2(tmp_path):
 
 @pytest.mark.parametrize("delay", [0.3, 0.8, 1.5])
 def test_a_killed_run_leaves_the_previous_output_intact(month_dir, tmp_path, delay):
-    """SIGKILL at several moments: the month folder is either the old one or the new one, whole."""
+    """SIGKILL at several moments: once the next kehu command has repaired the folder (a kill
+    between putting the old folder aside and the new one in leaves them under hidden names), the
+    month folder is either the old one or the new one, whole (tests/test_crash_safety.py kills at
+    each named point)."""
     import signal
     import subprocess
     import sys
@@ -205,6 +208,7 @@ def test_a_killed_run_leaves_the_previous_output_intact(month_dir, tmp_path, del
     time.sleep(delay)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    assert invoke("history", "--out", out).exit_code == 0
     assert (out / "2026-10" / "results.json").read_bytes() == good
     assert (out / "2026-10" / "manifest.json").is_file()
     # the next run cleans up whatever the killed one left behind
