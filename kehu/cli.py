@@ -55,7 +55,7 @@ def _rules(path):
     try:
         return load_rules(path)
     except RulesError as exc:
-        click.echo(f"规则文件错误: {exc}", err=True)
+        click.echo(str(exc), err=True)   # names the file, the key, the value and what is allowed
         sys.exit(EXIT_USAGE)
 
 

@@ -1,13 +1,17 @@
-"""bench/make_month.py: generated months satisfy the SPEC §1 invariants.
+"""bench/make_month.py and its package bench/month/: generated months satisfy the SPEC §1 invariants.
 
 The files are read back here with openpyxl / csv only (not kehu's loader):
 header row found by column names (title rows allowed), Chinese or English
 headers, ids normalised (Excel number 1001 == text "1001", leading zeros kept).
+Only the visit-heavy month is also run through kehu (it must be a valid month
+that makes the letters the bench counts).
 """
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
+import importlib
 import importlib.util
 import re
 import sys
@@ -18,6 +22,9 @@ import openpyxl
 import pytest
 
 from kehu import schema
+from kehu.month import Month
+from kehu.pipeline import run
+from kehu.rules import load_rules
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "sample_inputs"
@@ -26,12 +33,15 @@ SAMPLE = ROOT / "sample_inputs"
 def _load_generator():
     spec = importlib.util.spec_from_file_location("make_month", ROOT / "bench" / "make_month.py")
     mod = importlib.util.module_from_spec(spec)
-    sys.modules["make_month"] = mod  # the writer pool pickles its task function by module name
-    spec.loader.exec_module(mod)
+    sys.modules["make_month"] = mod
+    spec.loader.exec_module(mod)       # puts bench/ on sys.path: the package ``month`` is the generator
     return mod
 
 
 mm = _load_generator()
+base = importlib.import_module("month.base")
+generic = importlib.import_module("month.generic")
+generate = mm.generate
 
 
 # --------------------------------------------------------------------------- reading
@@ -140,7 +150,7 @@ BOOL = {"是": True, "否": False, "√": True, "×": False, "Y": True, "N": Fal
 # --------------------------------------------------------------------------- invariants
 
 def check_month(folder: Path, month: str):
-    M = mm.MonthSpec(month)
+    M = base.MonthSpec(month)
     data = read_folder(folder)
     for key in ("staff", "customers", "visits", "punches", "leave", "violations", "targets", "tests", "callbacks"):
         assert data[key], f"no {key} rows in {folder}"
@@ -149,7 +159,7 @@ def check_month(folder: Path, month: str):
     for key, rows in data.items():
         ds = schema.BY_KEY[key]
         for c in ds.columns:
-            choices = c.choices or (mm.VIOLATION_KINDS if c.choices_rule else ())
+            choices = c.choices or (base.VIOLATION_KINDS if c.choices_rule else ())
             if choices:
                 for r in rows:
                     if r.get(c.alias) is not None:
@@ -223,7 +233,7 @@ def check_month(folder: Path, month: str):
         assert b <= t <= c, r
         have[e][r["indicator"]] = _num(r.get("actual"))
     for e, ro in role.items():
-        need = schema.INDICATORS if ro == "重要室经理" else mm.CM_INDICATORS
+        need = schema.INDICATORS if ro == "重要室经理" else base.CM_INDICATORS
         assert set(need) <= set(have[e]), (e, ro, have[e])
         for ind in ("行业产品", "企信通", "其他集团指标"):
             if ind in need:
@@ -247,18 +257,18 @@ def class_mismatches(data):
 # --------------------------------------------------------------------------- tests
 
 def test_enums_match_schema():
-    assert mm.ROLES == schema.ROLES
-    assert mm.CUSTOMER_CLASSES == schema.CUSTOMER_CLASSES
-    assert mm.VISIT_METHODS == schema.VISIT_METHODS
-    assert mm.LEAVE_KINDS == schema.LEAVE_KINDS
-    assert mm.INDICATORS == schema.INDICATORS
-    assert mm.CALLBACK_METHODS == schema.CALLBACK_METHODS
-    assert mm.CALLBACK_RESULTS == schema.CALLBACK_RESULTS
-    assert mm.STATUSES == schema.STATUSES
+    assert base.ROLES == schema.ROLES
+    assert base.CUSTOMER_CLASSES == schema.CUSTOMER_CLASSES
+    assert base.VISIT_METHODS == schema.VISIT_METHODS
+    assert base.LEAVE_KINDS == schema.LEAVE_KINDS
+    assert base.INDICATORS == schema.INDICATORS
+    assert base.CALLBACK_METHODS == schema.CALLBACK_METHODS
+    assert base.CALLBACK_RESULTS == schema.CALLBACK_RESULTS
+    assert base.STATUSES == schema.STATUSES
 
 
 def test_small_month(tmp_path):
-    res = mm.generate(tmp_path, month="2026-10", rooms=3, managers=15, customers=150, seed=5)
+    res = generate(tmp_path, month="2026-10", rooms=3, managers=15, customers=150, seed=5)
     for f in res["files"]:
         assert Path(f).exists()
     data = check_month(tmp_path, "2026-10")
@@ -268,7 +278,7 @@ def test_small_month(tmp_path):
 
 
 def test_punch_target_csv_and_summer(tmp_path):
-    res = mm.generate(tmp_path, month="2026-06", rooms=2, managers=8, customers=60, punches=2000,
+    res = generate(tmp_path, month="2026-06", rooms=2, managers=8, customers=60, punches=2000,
                       visits=200, callbacks=90, seed=2, csv=True, jobs=2)
     assert res["rows"]["punches"] == 2000 and res["rows"]["callbacks"] == 90
     assert (tmp_path / "打卡记录.csv").exists()
@@ -277,17 +287,25 @@ def test_punch_target_csv_and_summer(tmp_path):
 
 
 def test_year_without_official_calendar_gets_calendar_sheet(tmp_path):
-    mm.generate(tmp_path, month="2031-03", rooms=1, managers=4, customers=20, seed=3)
+    generate(tmp_path, month="2031-03", rooms=1, managers=4, customers=20, seed=3)
     assert (tmp_path / "日历.xlsx").exists()
     data = check_month(tmp_path, "2031-03")
     assert len(data["calendar"]) == 31
 
 
 def test_deterministic():
-    a = mm.build_generic("2026-10", 2, 12, 150, None, None, None, seed=9)
-    b = mm.build_generic("2026-10", 2, 12, 150, None, None, None, seed=9)
+    a = generic.build_generic("2026-10", 2, 12, 150, None, None, None, seed=9)
+    b = generic.build_generic("2026-10", 2, 12, 150, None, None, None, seed=9)
     for k in a:
         assert a[k].equals(b[k]), k
+
+
+def _assert_outings_logged(data):
+    """Every 外出走访 has a 出访登记 row of that employee that day (else W-visit-unlogged)."""
+    visit_days = {(_id(r["manager_id"]), _date(r["date"])) for r in data["visits"]}
+    for r in data["leave"]:
+        if r["kind"] == "外出走访":
+            assert (_id(r["employee_id"]), _date(r["starts_at"])) in visit_days
 
 
 def _check_demo(folder: Path):
@@ -302,11 +320,7 @@ def _check_demo(folder: Path):
     assert oct_scores["2004"] is None
     cb_dates = [_date(r["date"]) for r in data["callbacks"]]
     assert max(cb_dates) == dt.date(2026, 11, 2)
-    # every 外出走访 has a 出访登记 row of that employee that day
-    visit_days = {(_id(r["manager_id"]), _date(r["date"])) for r in data["visits"]}
-    for r in data["leave"]:
-        if r["kind"] == "外出走访":
-            assert (_id(r["employee_id"]), _date(r["starts_at"])) in visit_days
+    _assert_outings_logged(data)
     # messiness really present
     first_rows = {}
     for path in folder.iterdir():
@@ -321,7 +335,7 @@ def _check_demo(folder: Path):
 
 
 def test_demo_generates(tmp_path):
-    res = mm.generate(tmp_path, demo=True)
+    res = generate(tmp_path, demo=True)
     assert "000106" in res["planted"]
     _check_demo(tmp_path)
 
@@ -329,9 +343,139 @@ def test_demo_generates(tmp_path):
 @pytest.mark.skipif(not (SAMPLE / "员工名册.xlsx").exists(), reason="sample_inputs not generated")
 def test_committed_sample_inputs_match_generator(tmp_path):
     _check_demo(SAMPLE)
-    mm.generate(tmp_path, demo=True)
+    generate(tmp_path, demo=True)
     names = sorted(p.name for p in SAMPLE.iterdir() if p.suffix in (".xlsx", ".csv"))
     assert names == sorted(p.name for p in tmp_path.iterdir())
     for n in names:
         assert (SAMPLE / n).read_bytes() == (tmp_path / n).read_bytes(), f"sample_inputs/{n} is stale"
     assert sum(p.stat().st_size for p in SAMPLE.iterdir()) < 2_000_000
+
+
+# --------------------------------------------------------------------------- the generator, split by dataset
+
+GENERATED = ("staff", "customers", "visits", "punches", "leave", "violations", "targets", "tests", "callbacks",
+             "calendar")
+
+
+def test_one_module_per_dataset_none_long():
+    folder = ROOT / "bench" / "month"
+    for key in GENERATED:
+        assert key in schema.BY_KEY
+        module = importlib.import_module(f"month.{key}")
+        assert callable(module.make) and callable(module.files), key
+    for path in folder.glob("*.py"):
+        assert len(path.read_text(encoding="utf-8").splitlines()) <= 450, path.name
+    assert len((ROOT / "bench" / "make_month.py").read_text(encoding="utf-8").splitlines()) <= 150
+
+
+def _fingerprint(frames) -> str:
+    h = hashlib.sha256()
+    for key in sorted(frames):
+        h.update(key.encode())
+        h.update(frames[key].to_csv(index=False).encode())
+    return h.hexdigest()
+
+
+def test_punch_heavy_frames_as_before_the_split():
+    """Taken with the one-file make_month.py (1,552 lines) before the split: the province month's
+    generator makes the same data (and so, through the same writer, the same bytes)."""
+    assert _fingerprint(generic.build_generic("2026-10", 3, 15, 150, None, None, None, seed=5)) == \
+        "6ac46c53f609b91f902267c0f186b6e6661d5b421e27bd501c6b5236f809cf0e"
+    assert _fingerprint(generic.build_generic("2026-10", 3, 20, 400, 3000, 900, 500, seed=7)) == \
+        "65553ba3bcc662bf271ac831ed7405db66302deeee3bd7bcb65c59b6606d2b0d"
+
+
+def test_command_line_sizes_by_shape(tmp_path):
+    a = mm._options(["--out", str(tmp_path)])
+    assert (a.shape, a.rooms, a.managers, a.customers, a.punches, a.visits, a.callbacks, a.duplicates) == \
+        ("punches", 100, 2000, 100_000, 1_000_000, 300_000, 200_000, None)
+    a = mm._options(["--out", str(tmp_path), "--shape", "visits", "--customers", "500"])
+    assert (a.rooms, a.managers, a.customers, a.punches, a.visits, a.callbacks) == \
+        (100, 2100, 500, 140_000, 225_000, 140_000)
+    assert generic.default_duplicates(a.visits) == 10_000
+    with pytest.raises(SystemExit):
+        mm._options(["--out", str(tmp_path), "--duplicates", "5"])       # duplicates: visit-heavy month only
+    with pytest.raises(ValueError):
+        generic.build_generic("2026-10", 1, 3, 10, shape="calls")
+
+
+# --------------------------------------------------------------------------- the visit-heavy month
+
+VISIT_HEAVY = {"month": "2026-10", "rooms": 3, "managers": 24, "customers": 600, "punches": 1500,
+               "visits": 1350, "callbacks": 800, "seed": 4, "shape": "visits"}
+PASTED = generic.default_duplicates(VISIT_HEAVY["visits"])             # 60
+
+
+@pytest.fixture(scope="module")
+def visit_heavy(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("visit_heavy")
+    res = generate(folder, **VISIT_HEAVY)
+    return folder, res, check_month(folder, "2026-10")
+
+
+def _register_rows(folder: Path):
+    """(register file, row tuple) of every 出访登记 data row, in file order."""
+    out = []
+    for path in sorted(folder.glob("出访登记_*.xlsx")):
+        for _sheet, rows in _sheets(path):
+            out += [(path.name, tuple(r)) for r in rows[1:]]
+    return out
+
+
+def test_visit_heavy_registers_have_rows_pasted_twice(visit_heavy):
+    folder, res, data = visit_heavy
+    rooms = {r["room"] for r in data["staff"]}
+    assert sorted(p.name for p in folder.glob("出访登记*")) == sorted(f"出访登记_{r}.xlsx" for r in rooms)
+    rows = _register_rows(folder)
+    assert len(rows) == res["rows"]["visits"] > VISIT_HEAVY["visits"] - PASTED
+    first_file, same, other = {}, 0, 0
+    for name, row in rows:
+        if row not in first_file:
+            first_file[row] = name
+        elif first_file[row] == name:
+            same += 1
+        else:
+            other += 1
+    assert same + other == PASTED and same > other > 0
+    # every row is in its manager's room register, except the pasted copies in another room's
+    room_of = {_id(r["employee_id"]): r["room"] for r in data["staff"]}
+    elsewhere = sum(1 for name, row in rows if name != f"出访登记_{room_of[_id(row[1])]}.xlsx")
+    assert elsewhere == other
+
+
+def test_visit_heavy_punches_and_outings(visit_heavy):
+    folder, res, data = visit_heavy
+    assert VISIT_HEAVY["punches"] - 1 <= res["rows"]["punches"] <= VISIT_HEAVY["punches"]
+    outings = [r for r in data["leave"] if r["kind"] == "外出走访"]
+    assert len(outings) > 20                  # the natural count (~1,700) is cut down by half days out
+    _assert_outings_logged(data)
+    punched = defaultdict(list)
+    for r in data["punches"]:
+        punched[_id(r["employee_id"])].append(r["punched_at"])
+    assert not any(r["starts_at"] <= t <= r["ends_at"] for r in outings for t in punched[_id(r["employee_id"])])
+
+
+def test_visit_heavy_callbacks(visit_heavy):
+    folder, res, data = visit_heavy
+    rows = [tuple(sorted(r.items(), key=lambda kv: kv[0])) for r in data["callbacks"]]
+    assert len(rows) == len(set(rows)) == VISIT_HEAVY["callbacks"]
+    assert any(r["result"] == "未接通" for r in data["callbacks"])
+
+
+def test_visit_heavy_month_runs_in_kehu_with_letters(visit_heavy, tmp_path):
+    """A valid month (exit 0) whose only warnings are the pasted rows and the generic visit ones,
+    and whose missing / 未接通 callbacks and November birthdays make letters."""
+    folder, _res, _data = visit_heavy
+    outcome = run(folder, Month(2026, 10), tmp_path, load_rules())
+    assert outcome.exit_code == 0
+    codes = Counter(f.code for f in outcome.inputs.findings)
+    assert codes["W-duplicate-row"] == PASTED
+    assert set(codes) <= {"W-duplicate-row", "W-visit-foreign", "W-visit-unsigned"}
+    kinds = Counter(p.name.split("_")[0] for p in (tmp_path / "2026-10" / "letters").rglob("*.html"))
+    assert kinds["回访函"] > 10 and kinds["生日问候"] > 10
+
+
+def test_visit_heavy_deterministic():
+    a = generic.build_generic("2026-10", 2, 10, 200, 600, 450, 250, seed=3, shape="visits")
+    b = generic.build_generic("2026-10", 2, 10, 200, 600, 450, 250, seed=3, shape="visits")
+    assert _fingerprint(a) == _fingerprint(b)

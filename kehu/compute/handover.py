@@ -30,8 +30,9 @@ def handover_list(staff: pd.DataFrame, customers: pd.DataFrame, visits: pd.DataF
     on-site visit (``visits.counted_method``) up to the month's end, from the input and the
     history store; NaT when none is known."""
     listed = departed_customers(staff, customers, month)
-    listed["last_visit"] = listed["customer_id"].map(_last_visits(visits, history_visits, month, rules))
-    listed["last_visit"] = pd.to_datetime(listed["last_visit"]).astype("datetime64[ns]")
+    last = _last_visits(visits, history_visits, month, rules)
+    # reindex, not Series.map: pandas cannot map through an empty datetime Series
+    listed["last_visit"] = pd.to_datetime(last.reindex(listed["customer_id"].astype(object)).to_numpy()).astype("datetime64[ns]")
     listed = listed.sort_values(["room", "manager_id", "customer_id"], kind="stable", ignore_index=True)
     return listed.reindex(columns=COLUMNS)
 

@@ -41,7 +41,31 @@ class MonthChecks:
                 self.findings.append(self._mismatch(key, frame))
                 if key in KEPT_WHEN_MISMATCHED:
                     continue
+            elif key in SHEET_CHECKED:
+                self._sheets_without_the_month(key, frame, inside)
             self._drop_outside(key, self._unused_outside(key, frame, inside))
+
+    def _sheets_without_the_month(self, key: str, frame: pd.DataFrame, inside: pd.Series) -> None:
+        """One sheet of another month among sheets of the month: last month's file of one room.
+        For punches an error (its people would all be absent every day); otherwise a warning (a
+        manager's own cumulative log may well hold no row of the month)."""
+        has = inside.groupby([frame["_file"], frame["_sheet"]], sort=True).any()
+        for (file, sheet), ok in has.items():
+            if ok:
+                continue
+            rows = frame[(frame["_file"] == file) & (frame["_sheet"] == sheet)]
+            held = _held(rows, key)
+            name = BY_KEY[key].name
+            if key == "punches":
+                self.findings.append(Finding(
+                    ERROR, "E-month-mismatch", f"这张{name}的 {len(rows):,} 行都在 {held}，没有一行属于 {self.month.label}"
+                    f"（其他{name}有本月的数据）。是不是放错了月份的文件？请换成 {self.month.label} 的{name}。",
+                    file, sheet, dataset=key, value=held, rejected=True))
+            else:
+                self.findings.append(Finding(
+                    WARNING, "W-sheet-other-month", f"这张{name}的 {len(rows):,} 行都在 {held}，没有一行属于 {self.month.label}。"
+                    f"如果放错了文件，请换成 {self.month.label} 的{name}；如果本月确实没有，可忽略。", file, sheet,
+                    dataset=key, value=held))
 
     def _of_the_month(self, key: str, f: pd.DataFrame) -> pd.Series:
         first, end, label = self.first, self.end, self.month.label
@@ -81,9 +105,7 @@ class MonthChecks:
                   lambda r, key=key: f"{_when(key, r)} 不属于 {self.month.label}，本月不使用。", "ignored")
 
     def _mismatch(self, key: str, frame: pd.DataFrame) -> Finding:
-        months = Counter(_row_months(key, frame))
-        held = "、".join(f"{m}（{n:,} 行）" for m, n in sorted(months.items())) if len(months) > 1 else \
-            next(iter(months), "其他月份")
+        held = _held(frame, key)
         name = BY_KEY[key].name
         files = sorted(set(frame["_file"]))
         sheet = frame["_sheet"].iloc[0] if len(files) == 1 else ""
@@ -96,8 +118,18 @@ class MonthChecks:
 # Other datasets refer to these by id: their rows stay (the run stops on E-month-mismatch anyway),
 # so that every reference is not reported again as unknown.
 KEPT_WHEN_MISMATCHED = ("customers", "targets")
+# datasets whose sheets are checked one by one (学习测评 sheets per month are normal)
+SHEET_CHECKED = ("punches", "leave", "violations", "visits", "callbacks")
 _DATE_COLUMN = {"punches": "punched_at", "violations": "date", "leave": "starts_at", "visits": "date",
                 "tests": "month", "callbacks": "date", "targets": "month", "customers": "month"}
+
+
+def _held(frame: pd.DataFrame, key: str) -> str:
+    """'2026-10', or '2026-08（106 行）、2026-09（108 行）' when the rows span several months."""
+    months = Counter(_row_months(key, frame))
+    if len(months) > 1:
+        return "、".join(f"{m}（{n:,} 行）" for m, n in sorted(months.items()))
+    return next(iter(months), "其他月份")
 
 
 def _row_months(key: str, frame: pd.DataFrame) -> list[str]:
