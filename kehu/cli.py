@@ -1,12 +1,17 @@
 """Command line (SPEC §8): a thin click layer over kehu.pipeline.
 
 Exit codes: 0 done (warnings allowed), 1 input errors (the report says
-which), 2 usage or rules-file error, 3 an unexpected failure (one line; the
-traceback only with -v).
+which), 2 usage or rules-file error, or an output folder / history store the
+user must fix, 3 an unexpected failure (one line; the traceback only with -v).
+SIGTERM ends a run as Ctrl+C does (its new folder removed, the history rolled
+back, the lock released), with exit 143.
 """
 from __future__ import annotations
 
+import errno
+import multiprocessing
 import os
+import signal
 import sys
 import traceback
 from functools import wraps
@@ -16,12 +21,17 @@ import click
 
 from kehu import __version__
 from kehu.findings import ERROR
+from kehu.history_check import HistoryError
 from kehu.load.files import InputFolderError
 from kehu.month import Month
+from kehu.outfolder import OutputError, OutputFolder, write_trouble
 from kehu.pipeline import EXIT_FAILURE, EXIT_INPUT, EXIT_OK, EXIT_USAGE
 from kehu.rules import RulesError, load_rules, rules_toml
 
 SHOWN_FINDINGS = 20
+EXIT_TERMINATED = 128 + 15          # what a shell reports for a process ended by SIGTERM
+# an OSError the user can fix (permissions, a full or read-only disk): exit 2, not 3
+USER_ERRNOS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, getattr(errno, "EDQUOT", -1)}
 
 
 def _console_safe() -> None:
@@ -51,7 +61,8 @@ def _rules(path):
 
 
 def guarded(func):
-    """Unexpected failures end with one line and exit 3; -v shows the traceback."""
+    """Unexpected failures end with one line and exit 3; -v shows the traceback. What the
+    user can fix (a letter template, the output folder, the history store) is exit 2."""
     @wraps(func)
     def wrapper(*args, **kwargs):
         verbose = kwargs.pop("verbose", False)
@@ -60,18 +71,28 @@ def guarded(func):
         except (SystemExit, click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except Exception as exc:
-            letters = sys.modules.get("kehu.render.letters")
-            if letters is not None and isinstance(exc, letters.LetterTemplateError):
-                click.echo(f"函件模板错误: {exc}", err=True)
-                sys.exit(EXIT_USAGE)
-            if isinstance(exc, InputFolderError):
-                click.echo(str(exc), err=True)
+            message = _user_can_fix(exc)
+            if message:
+                click.echo(message, err=True)
                 sys.exit(EXIT_USAGE)
             if verbose:
                 traceback.print_exc()
             click.echo(f"kehu 意外失败: {type(exc).__name__}: {exc}(加 -v 查看详细信息)", err=True)
             sys.exit(EXIT_FAILURE)
     return click.option("-v", "--verbose", is_flag=True, help="出错时显示完整的技术信息 (traceback)。")(wrapper)
+
+
+def _user_can_fix(exc: Exception) -> str | None:
+    """The message for an error the user must fix (exit 2), or None."""
+    letters = sys.modules.get("kehu.render.letters")
+    if letters is not None and isinstance(exc, letters.LetterTemplateError):
+        return f"函件模板错误: {exc}"
+    if isinstance(exc, (OutputError, HistoryError, InputFolderError)):
+        return str(exc)
+    if isinstance(exc, OSError) and exc.errno in USER_ERRNOS:
+        return (f"无法读写 {exc.filename or '文件'}（{write_trouble(exc)}）。"
+                f"请检查该文件和所在文件夹的权限、磁盘空间后重试。")
+    return None
 
 
 month_option = click.option("--month", required=True, callback=_month, metavar="YYYY-MM",
@@ -119,8 +140,9 @@ def _progress():
 
 
 def _print_findings(outcome) -> None:
+    """The first findings (all of them when there is no report to see the rest in)."""
     errors, warnings = outcome.errors, outcome.warnings
-    shown = (errors + warnings)[:SHOWN_FINDINGS]
+    shown = (errors + warnings)[:None if outcome.report_error else SHOWN_FINDINGS]
     for f in shown:
         where = " ".join(x for x in (f.file, f.sheet, f.cell or (f"第{f.row}行" if f.row else "")) if x)
         click.echo(f"[{'错误' if f.severity == ERROR else '提示'}] {f.code}{' ' + where if where else ''}: {f.message}")
@@ -130,6 +152,9 @@ def _print_findings(outcome) -> None:
     click.echo(f"错误 {len(errors)} 条,提示 {len(warnings)} 条。")
     if outcome.report:
         click.echo(f"校验报告: {outcome.report}")
+    if outcome.report_error:
+        click.echo(f"{outcome.report_error}。以上已列出全部问题；要得到报告，请用 --report 指定一个可以写入的位置。",
+                   err=True)
 
 
 @cli.command()
@@ -220,7 +245,137 @@ def rules_command(rules_path):
     click.echo(rules_toml(_rules(rules_path)), nl=False)
 
 
+out_option = click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+                          help="输出文件夹（默认 kehu-out）；历史库是其中的 history.sqlite。")
+
+
+@cli.group(name="history", invoke_without_command=True)
+@out_option
+@click.pass_context
+@guarded
+def history_group(ctx, out_dir):
+    """列出历史库中保存的月份（默认），或删除一个月份（drop）。
+
+    历史库 OUT/history.sqlite 保存每月的学习标记、客户收入和出访记录，供以后的月份使用
+    （学习连续三次、离网预警、两三个月的拜访周期）。跑错了月份，用 drop 删掉它。
+
+    Example:
+
+        kehu history --out kehu-out
+
+        kehu history drop 2026-11 --out kehu-out
+    """
+    ctx.obj = out_dir or Path("kehu-out")
+    if ctx.invoked_subcommand is None:
+        _list_months(ctx.obj)
+
+
+@history_group.command(name="list")
+@out_option
+@click.pass_obj
+@guarded
+def history_list(group_out, out_dir):
+    """列出历史库中保存的月份，以及每个月份写入的时间。
+
+    Example:
+
+        kehu history list --out kehu-out
+    """
+    _list_months(out_dir or group_out)
+
+
+@history_group.command(name="drop")
+@click.argument("month", callback=_month, metavar="YYYY-MM")
+@out_option
+@click.option("--yes", is_flag=True, help="不再询问，直接删除。")
+@click.pass_obj
+@guarded
+def history_drop(group_out, month, out_dir, yes):
+    """从历史库中删除一个月份的全部记录（先询问，除非加 --yes）。
+
+    该月的输出文件夹不会被删除。删除前的历史库备份在 history.sqlite.bak。
+
+    Example:
+
+        kehu history drop 2026-11 --out kehu-out --yes
+    """
+    from kehu.history import drop_stored_month, stored_months_of
+    out_dir = out_dir or group_out
+    path = out_dir / "history.sqlite"
+    if not out_dir.is_dir():
+        _no_store(path, EXIT_USAGE)
+    with OutputFolder(out_dir, "history drop", month):
+        if not path.exists():
+            _no_store(path, EXIT_USAGE)
+        found = next((m for m in stored_months_of(path) if m.label == month.label), None)
+        if found is None:
+            kept = "、".join(m.label for m in stored_months_of(path)) or "没有任何月份"
+            click.echo(f"历史库 {path} 中没有 {month.label} 的记录（现有：{kept}）。", err=True)
+            sys.exit(EXIT_USAGE)
+        if not yes and not _confirmed(f"确定从历史库 {path} 删除 {month.label} 的全部记录吗？"
+                                      f"（{_counts(found)}）"):
+            return
+        backup = drop_stored_month(path, month.label)
+    click.echo(f"已从 {path} 删除 {month.label} 的记录（{_counts(found)}）。删除前的历史库备份在 {backup}。")
+    if (out_dir / month.label).exists():
+        click.echo(f"输出文件夹 {out_dir / month.label} 没有删除；如不再需要，请手动删除。")
+
+
+def _list_months(out_dir: Path) -> None:
+    from kehu.history import stored_months_of
+    path = out_dir / "history.sqlite"
+    months = None
+    if out_dir.is_dir():
+        with OutputFolder(out_dir, "history"):      # a run interrupted here is repaired first
+            if path.exists():
+                months = stored_months_of(path)
+    if months is None:
+        _no_store(path, EXIT_OK)
+    if not months:
+        click.echo(f"历史库 {path} 中没有任何月份。")
+        return
+    click.echo(f"历史库 {path} 中保存的月份：")
+    for m in months:
+        when = m.written_at[:19].replace("T", " ") if m.written_at else "时间不详（旧版本 kehu 写入）"
+        click.echo(f"  {m.label}  写入于 {when}  {_counts(m)}")
+    click.echo(f"共 {len(months)} 个月份。删除某个月份：kehu history drop YYYY-MM --out {out_dir}")
+
+
+def _no_store(path: Path, code: int) -> None:
+    click.echo(f"{path} 不存在：这个输出文件夹还没有保存过任何月份。", err=code != EXIT_OK)
+    sys.exit(code)
+
+
+def _counts(month) -> str:
+    return f"学习标记 {month.flags} 条、客户收入 {month.customers} 条、出访 {month.visits} 条"
+
+
+def _confirmed(question: str) -> bool:
+    """The user's yes; no answer possible (no terminal) is a usage error."""
+    try:
+        if click.confirm(question, default=False):
+            return True
+    except click.Abort:
+        click.echo("\n未删除：需要确认。在脚本中请加 --yes。", err=True)
+        sys.exit(EXIT_USAGE)
+    click.echo("未删除。")
+    return False
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread: the run unwinds and cleans up as on Ctrl+C."""
+
+
+def _on_sigterm(signum, frame) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)       # one clean-up; SIGKILL still ends it at once
+    for child in multiprocessing.active_children():      # pool workers: their work is void now
+        child.terminate()
+    raise Terminated()
+
+
 def main() -> None:
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, _on_sigterm)
     code = _exit_code()
     sys.stdout.flush()
     sys.stderr.flush()
@@ -237,6 +392,9 @@ def _exit_code() -> int:
     except click.Abort:
         click.echo("已取消。", err=True)
         return EXIT_FAILURE
+    except Terminated:
+        click.echo("kehu 已终止（收到 SIGTERM）。", err=True)
+        return EXIT_TERMINATED
     except click.ClickException as exc:
         exc.show()
         return EXIT_USAGE

@@ -1,29 +1,31 @@
-"""load → validate → compute → render, with atomic output (SPEC §5, §6, §9.6).
+"""load → validate → compute → render, with atomic output (SPEC §5, §6, §9.6, §10.9).
 
-Everything is written into a temporary folder beside the target and moved
-into place only when complete, so a run killed at any point leaves the
-previous output of that month intact. The history store is written only
-after a successful run.
+A run holds the output folder's lock from start to end; everything is written
+into a new folder beside the target, and the month's folder and its history
+rows are committed together (kehu/outfolder.py: the lock, the journal, the
+commit and the repair of an interrupted run). A run killed at any point leaves
+the previous output of that month, with its history, or the complete new one.
 """
 from __future__ import annotations
 
 import gc
-import os
-import shutil
-import tempfile
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from xlsxwriter.exceptions import FileCreateError
+
 from kehu.compute.assemble import compute_month
 from kehu.compute.calendar import CalendarError, WorkCalendar
 from kehu.compute.history_rows import history_rows, read_history
-from kehu.cores import available_cores
+from kehu.cores import available_cores, die_with_parent
 from kehu.findings import ERROR, Finding
 from kehu.history import PendingMonth
+from kehu.history_check import check_store
 from kehu.model import MonthInputs
 from kehu.month import Month
 from kehu.load.folder import large_folder
+from kehu.outfolder import OutputFolder, replace_file, write_trouble
 from kehu.validate import validate_month
 from kehu.validate.report import write_report
 
@@ -42,6 +44,7 @@ class Outcome:
     out_dir: Path | None = None
     outputs: list = field(default_factory=list)
     result: object = None                       # the MonthResult of a finished run
+    report_error: str | None = None             # why the report could not be written (validate)
 
     @property
     def errors(self) -> list[Finding]:
@@ -53,11 +56,20 @@ class Outcome:
 
 
 def validate(input_dir: Path, month: Month, rules: dict, report_path: Path | None = None) -> Outcome:
+    """The month's findings, and its report at ``report_path``. A report that cannot be
+    written (a read-only folder) leaves the findings for the console and says why. Takes no
+    lock: it never touches a month's folder or the history store."""
     inputs = validated_month(input_dir, month, rules)
-    if report_path is not None:
-        write_month_report(report_path, inputs, input_dir)
     code = EXIT_INPUT if any(f.severity == ERROR for f in inputs.findings) else EXIT_OK
-    return Outcome(code, inputs, report_path)
+    outcome = Outcome(code, inputs)
+    if report_path is not None:
+        try:
+            outcome.report = write_month_report(report_path, inputs, input_dir)
+        except (OSError, FileCreateError) as exc:       # FileCreateError: xlsxwriter's, around an OSError
+            reason = exc.args[0] if isinstance(exc, FileCreateError) and exc.args else exc
+            why = write_trouble(reason) if isinstance(reason, OSError) else reason
+            outcome.report_error = f"校验报告无法写入 {report_path}（{why}）"
+    return outcome
 
 
 def validated_month(input_dir: Path, month: Month, rules: dict) -> MonthInputs:
@@ -85,7 +97,7 @@ def _report_meanwhile(path: Path, inputs: MonthInputs, input_dir: Path) -> Futur
         done: Future = Future()
         done.set_result(write_month_report(path, inputs, input_dir))
         return done
-    pool = ProcessPoolExecutor(max_workers=1)
+    pool = ProcessPoolExecutor(max_workers=1, initializer=die_with_parent)
     try:      # only what the report needs crosses to the child: not the month's frames
         return pool.submit(write_report, *_report_arguments(path, inputs, input_dir))
     finally:
@@ -104,44 +116,47 @@ def run(input_dir: Path, month: Month, out_root: Path, rules: dict, rules_source
         progress=None) -> Outcome:
     step = progress or (lambda label: None)
     step("读取并校验输入")
-    out_root.mkdir(parents=True, exist_ok=True)
-    _remove_stale_temporaries(out_root, month)
-    final = out_root / month.label
-    tmp = Path(tempfile.mkdtemp(prefix=f".{month.label}-", dir=out_root))
+    with OutputFolder(out_root, "run", month) as out:         # the lock; an interrupted run repaired
+        check_store(out.history_path, for_writing=True)
+        return _run_locked(out, input_dir, month, rules, rules_source, skip_invalid, templates_dir, jobs, step)
+
+
+def _run_locked(out: OutputFolder, input_dir: Path, month: Month, rules: dict, rules_source: str,
+                skip_invalid: bool, templates_dir: Path | None, jobs: int | None, step) -> Outcome:
     report = history = None
     try:
+        tmp = out.begin()
         inputs = validated_month(input_dir, month, rules)
         errors = [f for f in inputs.findings if f.severity == ERROR]
         fatal = any(f.code in FATAL_CODES for f in errors)
         if errors and (not skip_invalid or fatal):
-            failed = out_root / f"校验报告_{month.label}.xlsx"
-            os.replace(write_month_report(tmp / REPORT, inputs, input_dir), failed)
-            shutil.rmtree(tmp, ignore_errors=True)
+            failed = out.root / f"校验报告_{month.label}.xlsx"
+            replace_file(write_month_report(tmp / REPORT, inputs, input_dir), failed)
+            out.abandon()
             return Outcome(EXIT_INPUT, inputs, failed)
         # the month's millions of objects live to the end: the collector's full passes over them
         # are wasted time, and in a forked child they would unshare its pages
         gc.freeze()
         report = _report_meanwhile(tmp / REPORT, inputs, input_dir)
         step("计算考核结果")
-        history_path = out_root / "history.sqlite"
-        result = compute_month(inputs, rules, read_history(history_path, month, rules))
-        history = PendingMonth(history_path)
+        result = compute_month(inputs, rules, read_history(out.history_path, month, rules))
+        history = PendingMonth(out.history_path, out.run_id)
         written = _render(result, tmp, templates_dir, jobs, step, history)
         report.result()
         outputs = _write_manifest(inputs, tmp, written + [REPORT], rules_source)
-        _swap_into_place(tmp, final)
+        step("更新历史库")
+        final = out.commit(history)
     except BaseException:
         if report is not None:
             wait([report])                  # let the report's child finish before its folder goes
-        if history is not None:
-            history.discard()
-        shutil.rmtree(tmp, ignore_errors=True)
+        out.abandon(history)
         raise
     finally:
         gc.unfreeze()
-    (out_root / f"校验报告_{month.label}.xlsx").unlink(missing_ok=True)   # an earlier failed run's report
-    step("更新历史库")
-    history.commit()
+    try:
+        (out.root / f"校验报告_{month.label}.xlsx").unlink(missing_ok=True)   # an earlier failed run's report
+    except OSError:
+        pass                                # open in Excel: it stays, the month is done all the same
     return Outcome(EXIT_OK, inputs, final / REPORT, final, outputs, result)
 
 
@@ -175,21 +190,3 @@ def _write_manifest(inputs: MonthInputs, tmp: Path, outputs: list[str], rules_so
     outputs = sorted(outputs + ["manifest.json"])
     write_manifest(manifest(inputs, outputs, rules_source), tmp / "manifest.json")
     return outputs
-
-
-def _remove_stale_temporaries(out_root: Path, month: Month) -> None:
-    """Temporary folders of an earlier run of this month that was killed mid-way."""
-    for stale in out_root.glob(f".{month.label}-*"):
-        if stale.is_dir():
-            shutil.rmtree(stale, ignore_errors=True)
-
-
-def _swap_into_place(tmp: Path, final: Path) -> None:
-    """Replace ``final`` by ``tmp`` so that at every instant one complete folder exists."""
-    old = None
-    if final.exists():
-        old = final.with_name(f".{final.name}-old-{os.getpid()}")
-        os.replace(final, old)
-    os.replace(tmp, final)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

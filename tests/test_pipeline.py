@@ -27,6 +27,11 @@ def invoke(*args):
     return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
 
 
+def leftovers(out: Path) -> list:
+    """What a run leaves in the output folder besides its results: nothing but the lock file."""
+    return [p.name for p in out.iterdir() if p.name.startswith(".") and p.name != ".kehu.lock"]
+
+
 def hashes(folder: Path) -> dict:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
 
@@ -46,7 +51,7 @@ def test_run_writes_every_output(month_dir, tmp_path):
     on_disk = sorted(p.relative_to(done).as_posix() for p in done.rglob("*") if p.is_file())
     assert manifest["outputs"] == on_disk                             # every file listed, nothing else
     assert any(name.startswith("letters/") for name in on_disk)
-    assert not [p for p in out.iterdir() if p.name.startswith(".")]   # no temporary folder left
+    assert leftovers(out) == []                                       # no temporary folder left
 
 
 def test_payroll_is_utf8_bom_and_matches_results(month_dir, tmp_path):
@@ -110,7 +115,7 @@ def test_rerun_replaces_the_month_and_keeps_previous_output_on_failure(month_dir
     with pytest.raises(RuntimeError):
         run(month_dir, MONTH, out, load_rules())
     assert (out / "2026-10" / "results.json").read_bytes() == good
-    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+    assert leftovers(out) == []
 
 
 def _fail_after_the_history_rows(monkeypatch):
@@ -126,7 +131,7 @@ def test_failed_run_creates_no_history(month_dir, tmp_path, monkeypatch):
     _fail_after_the_history_rows(monkeypatch)
     with pytest.raises(RuntimeError):
         run(month_dir, MONTH, tmp_path / "out", load_rules())
-    assert list((tmp_path / "out").iterdir()) == []
+    assert [p.name for p in (tmp_path / "out").iterdir()] == [".kehu.lock"]
 
 
 def test_failed_rerun_leaves_the_history_as_it_was(month_dir, tmp_path, monkeypatch):
@@ -187,7 +192,10 @@ def test_rules_file_errors_exit_2(tmp_path):
 
 @pytest.mark.parametrize("delay", [0.3, 0.8, 1.5])
 def test_a_killed_run_leaves_the_previous_output_intact(month_dir, tmp_path, delay):
-    """SIGKILL at several moments: the month folder is either the old one or the new one, whole."""
+    """SIGKILL at several moments: once the next kehu command has repaired the folder (a kill
+    between putting the old folder aside and the new one in leaves them under hidden names), the
+    month folder is either the old one or the new one, whole (tests/test_crash_safety.py kills at
+    each named point)."""
     import signal
     import subprocess
     import sys
@@ -200,11 +208,12 @@ def test_a_killed_run_leaves_the_previous_output_intact(month_dir, tmp_path, del
     time.sleep(delay)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    assert invoke("history", "--out", out).exit_code == 0
     assert (out / "2026-10" / "results.json").read_bytes() == good
     assert (out / "2026-10" / "manifest.json").is_file()
     # the next run cleans up whatever the killed one left behind
     assert invoke("run", month_dir, "--month", "2026-10", "--out", out).exit_code == 0
-    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+    assert leftovers(out) == []
 
 
 def test_a_season_date_in_the_rules_file_changes_the_result(month_dir, tmp_path):

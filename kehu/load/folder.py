@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kehu.cores import available_cores
+from kehu.cores import available_cores, die_with_parent
 from kehu.findings import ERROR, Finding
 from kehu.load.ledger import Ledger
 from kehu.load.files import FolderScan, InputFile, scan_folder
@@ -86,6 +86,6 @@ def load_folder(scan: FolderScan, rules: dict, cores: int | None = None) -> list
     cores = cores or available_cores()
     if cores < 2 or len(sources) < 2 or not large_folder(scan):
         return [load_file(s, rules) for s in sources]
-    with ProcessPoolExecutor(max_workers=min(cores, len(sources))) as pool:
+    with ProcessPoolExecutor(max_workers=min(cores, len(sources)), initializer=die_with_parent) as pool:
         futures = {s.name: pool.submit(load_file, s, rules) for s in sorted(sources, key=lambda s: -s.size)}
         return [futures[s.name].result() for s in sources]

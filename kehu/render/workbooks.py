@@ -23,7 +23,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kehu.cores import available_cores
+from kehu.cores import available_cores, die_with_parent
+from kehu.crashpoint import crash_point
 from kehu.model import MonthResult
 from kehu.render.department_book import department_filename, write_department_book
 from kehu.render.frames import records
@@ -88,8 +89,9 @@ _INHERITED: "ManagerSlicer | None" = None       # a forked worker's copy of the 
 def _inherit(slicer: "ManagerSlicer") -> None:
     """Pool initializer. Under fork a worker starts as a copy of this process, so ``slicer``
     (and the month it cuts) arrives without being pickled; the tasks then name only a range
-    of managers, whose slices the worker makes itself."""
+    of managers, whose slices the worker makes itself. The worker ends with its parent."""
     global _INHERITED
+    die_with_parent()
     _INHERITED = slicer
 
 
@@ -110,12 +112,13 @@ def _write_parallel(slicer: "ManagerSlicer", folder: Path, jobs: int, write_depa
         def submit(start, stop):
             return pool.submit(_write_range, start, stop, str(folder))
     else:
-        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=die_with_parent)
         def submit(start, stop):
             return pool.submit(_write_batch, slicer.slices(start, stop), str(folder))
     half = len(ranges) // 2
     with pool:                                              # leaving it waits for every task
         futures = [submit(*r) for r in ranges[:half]]
+        crash_point("workbooks")                            # the workers are running
         # meanwhile, in this process: its own work queues behind the first half, so that what
         # it then waits for is done while the pool still has the second half to write
         then = write_department(pool.submit)
