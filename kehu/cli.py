@@ -214,22 +214,33 @@ def validate(input_dir, month, rules_path, report_path):
 
 @cli.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--calendar", "calendar_year", type=int, metavar="YYYY",
+              help="只生成该年的日历表 日历_YYYY.xlsx：按放假办法推算、待核对（内置安排没有的年份用）。")
+@rules_option
 @guarded
-def init(directory):
+def init(directory, calendar_year, rules_path):
     """生成空白的输入工作簿(带下拉选项、日期格式、填写说明和一行示例)。
+
+    加 --calendar 时只生成该年的日历表，不生成输入工作簿。
 
     Example:
 
         kehu init 2026-11输入
+
+        kehu init 2027-01输入 --calendar 2027
     """
-    from kehu.init_inputs import write_blank_inputs
+    from kehu.init_inputs import REFUSED, write_init_files
+    rules = _rules(rules_path)
     try:
-        paths = write_blank_inputs(directory)
-    except FileExistsError as exc:
+        paths = write_init_files(directory, rules, calendar_year)
+    except REFUSED as exc:
         click.echo(str(exc), err=True)
         sys.exit(EXIT_USAGE)
     for p in paths:
         click.echo(f"已生成 {p}")
+    if calendar_year is not None:
+        click.echo(f"请对照国务院办公厅关于{calendar_year}年部分节假日安排的通知核对日历表（加上调休），"
+                   f"核对后把各行的「核对状态」改为「已核对」。")
 
 
 @cli.command(name="rules")

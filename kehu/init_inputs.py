@@ -3,6 +3,9 @@
 Each workbook has the dataset's sheet with the Chinese headers, a dropdown on
 every enum and 是/否 column, date/time formats, one example row (to be
 overwritten), and a 填写说明 sheet explaining every column.
+
+``--calendar YEAR`` (kehu.init_calendar) writes only the year's 日历 instead, for a month's
+input folder.
 """
 from __future__ import annotations
 
@@ -11,13 +14,26 @@ from pathlib import Path
 
 import xlsxwriter
 
+from kehu.compute.statutory import YearOutOfRange
 from kehu.examples import EXAMPLES
+from kehu.init_calendar import CalendarYearKnown, write_year_calendar
 from kehu.load.values import EXPECTED
 from kehu.rules import load_rules
 from kehu.schema import DATASETS, Column, Dataset
 
 FORMATS = {"date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm", "money": "#,##0.00", "number": "#,##0.##",
            "int": "0", "score": "0.0"}
+
+
+# what ``kehu init`` refuses to do (exit 2): overwrite a file, compute a year it should not
+REFUSED = (FileExistsError, CalendarYearKnown, YearOutOfRange)
+
+
+def write_init_files(directory: Path, rules: dict, calendar_year: int | None = None) -> list[Path]:
+    """The blank input workbooks; or only the year's 日历."""
+    if calendar_year is None:
+        return write_blank_inputs(directory, rules)
+    return [write_year_calendar(directory, calendar_year)]
 
 
 def write_blank_inputs(directory: Path, rules: dict | None = None) -> list[Path]:

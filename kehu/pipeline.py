@@ -32,7 +32,8 @@ from kehu.validate.report import write_report
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_FAILURE = 0, 1, 2, 3
 REPORT = "校验报告.xlsx"
 # errors that --skip-invalid cannot skip: there is no row to drop, the month cannot be computed
-FATAL_CODES = ("E-calendar-year", "E-dataset-missing", "E-column-missing", "E-folder-empty", "E-month-mismatch")
+FATAL_CODES = ("E-calendar-year", "E-calendar-unreviewed", "E-dataset-missing", "E-column-missing", "E-folder-empty",
+               "E-month-mismatch")
 LETTER_BATCHES_PER_JOB = 8      # small enough that the workers finish together, big enough to pay the IPC
 
 

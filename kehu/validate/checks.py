@@ -17,6 +17,7 @@ from kehu.load.ledger import Ledger
 from kehu.month import Month
 from kehu.roster import departed_by, employed_in
 from kehu.schema import BY_KEY
+from kehu.validate.calendar_review import unreviewed_calendar
 from kehu.validate.months import MonthChecks
 
 MAX_FINDINGS_PER_KIND = 5000      # per code and sheet; the rest is summarised in one finding
@@ -88,6 +89,7 @@ class Checker(MonthChecks):
         self.test_checks()
         self.callback_checks()
         self.missing_targets()
+        self.findings.extend(unreviewed_calendar(self.f["calendar"], self.month, self.ledger.locate))
         self.unchecked_references()
         self.consequence_findings()
         for f in unlogged_visit_findings(self.f["leave"], self.f["visits"], self.rules):
