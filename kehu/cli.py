@@ -216,23 +216,26 @@ def validate(input_dir, month, rules_path, report_path):
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--calendar", "calendar_year", type=int, metavar="YYYY",
               help="只生成该年的日历表 日历_YYYY.xlsx：按放假办法推算、待核对（内置安排没有的年份用）。")
+@click.option("--plan", "plan_template", is_flag=True, help="只生成 kehu plan 的年度指标模板 年度指标.xlsx。")
 @rules_option
 @guarded
-def init(directory, calendar_year, rules_path):
+def init(directory, calendar_year, plan_template, rules_path):
     """生成空白的输入工作簿(带下拉选项、日期格式、填写说明和一行示例)。
 
-    加 --calendar 时只生成该年的日历表，不生成输入工作簿。
+    加 --calendar 或 --plan 时只生成日历表或年度指标模板，不生成输入工作簿。
 
     Example:
 
         kehu init 2026-11输入
 
         kehu init 2027-01输入 --calendar 2027
+
+        kehu init 年度计划 --plan
     """
     from kehu.init_inputs import REFUSED, write_init_files
     rules = _rules(rules_path)
     try:
-        paths = write_init_files(directory, rules, calendar_year)
+        paths = write_init_files(directory, rules, calendar_year, plan_template)
     except REFUSED as exc:
         click.echo(str(exc), err=True)
         sys.exit(EXIT_USAGE)
@@ -241,6 +244,52 @@ def init(directory, calendar_year, rules_path):
     if calendar_year is not None:
         click.echo(f"请对照国务院办公厅关于{calendar_year}年部分节假日安排的通知核对日历表（加上调休），"
                    f"核对后把各行的「核对状态」改为「已核对」。")
+
+
+@cli.command()
+@click.argument("annual", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--staff", "staff_path", required=True, type=click.Path(exists=True, path_type=Path),
+              help="员工名册文件，或放着它的输入文件夹（其中的日历表也会用到）。")
+@click.option("--month", callback=_month, metavar="YYYY-MM", help="生成这一个月，如 2026-10。")
+@click.option("--year", type=click.IntRange(2000, 2099), metavar="YYYY", help="生成这一年的 12 个月。")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("指标计划"),
+              show_default=True, help="输出文件夹；每个月写在其中的 YYYY-MM 子文件夹。")
+@click.option("--calendar", "calendar_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="日历表（内置安排没有的年份需要；也可以放在 --staff 的文件夹中）。")
+@rules_option
+@guarded
+def plan(annual, staff_path, month, year, out_dir, calendar_path, rules_path):
+    """把年度指标分解到月、到人，并写出按周、按工作日分解的月计划表。
+
+    室的全年指标按月度权重分到各月，再按员工名册中该室当月在岗的客户经理人数（或分配比例）
+    分给每人；重要室经理得全室的月指标。每个月写出 指标.xlsx（kehu run 直接读取，月底填完成值）
+    和 月计划表.xlsx。年度指标模板用 kehu init 文件夹 --plan 生成。
+
+    Example:
+
+        kehu plan 年度指标.xlsx --staff 2026-10输入 --month 2026-10 --out 指标计划
+
+        kehu plan 年度指标.xlsx --staff 员工名册.xlsx --year 2026
+    """
+    from kehu.plan import existing_outputs, make_plan, year_months
+    if (month is None) == (year is None):
+        click.echo("请用 --month YYYY-MM 指定一个月，或用 --year YYYY 指定全年（二者选一）。", err=True)
+        sys.exit(EXIT_USAGE)
+    months = [month] if month else year_months(year)
+    there = existing_outputs(out_dir, months)
+    if there:
+        click.echo(f"{there[0]} 已存在，未覆盖（其中可能已填了完成值）。请换一个 --out 文件夹，或先移走这些文件。",
+                   err=True)
+        sys.exit(EXIT_USAGE)
+    outcome = make_plan(annual, staff_path, months, out_dir, _rules(rules_path), calendar_path)
+    for f in outcome.findings:
+        where = " ".join(x for x in (f.file, f.sheet, f.cell or (f"第{f.row}行" if f.row else "")) if x)
+        click.echo(f"[{'错误' if f.severity == ERROR else '提示'}] {f.code}{' ' + where if where else ''}: {f.message}")
+    if outcome.errors:
+        click.echo(f"错误 {len(outcome.errors)} 条，提示 {len(outcome.warnings)} 条。没有写出任何文件；请改正后重新运行。")
+        sys.exit(EXIT_INPUT)
+    for p in outcome.written:
+        click.echo(f"已生成 {p}")
 
 
 @cli.command(name="rules")

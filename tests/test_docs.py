@@ -22,7 +22,7 @@ def test_every_finding_code_is_documented():
     assert codes_in_source() - documented == set()
 
 
-@pytest.mark.parametrize("command", ["run", "validate", "init", "rules", "history", "history list", "history drop"])
+@pytest.mark.parametrize("command", ["run", "validate", "init", "plan", "rules", "history", "history list", "history drop"])
 def test_every_command_has_help_with_an_example(command):
     result = CliRunner().invoke(cli, command.split() + ["--help"])
     assert result.exit_code == 0
