@@ -5,7 +5,7 @@ Each file is read (kehu.load.reader) and its sheets recognised and typed
 pool across the cores, so reading and typing both run in parallel and only the
 typed frames — not the millions of raw cells — come back to this process. The
 raw cells are not kept: the validation report re-reads the few sheets it
-annotates (kehu.validate.report).
+annotates (kehu.render.report).
 """
 from __future__ import annotations
 
