@@ -16,6 +16,14 @@ ERROR = "error"
 WARNING = "warning"
 
 
+def column_index(letters: str) -> int:
+    """Excel letters → 0-based column index (A → 0, AA → 26)."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
 def column_letter(index: int) -> str:
     """0-based column index → Excel letters (0 → A, 26 → AA)."""
     letters = ""

@@ -10,7 +10,7 @@ to 0.01 once.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import pandas as pd
 
@@ -24,26 +24,9 @@ from kehu.compute.kpi import compute_kpi
 from kehu.compute.learning import compute_learning
 from kehu.compute.visits import compute_visits
 from kehu.model import MonthInputs, MonthResult
+from kehu.numbers import ZERO, cents, money_text, rate
 from kehu.roster import assessed_staff, room_of as roster_rooms
 from kehu.rules import money
-
-CENT = Decimal("0.01")
-ZERO = Decimal("0")
-
-
-def cents(value) -> Decimal:
-    """Round half-up to 0.01 — the one rounding of money (SPEC §2 preamble); never -0.00."""
-    rounded = Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
-    return rounded.copy_abs() if rounded.is_zero() else rounded
-
-
-def money_text(value) -> str:
-    return str(cents(value if value is not None else 0))
-
-
-def rate(numerator: int, denominator: int):
-    return None if not denominator else round(numerator / denominator, 4)
-
 
 @dataclass
 class History:

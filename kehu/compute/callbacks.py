@@ -28,7 +28,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from kehu.compute.visits import rate
+from kehu.numbers import rates
 from kehu.month import Month
 from kehu.schema import CALLBACK_RESULTS
 
@@ -175,7 +175,7 @@ def manager_callback_rates(events: pd.DataFrame) -> pd.DataFrame:
     per = flags.groupby("manager_id", sort=True)[list(STATUSES)].sum().astype(np.int64).reset_index()
     per["manager_id"] = per["manager_id"].astype(object)
     per["events"] = per[list(STATUSES)].sum(axis=1).astype(np.int64)
-    per["rate"] = rate(per["on_time"], per["events"] - per["pending"])
+    per["rate"] = rates(per["on_time"], per["events"] - per["pending"])
     return per[PER_MANAGER_COLUMNS]
 
 
@@ -206,14 +206,10 @@ def callback_summary(events: pd.DataFrame, month_rows: pd.DataFrame, rules: dict
     keys = sorted(set(results.index) | set(status.index), key=str)
     out = pd.concat([results.reindex(keys, fill_value=0), status.reindex(keys, fill_value=0)], axis=1).astype(np.int64)
     out["total"] = out[list(CALLBACK_RESULTS)].sum(axis=1)
-    out["satisfied_rate"] = _rounded(rate(out[cfg["satisfied_result"]], out["total"] - out[cfg["failed_result"]]))
+    out["satisfied_rate"] = rates(out[cfg["satisfied_result"]], out["total"] - out[cfg["failed_result"]])
     out["events"] = out[list(STATUSES)].sum(axis=1)
-    out["rate"] = _rounded(rate(out["on_time"], out["events"] - out["pending"]))
+    out["rate"] = rates(out["on_time"], out["events"] - out["pending"])
     return out.rename_axis("key").reset_index()
-
-
-def _rounded(rates: pd.Series) -> pd.Series:
-    return rates.map(lambda v: None if v is None else round(v, 4)).astype(object)
 
 
 # ---------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from kehu.findings import ERROR, WARNING, Finding, show, show_day
 from kehu.load.ledger import Ledger
 from kehu.month import Month
 from kehu.roster import departed_by, employed_in
-from kehu.schema import BY_KEY
+from kehu.schema import ACTIVE, BY_KEY, CHURNED
 from kehu.validate.months import MonthChecks
 from kehu.validate.references import ReferenceChecks
 from kehu.validate.visit_log import unlogged_visit_findings
@@ -181,14 +181,14 @@ class Checker(MonthChecks, ReferenceChecks):
     def customer_checks(self):
         self._unknown("customers", "manager_id", "staff", "E-unknown-employee", ERROR, "rejected")
         c = self.f["customers"]
-        no_date = (c["status"] == "离网") & c["churned_on"].isna()
+        no_date = (c["status"] == CHURNED) & c["churned_on"].isna()
         self.flag("customers", no_date, "churned_on", "E-churn-date", ERROR,
                   lambda r: f"客户 {r.customer_id}({r.customer_name})状态为离网,但没有填写离网日期。请补填离网日期。", "rejected")
         c = self.f["customers"]
-        odd = (c["status"] == "在网") & c["churned_on"].notna()
+        odd = (c["status"] == ACTIVE) & c["churned_on"].notna()
         self.flag("customers", odd, "churned_on", "W-churn-date", WARNING,
                   lambda r: f"客户 {r.customer_id} 状态为在网,却填写了离网日期 {show_day(r.churned_on)};按在网处理。请核对状态。", None)
-        late = (c["status"] == "离网") & (c["churned_on"] >= self.end)
+        late = (c["status"] == CHURNED) & (c["churned_on"] >= self.end)
         self.flag("customers", late, "churned_on", "W-churn-date", WARNING,
                   lambda r: f"客户 {r.customer_id} 的离网日期 {show_day(r.churned_on)} 在本月之后;本月按在网计算保有。", None)
 
