@@ -27,7 +27,7 @@ import pandas as pd
 from kehu.compute.plan_split import KINDS, Triple, is_whole
 from kehu.findings import ERROR, WARNING, Finding, column_letter
 from kehu.load import values as V
-from kehu.load.files import InputFile, scan_folder
+from kehu.load.files import scan_folder
 from kehu.load.headers import HEADER_SCAN_ROWS, normalise_header
 from kehu.load.reader import RawSheet, read_file, vet_file
 from kehu.load.safety import UnsafeFile
