@@ -17,6 +17,7 @@ part keeps 基本目标 ≤ 目标值 ≤ 挑战目标 (基本目标 and 挑战�
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -48,22 +49,30 @@ def split_exact(total: Decimal, weights: Sequence, unit: Decimal, turn: int = 0)
     """``total`` into parts ∝ ``weights`` (≥ 0, not all 0), each a multiple of ``unit``, Σ = total.
 
     ``total`` must be a multiple of ``unit``. Largest remainder; ties go to the earlier part,
-    counting from part ``turn`` (and round to the start)."""
-    units = Fraction(total) / Fraction(unit)
-    if units.denominator != 1:
+    counting from part ``turn`` (and round to the start). Exact: integers throughout."""
+    units = total / unit                          # exact: ≤ 10¹² 元 in cents is 14 digits, within 28
+    if units != units.to_integral_value():
         raise ValueError(f"{total} 不是 {unit} 的整数倍")
-    whole = abs(units.numerator)
-    shares = [Fraction(w) for w in weights]
+    whole, shares = abs(int(units)), _whole_weights(weights)
     if any(s < 0 for s in shares) or sum(shares) <= 0:
         raise ValueError("权重须不小于 0 且不能全为 0")
-    quotas = [whole * s / sum(shares) for s in shares]
-    parts = [q.numerator // q.denominator for q in quotas]
-    n = len(quotas)
-    by_remainder = sorted(range(n), key=lambda i: (-(quotas[i] - parts[i]), (i - turn) % n))
+    all_shares = sum(shares)
+    parts, remainders = zip(*(divmod(whole * s, all_shares) for s in shares))
+    parts, n = list(parts), len(shares)
+    by_remainder = sorted(range(n), key=lambda i: (-remainders[i], (i - turn) % n))
     for i in by_remainder[:whole - sum(parts)]:
         parts[i] += 1
     sign = -1 if units < 0 else 1
     return [sign * p * unit for p in parts]
+
+
+def _whole_weights(weights: Sequence) -> list[int]:
+    """The weights as integers in the same proportions (Decimal 8.5, 9 → 17, 18)."""
+    if all(type(w) is int for w in weights):      # workdays, head counts: the common case
+        return list(weights)
+    exact = [Fraction(w) for w in weights]
+    scale = math.lcm(*(f.denominator for f in exact))
+    return [int(f * scale) for f in exact]
 
 
 def split_value(total: Decimal, weights: Sequence, kind: str, turn: int = 0) -> list[Decimal]:
