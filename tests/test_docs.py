@@ -6,6 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from kehu.cli import cli
+from kehu.finding_codes import CODES
 from kehu.schema import DATASETS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -17,9 +18,25 @@ def codes_in_source() -> set[str]:
     return set(re.findall(r'"([EW]-[a-z0-9-]+)"', text)) | TYPE_CODES
 
 
-def test_every_finding_code_is_documented():
-    documented = set(re.findall(r"^\| ([EW]-[a-z0-9-]+) \|", (ROOT / "docs/FINDINGS.md").read_text(encoding="utf-8"), re.M))
-    assert codes_in_source() - documented == set()
+def documented_codes() -> dict[str, tuple]:
+    """code → (severity, row, 标题) as docs/FINDINGS.md's tables state them."""
+    text = (ROOT / "docs/FINDINGS.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| ([EW]-[a-z0-9-]+) \| (\w+) \| ([^|]+?) \| ([^|]+?) \|", text, re.M)
+    assert len(rows) == len({r[0] for r in rows}), "a code is documented twice"
+    return {code: (severity, row, title) for code, severity, row, title in rows}
+
+
+def test_every_code_used_in_kehu_is_defined():
+    assert codes_in_source() - set(CODES) == set()
+
+
+def test_findings_md_documents_every_defined_code_as_defined():
+    """docs/FINDINGS.md is tested against kehu/finding_codes.py: the same codes, each with the
+    same severity, the same effect on its row and the same 标题."""
+    documented = documented_codes()
+    assert set(documented) == set(CODES)
+    defined = {c.code: (c.severity, c.rows, c.title) for c in CODES.values()}
+    assert {k: v for k, v in documented.items() if v != defined[k]} == {}
 
 
 @pytest.mark.parametrize("command", ["run", "validate", "init", "rules", "history", "history list", "history drop"])

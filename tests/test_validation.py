@@ -25,7 +25,6 @@ from click.testing import CliRunner
 from builders import tiny_month, write_month
 from kehu import pipeline
 from kehu.cli import cli
-from kehu.findings import Findings
 from kehu.month import Month
 from kehu.rules import load_rules
 from kehu.validate import validate_month
@@ -62,8 +61,10 @@ def validate(tmp_path: Path, month: dict, when: Month = MONTH):
     return inputs
 
 
-def flat(findings) -> list[tuple]:
-    return Findings(list(findings)).flatten()
+def flat(findings, fields=("sheet", "row", "letter", "code")) -> list[tuple]:
+    """Tuples in a fixed order (file, sheet, row, column, code), e.g. [("打卡记录", 7, "C", "E-time")]."""
+    ordered = sorted(findings, key=lambda f: (f.file, f.sheet, f.row or 0, f.letter.rjust(3), f.code, f.message))
+    return [tuple(getattr(f, k) for k in fields) for f in ordered]
 
 
 def assert_accounted(inputs) -> None:
@@ -433,12 +434,14 @@ def test_ids_number_equals_text_and_zeros_kept(tmp_path):
     assert inputs.frames["tests"]["employee_id"].iloc[0] == "1001"
 
 
-def test_ids_without_zeros_do_not_match(tmp_path):
+def test_ids_without_zeros_do_not_match_but_are_named_as_lost_zeros(tmp_path):
+    """The number 101 is not the text id 000101 — never used as it — but said as the pattern it is."""
     month = tiny_month()
-    rows(month, CALLBACK)[1][1] = 101          # the number 101 is not the text id 000101
+    rows(month, CALLBACK)[1][1] = 101
     inputs = validate(tmp_path, month)
-    assert flat(inputs.findings) == [("回访", 2, "B", "E-unknown-customer")]
-    assert "101" in inputs.findings[0].message
+    assert flat(inputs.findings) == [("回访", 2, "B", "E-id-lost-zeros")]
+    [f] = inputs.findings
+    assert f.rejected and f.value == "101 → 000101" and "文本格式" in f.message
 
 
 @pytest.mark.parametrize("encoding", ["gbk", "utf-8", "utf-8-sig"])
