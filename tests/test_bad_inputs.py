@@ -73,13 +73,13 @@ def outcomes(tmp_path_factory):
 
 def _report_codes(report: Path) -> list[str]:
     wb = openpyxl.load_workbook(report, read_only=True)
-    return [r[1] for r in wb["问题清单"].iter_rows(min_row=2, values_only=True) if r[1]]
+    return [r[1] for r in wb["问题清单"].iter_rows(min_row=3, values_only=True) if r[1]]
 
 
 def _report_manifest(report: Path) -> list[tuple]:
     wb = openpyxl.load_workbook(report, read_only=True)
     rows = []
-    for r in wb["概要"].iter_rows(min_row=5, values_only=True):
+    for r in wb["读取情况"].iter_rows(min_row=3, values_only=True):
         if not r or not r[0]:
             break                           # the manifest table ends; the files not read follow
         rows.append(r)

@@ -530,7 +530,7 @@ def test_cli_validate_clean_month(tmp_path):
     assert result.exit_code == 0, result.output
     assert "错误 0 条" in result.output
     wb = openpyxl.load_workbook(tmp_path / "r.xlsx")
-    assert wb.sheetnames == ["概要", "问题清单"]
+    assert wb.sheetnames == ["概要", "问题清单", "读取情况"]
 
 
 def test_cli_validate_planted_error_and_report(tmp_path):
@@ -542,13 +542,14 @@ def test_cli_validate_planted_error_and_report(tmp_path):
     assert result.exit_code == 1, result.output
     assert "E-score" in result.output
     wb = openpyxl.load_workbook(report)
-    assert wb.sheetnames[:2] == ["概要", "问题清单"] and len(wb.sheetnames) == 3
-    listing = [[c.value for c in r] for r in wb["问题清单"].iter_rows(min_row=2)]
+    assert wb.sheetnames[:3] == ["概要", "问题清单", "读取情况"] and len(wb.sheetnames) == 4
+    listing = [[c.value for c in r] for r in wb["问题清单"].iter_rows(min_row=3)]
     assert [(r[1], r[3], r[4], r[6], r[7]) for r in listing] == [("E-score", "测评", 3, "C3", "七十")]
-    annotated = wb[wb.sheetnames[2]]
+    annotated = wb[wb.sheetnames[3]]
     assert annotated["C3"].value == "七十" and "成绩" in annotated["C3"].comment.text
     assert annotated["A1"].value == "工号" and annotated["A2"].value == "1001"
-    manifest = {r[1].value: [c.value for c in r[3:9]] for r in wb["概要"].iter_rows(min_row=5) if r[1].value}
+    assert annotated["D1"].value == "问题说明" and annotated["D3"].value.startswith("E-score：") and "成绩" in annotated["D3"].value
+    manifest = {r[1].value: [c.value for c in r[3:9]] for r in wb["读取情况"].iter_rows(min_row=3) if r[1].value}
     assert manifest["测评"] == [2, 1, 1, 0, 0, 0]
 
 
@@ -561,7 +562,7 @@ def _month_with_a_score_error(tmp_path: Path):
 
 def _annotated_cell(report: Path, cell: str):
     wb = openpyxl.load_workbook(report)
-    return wb[wb.sheetnames[2]][cell].value if len(wb.sheetnames) == 3 else None
+    return wb[wb.sheetnames[3]][cell].value if len(wb.sheetnames) == 4 else None
 
 
 def test_report_reuses_the_loads_prescan_of_an_unchanged_file(tmp_path, monkeypatch):
@@ -587,7 +588,7 @@ def test_report_scans_again_a_file_changed_since_it_was_loaded(tmp_path):
     (folder / TEST).write_bytes(_zip_of(entries))
     report = pipeline.write_month_report(tmp_path / "r.xlsx", inputs, folder)
     assert _annotated_cell(report, "C3") is None
-    listing = [[c.value for c in r] for r in openpyxl.load_workbook(report)["问题清单"].iter_rows(min_row=2)]
+    listing = [[c.value for c in r] for r in openpyxl.load_workbook(report)["问题清单"].iter_rows(min_row=3)]
     assert [r[1] for r in listing] == ["E-score"]
 
 
