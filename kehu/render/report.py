@@ -18,7 +18,7 @@ import xlsxwriter
 
 from kehu.findings import ERROR, Finding
 from kehu.findings_order import SEVERITY_WORDS, Problem, in_order, problems, title_of
-from kehu.render.report_copies import annotate_sheets
+from kehu.render.report_copies import LINE_HEIGHT, annotate_sheets, fit_height
 from kehu.schema import BY_KEY
 
 WB_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
@@ -63,6 +63,7 @@ def _formats(wb) -> dict:
         "head": wb.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True}),
         "cell": wb.add_format({**base, "border": 1, "text_wrap": True}),
         "number": wb.add_format({**base, "border": 1, "num_format": "#,##0"}),
+        "ordinal": wb.add_format({**base, "border": 1, "bold": True, "align": "center"}),
         "consequence": wb.add_format({**base, "border": 1, "text_wrap": True, "font_color": "#595959", "indent": 1}),
         "error": wb.add_format({**base, "bold": True, "border": 1, "bg_color": "#FF0000", "font_color": "#FFFFFF",
                                 "align": "center"}),
@@ -119,21 +120,22 @@ def _problem_lines(found: list[Problem]) -> list[tuple]:
     lines = []
     for n, p in enumerate(found, start=1):
         more = f"（同类共 {p.count:,} 条，见问题清单）" if p.count > 1 else ""
-        lines.append((n, p.severity, p.title, _where(p.lead), p.count, p.lead.message + more, False))
+        lines.append((n, p.severity, f"{p.title}\n{p.lead.code}", _where(p.lead), p.count, p.lead.message + more, False))
         for c in p.consequences:
-            lines.append((None, c.severity, "└ " + title_of(c), _where(c), 1, c.message, True))
+            lines.append((None, c.severity, f"└ {title_of(c)}\n{c.code}", _where(c), 1, c.message, True))
     return lines
 
 
 def _problem_line(ws, fmt, r: int, line: tuple) -> None:
     n, severity, title, where, count, message, consequence = line
     text = fmt["consequence" if consequence else "cell"]
-    ws.write(r, 0, n if n is not None else "", fmt["number"] if n is not None else text)
+    ws.write(r, 0, n if n is not None else "", fmt["ordinal"] if n is not None else text)
     ws.write_string(r, 1, SEVERITY_WORDS[severity], fmt[severity])
-    ws.write_string(r, 2, title, text)
+    ws.write_string(r, 2, title, text)                    # 标题 and, under it, the code (docs/FINDINGS.md)
     ws.write_string(r, 3, where, text)
     ws.write_number(r, 4, count, fmt["number"])
     ws.write_string(r, 5, message, text)
+    fit_height(ws, r, [(title, PROBLEM_WIDTHS[2]), (where, PROBLEM_WIDTHS[3]), (message, PROBLEM_WIDTHS[5])])
 
 
 def _where(f: Finding) -> str:
@@ -160,6 +162,8 @@ def _finding_list(wb, fmt, findings: list[Finding], month_label: str) -> None:
             ws.write_blank(i, 4, None, fmt["cell"])
         for j, v in enumerate([f.column, f.cell, f.value, f.message], start=5):
             ws.write_string(i, j, v, fmt["cell"])
+        fit_height(ws, i, [(v, FINDING_WIDTHS[j]) for j, v in ((1, f.code), (2, f.file), (3, f.sheet), (5, f.column),
+                                                              (7, f.value), (8, f.message))])
     for j, w in enumerate(FINDING_WIDTHS):
         ws.set_column(j, j, w)
     ws.autofilter(1, 0, max(len(findings), 1) + 1, len(FINDING_HEADERS) - 1)
@@ -171,6 +175,7 @@ def _manifest(wb, fmt, sheets: list, set_aside, month_label: str) -> None:
     ws = wb.add_worksheet("读取情况")
     ws.write(0, 0, f"读取情况 — {month_label}（每张表：读取行数 = 使用 + 拒绝 + 忽略 + 重复 + 空行）", fmt["title"])
     ws.write_row(1, 0, MANIFEST_HEADERS, fmt["head"])
+    ws.set_row(1, 2 * LINE_HEIGHT)
     for i, s in enumerate(sheets, start=2):
         ws.write_row(i, 0, [s.file, s.sheet, _dataset_name(s.dataset)], fmt["cell"])
         ws.write_row(i, 3, [s.read, s.used, s.rejected, s.ignored, s.duplicate, s.empty], fmt["number"])

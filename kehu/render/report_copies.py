@@ -20,25 +20,27 @@ from kehu.findings import ERROR, Finding, column_index
 from kehu.load.headers import recognise
 from kehu.load.reader import RawSheet, read_file
 from kehu.load.safety import UnsafeFile
-from kehu.render.xlsx_style import column_width
+from kehu.render.xlsx_style import column_width, display_width
 
 SHORT_SHEET = 50                 # longer sheets are copied as header + flagged rows only
 MAX_COMMENTS = 5_000             # per annotated sheet; Excel slows down with more
 MESSAGE_WIDTH = 60
+LINE_HEIGHT = 16                 # points per line of wrapped 11-point text (CJK glyphs are tall)
 SHEET_NAME_MAX = 31                              # Excel's limit, in UTF-16 units (as xlsxwriter counts)
 SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f]")
 RESERVED_SHEET = "History"                       # Excel keeps it for itself
 NUMBER_FORMATS = {datetime: "yyyy-mm-dd hh:mm", date: "yyyy-mm-dd", time: "hh:mm"}
 # the look of a copied cell: (fill, bold, font colour, border) per kind
+TOP = {"valign": "top"}
 LOOKS = {
-    "plain": {},
+    "plain": TOP,
     "header": {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"},
-    "row-error": {"bg_color": "#FCE4E4"},
-    "row-warning": {"bg_color": "#FFF4D6"},
-    "cell-error": {"bold": True, "bg_color": "#FF0000", "font_color": "#FFFFFF", "border": 2, "border_color": "#7F0000"},
-    "cell-warning": {"bold": True, "bg_color": "#FFC000", "border": 2, "border_color": "#7F6000"},
+    "row-error": {**TOP, "bg_color": "#FCE4E4"},
+    "row-warning": {**TOP, "bg_color": "#FFF4D6"},
+    "cell-error": {**TOP, "bold": True, "bg_color": "#FF0000", "font_color": "#FFFFFF", "border": 2, "border_color": "#7F0000"},
+    "cell-warning": {**TOP, "bold": True, "bg_color": "#FFC000", "border": 2, "border_color": "#7F6000"},
     "message": {"text_wrap": True, "valign": "top", "border": 1, "font_color": "#9C0006"},
-    "row-number": {"bold": True, "align": "center", "border": 1},
+    "row-number": {**TOP, "bold": True, "align": "center", "border": 1},
 }
 
 
@@ -110,6 +112,7 @@ class SheetCopy:
             self.ws.write_number(at, self.width, excel_row, self.looks("row-number"))
         if marks and excel_row != self.header:
             self.ws.write_string(at, self.width + self.compact, _messages(marks), self.looks("message"))
+            fit_height(self.ws, at, [(_messages(marks), MESSAGE_WIDTH)])
 
     def _extra_headers(self) -> None:
         """原表行号 (a compact copy) and 问题说明 at the header row; the header's own findings under it."""
@@ -118,8 +121,9 @@ class SheetCopy:
             self.ws.write_string(self.header_at, self.width, "原表行号", self.looks("header"))
         title = "问题说明" + ("（只复制了表头和有问题的行）" if self.compact else "")
         marks = self.by_row.get(self.header, [])
-        self.ws.write_string(self.header_at, self.width + self.compact,
-                             title + ("\n表头：" + _messages(marks) if marks else ""), self.looks("header"))
+        text = title + ("\n表头：" + _messages(marks) if marks else "")
+        self.ws.write_string(self.header_at, self.width + self.compact, text, self.looks("header"))
+        fit_height(self.ws, self.header_at, [(text, MESSAGE_WIDTH)])
 
     def _comments(self) -> None:
         """A comment on each flagged cell, for the screen (the 问题说明 column is what prints)."""
@@ -149,6 +153,19 @@ class SheetCopy:
         self.ws.freeze_panes(self.header_at + 1, 0)
         where = f"{self.raw.file} / {self.raw.sheet}".replace("&", "&&")      # & starts a footer code
         self.ws.set_footer(f"&C{where}（标注副本）  第 &P 页，共 &N 页")
+
+
+def fit_height(ws, row: int, cells: list[tuple[str, float]]) -> None:
+    """Set ``row``'s height to show each (text, column width) of ``cells`` whole when wrapped:
+    neither Excel nor LibreOffice grows a row for wrapped text written by xlsxwriter."""
+    lines = max((_lines(text, width) for text, width in cells), default=1)
+    if lines > 1:
+        ws.set_row(row, LINE_HEIGHT * lines)
+
+
+def _lines(text: str, width: float) -> int:
+    per_line = max(int(width) - 1, 1)
+    return sum(max(1, -(-display_width(line) // per_line)) for line in str(text).split("\n"))
 
 
 def _messages(marks: list[Finding]) -> str:
