@@ -67,8 +67,13 @@ def problems(findings: list[Finding]) -> list[Problem]:
     ordered = sorted((tuple(sorted(g, key=_by_row)) for g in grouped.values()), key=_rank)
     folded: dict[int, list[Finding]] = {}
     orphans = []
+    rejected_at = {}                        # (file, sheet, row) of a rejected row → its problem
+    for i, group in enumerate(ordered):
+        for f in group:
+            if f.rejected and f.row is not None:
+                rejected_at.setdefault((f.file, f.sheet, f.row), i)
     for c in (f for f in findings if stage_of(f) == "consequence"):
-        at = _cause_of(c, ordered)
+        at = _cause_of(c, ordered, rejected_at)
         if at is None:
             orphans.append(c)
         else:
@@ -99,13 +104,11 @@ def _rank(group: tuple[Finding, ...]) -> tuple:
             f.dataset, f.message)
 
 
-def _cause_of(c: Finding, ordered: list[tuple]) -> int | None:
+def _cause_of(c: Finding, ordered: list[tuple], rejected_at: dict) -> int | None:
     """The problem a consequence folds under: the one holding the rejected row it names, else
     the first structural problem (a file, a sheet, a column) of its dataset or of the folder."""
-    if c.row is not None:
-        for i, group in enumerate(ordered):
-            if any(f.rejected and (f.file, f.sheet, f.row) == (c.file, c.sheet, c.row) for f in group):
-                return i
+    if (c.file, c.sheet, c.row) in rejected_at:
+        return rejected_at[(c.file, c.sheet, c.row)]
     for i, group in enumerate(ordered):
         f = group[0]
         if f.severity == ERROR and stage_of(f) in ("file", "sheet") and f.dataset in (c.dataset, ""):

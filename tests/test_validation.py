@@ -23,6 +23,7 @@ import xlsxwriter
 from click.testing import CliRunner
 
 from builders import tiny_month, write_month
+from test_finding_codes import half_width_punctuation
 from kehu import pipeline
 from kehu.cli import cli
 from kehu.month import Month
@@ -77,6 +78,7 @@ def assert_clerk_message(finding) -> None:
     assert CJK.search(finding.message), finding
     if finding.value:
         assert finding.value in finding.message or finding.code in VALUE_ELSEWHERE, finding
+    assert half_width_punctuation(finding.message.replace(finding.value, "")) == [], finding.message
 
 
 # codes whose message describes the row rather than echoing the cell

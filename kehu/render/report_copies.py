@@ -20,7 +20,7 @@ from kehu.findings import ERROR, Finding, column_index
 from kehu.load.headers import recognise
 from kehu.load.reader import RawSheet, read_file
 from kehu.load.safety import UnsafeFile
-from kehu.render.xlsx_style import column_width, display_width
+from kehu.render.xlsx_style import column_width
 
 SHORT_SHEET = 50                 # longer sheets are copied as header + flagged rows only
 MAX_COMMENTS = 5_000             # per annotated sheet; Excel slows down with more
@@ -165,7 +165,13 @@ def fit_height(ws, row: int, cells: list[tuple[str, float]]) -> None:
 
 def _lines(text: str, width: float) -> int:
     per_line = max(int(width) - 1, 1)
-    return sum(max(1, -(-display_width(line) // per_line)) for line in str(text).split("\n"))
+    return sum(max(1, -(-_columns(line) // per_line)) for line in str(text).split("\n"))
+
+
+def _columns(line: str) -> int:
+    """About ``display_width(line)``, counted in C: a CJK character is 3 UTF-8 bytes and 2
+    columns, ASCII 1 and 1 — for a report of many thousand findings."""
+    return len(line) + (len(line.encode("utf-8")) - len(line)) // 2
 
 
 def _messages(marks: list[Finding]) -> str:
