@@ -25,6 +25,7 @@ from bad_inputs import CASES, FORMULA_NAMES, PUNCH_ROWS
 from kehu.month import Month
 from kehu.rules import load_rules
 from kehu.validate import validate_month
+from test_finding_codes import half_width_punctuation
 
 REPO = Path(__file__).resolve().parents[1]
 MEMORY_LIMIT = 4 * 1024**3
@@ -115,6 +116,11 @@ def test_bad_input_in_process_accounts_for_every_row(outcomes, name):
     found = {f.code for f in inputs.findings}
     assert set(CASES[name].codes) <= found
     assert (1 if any(f.severity == "error" for f in inputs.findings) else 0) == outcomes[name]["code"]
+    for f in inputs.findings:                  # the clerk's own text (value, file, sheet, header) aside
+        said = f.message
+        for theirs in (f.value, f.file, f.sheet, f.column):
+            said = said.replace(theirs, "") if theirs else said
+        assert half_width_punctuation(said) == [], f.message
 
 
 # -- what some cases must have produced, beyond "no crash" ----------------------------------------

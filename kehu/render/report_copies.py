@@ -17,6 +17,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 from kehu.findings import ERROR, Finding, column_index
+from kehu.findings_order import stage_of
 from kehu.load.headers import recognise
 from kehu.load.reader import RawSheet, read_file
 from kehu.load.safety import UnsafeFile
@@ -77,7 +78,8 @@ class SheetCopy:
     def __init__(self, ws, looks: Looks, raw: RawSheet, marks: list[Finding]):
         self.ws, self.looks, self.raw = ws, looks, raw
         self.by_row = defaultdict(list)
-        for f in sorted(marks, key=lambda f: (f.row, f.letter.rjust(3), f.code)):
+        for f in sorted(marks, key=lambda f: (f.row, stage_of(f) == "consequence", f.severity != ERROR,
+                                              f.letter.rjust(3), f.code)):
             if f.row <= len(raw.rows):
                 self.by_row[f.row].append(f)
         self.header = max(recognise(raw.rows).header, 0) + 1          # the header's Excel row
