@@ -48,7 +48,7 @@ def write_blank_inputs(directory: Path, rules: dict | None = None) -> list[Path]
     for dataset in DATASETS:
         path = directory / f"{dataset.name}.xlsx"
         if path.exists():
-            raise FileExistsError(f"{path} 已存在,未覆盖。请换一个空文件夹。")
+            raise FileExistsError(f"{path} 已存在，未覆盖。请换一个空文件夹。")
         _write_dataset(path, dataset, rules)
         paths.append(path)
     return paths

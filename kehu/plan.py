@@ -15,14 +15,14 @@ import pandas as pd
 
 from kehu.compute.calendar import CalendarError, WorkCalendar
 from kehu.compute.plan import Planner, indicator_kinds
-from kehu.findings import ERROR, Finding
+from kehu.findings import ERROR, Finding, make, worded
 from kehu.load.annual_targets import read_annual_book
 from kehu.load.files import scan_folder
 from kehu.load.folder import load_file
 from kehu.month import Month
 from kehu.render.plan_books import month_files, write_month_plan
 from kehu.schema import CALENDAR, STAFF
-from kehu.validate import empty_frame
+from kehu.validate import calendar_year_finding, empty_frame
 from kehu.validate.calendar_review import unreviewed_calendar
 
 NEEDED = ("staff", "calendar")
@@ -79,7 +79,7 @@ def calendar_findings(frame: pd.DataFrame, calendar: WorkCalendar, month: Month)
     try:
         calendar.check_month(month)
     except CalendarError as exc:
-        return [Finding(ERROR, "E-calendar-year", str(exc), dataset="calendar")]
+        return [calendar_year_finding(exc)]
     return unreviewed_calendar(frame, month)
 
 
@@ -116,12 +116,12 @@ def _sources(paths: list[Path], findings: list) -> list:
 
 def _roster_findings(staff: pd.DataFrame) -> list[Finding]:
     if staff.empty:
-        return [Finding(ERROR, "E-dataset-missing", f"没有找到「{STAFF.name}」（表头应包含："
-                        f"{'、'.join(c.name for c in STAFF.columns if c.required)}）。请用 --staff 指定员工名册文件，"
-                        "或当月的输入文件夹。", dataset="staff")]
+        return [make("E-dataset-missing", dataset="staff", why="", name=STAFF.name,
+                     columns="、".join(c.name for c in STAFF.columns if c.required),
+                     hint="请用 --staff 指定员工名册文件，或当月的输入文件夹。")]
     twice = staff[staff["employee_id"].duplicated()]
-    return [Finding(ERROR, "E-duplicate-key", f"工号 {row.employee_id} 在员工名册中出现了两次。"
-                    "请删去重复的一行后重新运行。", row.file, row.sheet, int(row.excel_row), "工号", "",
-                    str(row.employee_id), "staff", rejected=True)
+    return [worded("E-duplicate-key", f"工号 {row.employee_id} 在员工名册中出现了两次。请删去重复的一行后重新运行。",
+                   file=row.file, sheet=row.sheet, row=int(row.excel_row), column="工号",
+                   value=str(row.employee_id), dataset="staff", rejected=True)
             for row in twice.rename(columns={"_file": "file", "_sheet": "sheet", "_row": "excel_row"})
             .itertuples(index=False)]

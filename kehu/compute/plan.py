@@ -24,7 +24,7 @@ import pandas as pd
 
 from kehu.compute.calendar import WorkCalendar
 from kehu.compute.plan_split import COUNT, MONEY, RATE, Triple, month_weeks, split_over_weeks, split_triple
-from kehu.findings import ERROR, WARNING, Finding
+from kehu.findings import Finding, worded
 from kehu.load.annual_targets import ALL_INDICATORS, AnnualBook, AnnualTarget, Share
 from kehu.month import Month
 from kehu.roster import assessed_staff
@@ -122,8 +122,8 @@ class Planner:
         if plan.workdays:
             plan.days = self._day_plans(plan)
         else:
-            self._record(Finding(ERROR, "E-plan-no-workdays", f"按日历，{month.label} 没有一个工作日，月计划表无法按天分解。"
-                                 "请核对日历表中该月的「类型」。", dataset="calendar"))
+            self._record(worded("E-plan-no-workdays", f"按日历，{month.label} 没有一个工作日，月计划表无法按天分解。"
+                                "请核对日历表中该月的「类型」。", dataset="calendar"))
         return plan
 
     def book_order(self) -> dict[str, None]:
@@ -229,10 +229,9 @@ class Planner:
             if role in self.cm_roles:
                 continue
             why = "不在员工名册中" if role is None else f"的岗位是{role}，分配比例只用于客户经理（重要室经理得全室指标）"
-            self._record(Finding(ERROR, "E-plan-share", f"分配比例表中的工号 {share.employee_id} {why}。请核对工号。",
-                                 share.where.file, share.where.sheet, share.where.row, "工号", share.where.letter,
-                                 share.employee_id,
-                                 rejected=True))
+            self._record(worded("E-plan-share", f"分配比例表中的工号 {share.employee_id} {why}。请核对工号。",
+                                file=share.where.file, sheet=share.where.sheet, row=share.where.row, column="工号",
+                                letter=share.where.letter, value=share.employee_id, rejected=True))
 
     def _missing_indicators(self, staff: pd.DataFrame) -> None:
         have = {(t.room, t.indicator) for t in self.book.targets}
@@ -240,21 +239,21 @@ class Planner:
             scheme = "room_manager" if person.role == self.head_role else "customer_manager"
             for indicator in self.schemes[scheme]:
                 if (person.room, indicator) not in have:
-                    self._record(Finding(WARNING, "W-plan-indicator-missing",
-                                         f"年度指标中没有「{person.room}」的「{indicator}」：生成的指标表没有这一行，"
-                                         f"kehu run 会报 E-target-missing。请在年度指标中补上，或在月指标表中手工填写。",
-                                         value=f"{person.room} {indicator}"))
+                    self._record(worded("W-plan-indicator-missing",
+                                        f"年度指标中没有「{person.room}」的「{indicator}」：生成的指标表没有这一行，"
+                                        f"kehu run 会报 E-target-missing。请在年度指标中补上，或在月指标表中手工填写。",
+                                        value=f"{person.room} {indicator}"))
 
     def _error(self, code: str, target: AnnualTarget, message: str) -> None:
-        self._at(ERROR, code, target, message)
+        self._at(code, target, message)
 
     def _warn(self, code: str, target: AnnualTarget, message: str) -> None:
-        self._at(WARNING, code, target, message)
+        self._at(code, target, message)
 
-    def _at(self, severity: str, code: str, target: AnnualTarget, message: str) -> None:
+    def _at(self, code: str, target: AnnualTarget, message: str) -> None:
         w = target.where
-        self._record(Finding(severity, code, message, w.file, w.sheet, w.row, "所属室", w.letter, target.room,
-                             rejected=severity == ERROR))
+        self._record(worded(code, message, file=w.file, sheet=w.sheet, row=w.row, column="所属室", letter=w.letter,
+                            value=target.room, rejected=code.startswith("E-")))
 
     def _record(self, finding: Finding) -> None:
         self._found.setdefault((finding.code, finding.message, finding.row), finding)

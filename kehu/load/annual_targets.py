@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from kehu.compute.plan_split import KINDS, Triple, is_whole
-from kehu.findings import ERROR, WARNING, Finding, column_letter
+from kehu.findings import ERROR, column_letter, worded
 from kehu.load import values as V
 from kehu.load.files import scan_folder
 from kehu.load.headers import HEADER_SCAN_ROWS, normalise_header
@@ -94,10 +94,10 @@ def read_annual_book(path: Path, kinds: dict[str, str | None]) -> AnnualBook:
     raws = _raw_sheets(Path(path), book.findings)
     seen = {_read_sheet(raw, kinds, book) for raw in raws}
     if raws and (ANNUAL_SHEET not in seen or (not book.targets and book.ok)):
-        book.findings.append(Finding(ERROR, "E-plan-annual-missing",
-                                     f"没有找到「{ANNUAL_SHEET}」表（表头应包含：{'、'.join(_NEEDED[ANNUAL_SHEET])}），"
-                                     "或表中没有一行数据。请用 kehu init 文件夹 --plan 生成的模板填写后重新运行。",
-                                     file=display(path)))
+        book.findings.append(worded("E-plan-annual-missing",
+                                    f"没有找到「{ANNUAL_SHEET}」表（表头应包含：{'、'.join(_NEEDED[ANNUAL_SHEET])}），"
+                                    "或表中没有一行数据。请用 kehu init 文件夹 --plan 生成的模板填写后重新运行。",
+                                    file=display(path)))
     return book
 
 
@@ -112,12 +112,12 @@ def _raw_sheets(path: Path, findings: list) -> list[RawSheet]:
     if source is None:
         aside = next((a for a in scan.set_aside if a.name == display(path)), None)
         why = aside.reason if aside else "无法读取"
-        findings.append(Finding(ERROR, "E-file-format", f"年度指标文件{why}。请另存为 .xlsx 后重新运行。", file=display(path)))
+        findings.append(worded("E-file-format", f"年度指标文件{why}。请另存为 .xlsx 后重新运行。", file=display(path)))
         return []
     try:
         return read_file(source, vet_file(source))
     except UnsafeFile as exc:
-        findings.append(Finding(ERROR, exc.code, exc.message, file=source.name))
+        findings.append(exc.finding(source.name))
         return []
 
 
@@ -186,10 +186,10 @@ class _Sheet:
         index = self.columns.get(name)
         value = self.cell(row, name)
         shown = "" if value is None else str(value)[:200]
-        self.findings.append(Finding(
-            severity, code, f"{self.raw.sheet}第 {row} 行「{name}」{what}" + (f"（实际为「{shown}」）" if shown else ""),
-            self.raw.file, self.raw.sheet, row, name, "" if index is None else column_letter(index), shown,
-            rejected=severity == ERROR))
+        self.findings.append(worded(
+            code, f"{self.raw.sheet}第 {row} 行「{name}」{what}" + (f"（实际为「{shown}」）" if shown else ""),
+            file=self.raw.file, sheet=self.raw.sheet, row=row, column=name,
+            letter="" if index is None else column_letter(index), value=shown, rejected=code.startswith("E-")))
         if severity == ERROR:
             self.bad_rows.add(row)
 
@@ -242,10 +242,10 @@ def _read_sheet(raw: RawSheet, kinds: dict, book: AnnualBook) -> str | None:
     found = _recognise(raw)
     if found is None:
         if any(any(c not in (None, "") for c in r) for r in raw.rows):
-            book.findings.append(Finding(WARNING, "W-sheet-unknown",
-                                         f"工作表无法识别为{ANNUAL_SHEET}、{WEIGHTS_SHEET}或{SHARES_SHEET}，已忽略。"
-                                         "如果它有用，请核对表头（可对照 kehu init --plan 生成的模板）。",
-                                         raw.file, raw.sheet))
+            book.findings.append(worded("W-sheet-unknown",
+                                        f"工作表无法识别为{ANNUAL_SHEET}、{WEIGHTS_SHEET}或{SHARES_SHEET}，已忽略。"
+                                        "如果它有用，请核对表头（可对照 kehu init --plan 生成的模板）。",
+                                        file=raw.file, sheet=raw.sheet))
         return None
     kind, header, columns = found
     sheet = _Sheet(raw, kind, header, columns, book.findings)
@@ -258,9 +258,10 @@ def _missing_columns(sheet: _Sheet) -> bool:
     needed = _NEEDED[sheet.kind] + (MONTH_HEADERS if sheet.kind == WEIGHTS_SHEET else ())
     missing = [n for n in needed if n not in sheet.columns]
     for name in missing:
-        sheet.findings.append(Finding(
-            ERROR, "E-column-missing", f"第 {sheet.header + 1} 行的表头看起来是「{sheet.kind}」，但缺少必需的列「{name}」。"
-            f"请加上该列后重新运行。", sheet.raw.file, sheet.raw.sheet, sheet.header + 1, name, rejected=True))
+        sheet.findings.append(worded(
+            "E-column-missing", f"第 {sheet.header + 1} 行的表头看起来是「{sheet.kind}」，但缺少必需的列「{name}」。"
+            f"请加上该列后重新运行。", file=sheet.raw.file, sheet=sheet.raw.sheet, row=sheet.header + 1, column=name,
+            rejected=True))
     return bool(missing)
 
 

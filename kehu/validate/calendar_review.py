@@ -12,7 +12,7 @@ from typing import Callable
 
 import pandas as pd
 
-from kehu.findings import ERROR, Finding
+from kehu.findings import Finding, make
 from kehu.month import Month
 from kehu.schema import CALENDAR_REVIEWED, CALENDAR_UNREVIEWED
 
@@ -43,11 +43,7 @@ def _finding(rows: pd.DataFrame, month: Month, locate) -> Finding:
     first = rows.iloc[0]
     header, letter = locate(str(first["_file"]), str(first["_sheet"]), "review") if locate else ("", "")
     lines = f"第 {int(first['_row'])} 行" + (f" 至第 {int(rows['_row'].iloc[-1])} 行" if len(rows) > 1 else "")
-    return Finding(
-        ERROR, CODE,
-        f"日历中 {month.label} 的 {len(rows)} 天（{lines}）核对状态仍是「{CALENDAR_UNREVIEWED}」：这些日期是按"
-        f"《全国年节及纪念日放假办法》推算的，还没有调休。请对照国务院办公厅关于 {month.year} 年部分节假日安排的"
-        f"通知逐日核对：调休上班的周末改为「工作日」，调休放假的工作日改为「休息日」，补休日期以通知为准；"
-        f"核对完后把这些行的「{COLUMN}」改为「{CALENDAR_REVIEWED}」，再重新运行。",
-        str(first["_file"]), str(first["_sheet"]), int(first["_row"]), header or COLUMN, letter,
-        CALENDAR_UNREVIEWED, "calendar")
+    return make(CODE, file=str(first["_file"]), sheet=str(first["_sheet"]), row=int(first["_row"]),
+                column=header or COLUMN, letter=letter, value=CALENDAR_UNREVIEWED, dataset="calendar",
+                month=month.label, days=len(rows), lines=lines, unreviewed=CALENDAR_UNREVIEWED, year=month.year,
+                reviewed=CALENDAR_REVIEWED)
