@@ -34,6 +34,7 @@ class Code:
 
 
 _CELL = "{table}第 {row} 行「{column}」应为{expected}，实际为{found}。"
+_PLAN_FIX = "改正后重新运行 kehu plan。"
 _FIX = "请改正后重新运行。"
 
 
@@ -183,15 +184,15 @@ _DEFINED = [
     Code("W-class-mismatch", "客户级别与年用量不符", "客户级别为 {value}，但年用量 {spend} 元{should}。",
          "请核对客户级别或年用量。", "used"),
     # -- kehu plan: its own annual workbook (kehu.findings.worded: messages written per case) -------
-    Code("E-plan-annual-missing", "缺少年度指标", "{problem}"),
-    Code("E-plan-weights", "月度权重不对", "{problem}", rows="rejected"),
-    Code("E-plan-unit", "全年目标不是整单位", "{problem}", rows="rejected"),
-    Code("E-plan-room", "没有这个室", "{problem}", rows="rejected"),
-    Code("E-plan-no-managers", "室里没有客户经理", "{problem}", rows="rejected"),
-    Code("E-plan-share", "分配比例不对", "{problem}", rows="rejected"),
-    Code("E-plan-no-workdays", "当月没有工作日", "{problem}"),
-    Code("W-plan-no-room-manager", "室里没有室经理", "{problem}", rows="used"),
-    Code("W-plan-indicator-missing", "缺少指标的年度行", "{problem}"),
+    Code("E-plan-annual-missing", "缺少年度指标", "{problem}", _PLAN_FIX),
+    Code("E-plan-weights", "月度权重不对", "{problem}", _PLAN_FIX, rows="rejected"),
+    Code("E-plan-unit", "全年目标不是整单位", "{problem}", _PLAN_FIX, rows="rejected"),
+    Code("E-plan-room", "没有这个室", "{problem}", _PLAN_FIX, rows="rejected"),
+    Code("E-plan-no-managers", "室里没有客户经理", "{problem}", _PLAN_FIX, rows="rejected"),
+    Code("E-plan-share", "分配比例不对", "{problem}", _PLAN_FIX, rows="rejected"),
+    Code("E-plan-no-workdays", "当月没有工作日", "{problem}", _PLAN_FIX),
+    Code("W-plan-no-room-manager", "室里没有室经理", "{problem}", _PLAN_FIX, rows="used"),
+    Code("W-plan-indicator-missing", "缺少指标的年度行", "{problem}", _PLAN_FIX),
 ]
 
 CODES: dict[str, Code] = {c.code: c for c in _DEFINED}
