@@ -84,8 +84,8 @@ def guarded(func):
 
 def _user_can_fix(exc: Exception) -> str | None:
     """The message for an error the user must fix (exit 2), or None."""
-    letters = sys.modules.get("kehu.render.letters")
-    if letters is not None and isinstance(exc, letters.LetterTemplateError):
+    templates = sys.modules.get("kehu.render.template_files")
+    if templates is not None and isinstance(exc, templates.LetterTemplateError):
         return f"函件模板错误: {exc}"
     if isinstance(exc, (OutputError, HistoryError, InputFolderError)):
         return str(exc)
