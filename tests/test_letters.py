@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from kehu.month import Month
 from kehu.render.holidays import birthday_in, festival_day, festivals_in
