@@ -10,8 +10,18 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Iterable, Iterator
 
+import pandas as pd
+
 ERROR = "error"
 WARNING = "warning"
+
+
+def column_index(letters: str) -> int:
+    """Excel letters → 0-based column index (A → 0, AA → 26)."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
 
 
 def column_letter(index: int) -> str:
@@ -22,6 +32,21 @@ def column_letter(index: int) -> str:
         index, rem = divmod(index - 1, 26)
         letters = chr(65 + rem) + letters
     return letters
+
+
+def show(value) -> str:
+    """A cell's value as a finding shows it: blank → "", 是/否, a date or date-time, ≤ 200 characters."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, pd.Timestamp):
+        return f"{value:%Y-%m-%d %H:%M}" if (value.hour or value.minute) else f"{value:%Y-%m-%d}"
+    return str(value)[:200]
+
+
+def show_day(ts) -> str:
+    return "" if pd.isna(ts) else f"{ts:%Y-%m-%d}"
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from datetime import date
 import pandas as pd
 
 from kehu.month import Month
+from kehu.rules import load_rules
 
 
 @dataclass
@@ -63,3 +64,9 @@ class MonthResult:
     calendar: object = None                    # kehu.compute.calendar.WorkCalendar
     handover: pd.DataFrame | None = None       # 客户交接清单: customers of departed managers (SPEC §10.3)
     not_assessed: list = field(default_factory=list)   # people left out (--skip-invalid): id, name, where, reason
+    learning_month_flags: pd.DataFrame | None = None   # every month's learning flags (kept in the history store)
+    callback_rooms: pd.DataFrame | None = None      # 回访总结 per room: results, 满意率, events by status, 及时率
+    callback_managers: pd.DataFrame | None = None   # the same per manager (compute.callbacks.callback_summary)
+    member_misses: pd.DataFrame | None = None       # member events late or missing (回访跟进)
+    dissatisfied: pd.DataFrame | None = None        # the month's dissatisfied callbacks (回访跟进)
+    rules: dict = field(default_factory=load_rules)    # the rules in force: render words policy from them

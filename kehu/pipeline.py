@@ -16,7 +16,6 @@ from pathlib import Path
 from xlsxwriter.exceptions import FileCreateError
 
 from kehu.compute.assemble import compute_month
-from kehu.compute.calendar import CalendarError, WorkCalendar
 from kehu.compute.history_rows import history_rows, read_history
 from kehu.cores import available_cores, die_with_parent
 from kehu.findings import ERROR, Finding
@@ -27,7 +26,7 @@ from kehu.month import Month
 from kehu.load.folder import large_folder
 from kehu.outfolder import OutputFolder, replace_file, write_trouble
 from kehu.validate import validate_month
-from kehu.validate.report import write_report
+from kehu.render.report import write_report
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_FAILURE = 0, 1, 2, 3
 REPORT = "校验报告.xlsx"
@@ -73,10 +72,8 @@ def validate(input_dir: Path, month: Month, rules: dict, report_path: Path | Non
 
 
 def validated_month(input_dir: Path, month: Month, rules: dict) -> MonthInputs:
-    """Every input typed and checked, with every finding of the month."""
-    inputs = validate_month(input_dir, month, rules)
-    _calendar_findings(inputs, rules)
-    return inputs
+    """Every input typed and checked, with every finding of the month (kehu.validate)."""
+    return validate_month(input_dir, month, rules)
 
 
 def write_month_report(path: Path, inputs: MonthInputs, input_dir: Path) -> Path:
@@ -102,13 +99,6 @@ def _report_meanwhile(path: Path, inputs: MonthInputs, input_dir: Path) -> Futur
         return pool.submit(write_report, *_report_arguments(path, inputs, input_dir))
     finally:
         pool.shutdown(wait=False)           # the submitted report still runs to its end
-
-
-def _calendar_findings(inputs: MonthInputs, rules: dict) -> None:
-    try:
-        WorkCalendar(inputs.frames["calendar"], rules).check_month(inputs.month)
-    except CalendarError as exc:
-        inputs.findings.append(Finding(ERROR, "E-calendar-year", str(exc), dataset="calendar"))
 
 
 def run(input_dir: Path, month: Month, out_root: Path, rules: dict, rules_source: str = "default",

@@ -94,6 +94,7 @@ SPEC = {
     "callbacks.next_month_days": Integer(0, 31, "天"),
     "callbacks.failed_result": Text(CALLBACK_RESULTS),
     "callbacks.dissatisfied_result": Text(CALLBACK_RESULTS),
+    "callbacks.satisfied_result": Text(CALLBACK_RESULTS),
     "callbacks.member_target_rate": RATE,
 
     "kpi.base_fraction": RATE,
@@ -183,6 +184,9 @@ def callback_window_fits(rules: dict) -> Iterator[Problem]:
     if cb["failed_result"] == cb["dissatisfied_result"]:
         yield bad_value(("callbacks", "dissatisfied_result"), cb["dissatisfied_result"],
                         "与 callbacks.failed_result 相同", "与未接通结果不同的回访结果，如 \"不满意\"")
+    if cb["satisfied_result"] in (cb["failed_result"], cb["dissatisfied_result"]):
+        yield bad_value(("callbacks", "satisfied_result"), cb["satisfied_result"],
+                        "与 callbacks.failed_result 或 dissatisfied_result 相同", "表示满意的回访结果，如 \"满意\"")
 
 
 def schemes_share_100_points(rules: dict) -> Iterator[Problem]:

@@ -31,7 +31,8 @@ LEAVE_KINDS = ("事假", "病假", "年假", "婚假", "产假", "丧假", "调�
 INDICATORS = ("集团收入", "信息化收入", "成员净增", "行业产品", "企信通", "其他集团指标")
 CALLBACK_METHODS = ("电话", "短信", "邮件", "上门")
 CALLBACK_RESULTS = ("满意", "一般", "不满意", "未接通")
-STATUSES = ("在网", "离网")
+ACTIVE, CHURNED = "在网", "离网"        # 客户名册 状态
+STATUSES = (ACTIVE, CHURNED)
 CALENDAR_KINDS = ("工作日", "休息日")
 
 

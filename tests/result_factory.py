@@ -21,7 +21,9 @@ from pathlib import Path
 import pandas as pd
 
 from kehu.findings import Finding
+from kehu.compute.callbacks import callback_summary, dissatisfied, member_misses
 from kehu.model import MonthResult
+from kehu.rules import load_rules
 from kehu.month import Month
 
 HYPERLINK_NAME = '=HYPERLINK("http://x","y")'
@@ -129,11 +131,19 @@ def _build(month: Month, staff_rows, customer_rows) -> MonthResult:
                          for r in rooms.to_dict("records")],
                "notices": [{"employee_id": n["employee_id"], "date": n["date"].date().isoformat(),
                             "kind": n["kind"], "amount": f"{n['amount']:.2f}"} for n in notices.to_dict("records")]}
+    rules = load_rules()
+    rooms_by_id = pd.Series(room_of, dtype=object)
     return MonthResult(month=month, results=results, staff=staff, customers=customers,
                        attendance_events=events, kpi_indicators=kpi, visit_detail=visit_detail,
                        visit_rows=visit_rows, callback_events=cb_events, callbacks_month=cb_month,
                        notices=notices, churn_warnings=churn, rooms=rooms, findings=findings,
-                       as_of=as_of, calendar=None)
+                       as_of=as_of, calendar=None, rules=rules,
+                       # what compute hands render about callbacks (kehu.compute.callbacks)
+                       callback_rooms=callback_summary(cb_events, cb_month, rules, cb_events["manager_id"].map(rooms_by_id),
+                                                       cb_month["room"]),
+                       callback_managers=callback_summary(cb_events, cb_month, rules, cb_events["manager_id"],
+                                                          cb_month["manager_id"]),
+                       member_misses=member_misses(cb_events), dissatisfied=dissatisfied(cb_month, rules))
 
 
 def _day(month: Month, d: int) -> pd.Timestamp:
@@ -215,10 +225,12 @@ def _callbacks(month: Month, customers: pd.DataFrame, visit_rows: pd.DataFrame, 
         elif status == "missing":
             failed = 1
             cbs.append({"date": v["date"] + pd.Timedelta(days=1), "customer_id": v["customer_id"],
+                        "customer_name": names[v["customer_id"]],
                         "manager_id": v["manager_id"], "room": room_of[v["manager_id"]], "method": "电话",
                         "result": "未接通", "comment": None})
         if pd.notna(cb_date):
-            cbs.append({"date": cb_date, "customer_id": v["customer_id"], "manager_id": v["manager_id"],
+            cbs.append({"date": cb_date, "customer_id": v["customer_id"], "customer_name": names[v["customer_id"]],
+                        "manager_id": v["manager_id"],
                         "room": room_of[v["manager_id"]], "method": "电话", "result": result,
                         "comment": "=1+1 请尽快处理" if result == "不满意" else None})
         ev.append({"manager_id": v["manager_id"], "customer_id": v["customer_id"],
@@ -231,7 +243,8 @@ def _callbacks(month: Month, customers: pd.DataFrame, visit_rows: pd.DataFrame, 
     for k in ("visit_date", "deadline", "callback_date"):
         ce[k] = pd.to_datetime(ce[k])
     ce["failed_attempts"] = ce["failed_attempts"].astype("int64")
-    cm = pd.DataFrame(cbs, columns=["date", "customer_id", "manager_id", "room", "method", "result", "comment"])
+    cm = pd.DataFrame(cbs, columns=["date", "customer_id", "customer_name", "manager_id", "room", "method", "result",
+                                    "comment"])
     cm["date"] = pd.to_datetime(cm["date"])
     return ce, cm
 

@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kehu.roster import assessed_staff
-from kehu.compute.attendance import (compute_attendance, compute_violations,
-                                     session_boundary, unlogged_visit_findings)
+from kehu.compute.attendance import compute_attendance, compute_violations, session_boundary
+from kehu.validate.visit_log import unlogged_visit_findings
 from kehu.compute.calendar import CalendarError, WorkCalendar
 from kehu.month import Month
 from kehu.rules import load_rules

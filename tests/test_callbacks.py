@@ -80,7 +80,7 @@ def test_day_zero_and_day_three_are_on_time_day_four_is_late():
     assert r.events["deadline"].dt.strftime("%m-%d").tolist() == ["10-13"] * 3
     assert r.events["result"].tolist() == ["满意", "一般", "满意"]
     assert r.per_manager.to_dict("records") == [
-        {"manager_id": "m1", "events": 3, "on_time": 2, "late": 1, "missing": 0, "pending": 0, "rate": 2 / 3}]
+        {"manager_id": "m1", "events": 3, "on_time": 2, "late": 1, "missing": 0, "pending": 0, "rate": 0.6667}]   # 4 places
     assert r.as_of == date(2026, 10, 31)
 
 

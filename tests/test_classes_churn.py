@@ -6,7 +6,7 @@ from decimal import Decimal
 import pandas as pd
 
 from kehu.compute.churn import churn_warnings
-from kehu.compute.classes import class_findings
+from kehu.validate.classes import class_findings
 from kehu.month import Month
 from kehu.rules import load_rules
 

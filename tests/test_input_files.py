@@ -137,3 +137,20 @@ def test_header_decorations_are_taken_off(written, read):
                                          ("2026年9月与2026年10月", None), ("指标", None), ("编号 12026-10", None)])
 def test_the_month_a_title_states(text, month):
     assert stated_month(text) == month
+
+
+def test_a_one_to_many_sheet_counts_each_source_row_once():
+    """A shape that makes several punches of one export row (issue 13 item 6): the manifest counts
+    source rows — read = used + rejected + ignored + duplicate + empty still balances."""
+    import pandas as pd
+    from kehu.load.ledger import Ledger
+    ledger = Ledger()
+    ledger.sheet("钉钉.xlsx", "每日统计", "punches", read=5, empty=1, one_to_one=False)
+    # source rows 2, 3, 4, 5: row 2 gives three punches, row 3 two, row 4 one, row 5 one
+    frame = pd.DataFrame({"_file": "钉钉.xlsx", "_sheet": "每日统计", "_row": [2, 2, 2, 3, 3, 4, 5],
+                          "employee_id": ["1", "1", "1", "2", "2", "3", "4"]})
+    frame = ledger.drop(frame, pd.Series([False, True, False, True, True, False, False]), "rejected")  # 2 keeps two
+    frame = ledger.drop(frame, frame["_row"].eq(4), "duplicate")
+    frame = ledger.drop(frame, frame["_row"].eq(5), "ignored")
+    [count] = ledger.counts({"punches": frame})
+    assert (count.read, count.used, count.rejected, count.ignored, count.duplicate, count.empty) == (5, 1, 1, 1, 1, 1)

@@ -153,7 +153,7 @@ LONG = "考勤" * 15 + "'补"                      # its 31-character cut ends i
 
 def _sheet_names(*pairs) -> list[str]:
     from kehu.load.reader import RawSheet
-    from kehu.validate.report import _sheet_name
+    from kehu.render.report import _sheet_name
     used = {"概要", "问题清单", "history"}
     return [_sheet_name(RawSheet(file, sheet, []), used) for file, sheet in pairs]
 

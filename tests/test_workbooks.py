@@ -360,3 +360,26 @@ def test_records_equal_pandas_to_dict_records():
             assert type(have[key]) is type(want[key]), key
             assert have[key] is want[key] or have[key] == want[key] or (want[key] != want[key] and have[key] != have[key]), key
     assert records(frame.iloc[:0]) == [] and records(None) == []
+
+
+def test_policy_words_follow_the_rules_in_force(tmp_path):
+    """A department that changes a rule reads the new rule in its workbooks (issue 13 item 1,
+    issue 14 item 8): no 超过3次 / 三天 / 前三月 / seed names printed from code."""
+    from builders import tiny_month, write_month
+    from kehu.month import Month
+    from kehu.pipeline import run
+    from kehu.rules import load_rules
+    rules = load_rules()
+    rules["attendance"]["leave_limit"]["max_free"] = 5
+    rules["callbacks"]["window_days"] = 5
+    rules["churn_warning"]["history_months"] = 6
+    rules["kpi"]["retention_points_per_percent"] = 4
+    folder = write_month(tmp_path / "in", tiny_month())
+    assert run(folder, Month(2026, 10), tmp_path / "out", rules).exit_code == 0
+    done = tmp_path / "out" / "2026-10"
+    manager = strings(openpyxl.load_workbook(done / "managers" / "1001_张伟.xlsx"))
+    assert "超过5次扣款" in manager and "超过3次扣款" not in manager
+    assert any("五天内回访" in t for t in manager) and not any("三天" in t for t in manager)
+    assert any("±4 分" in t for t in manager)
+    department = strings(openpyxl.load_workbook(done / DEPARTMENT))
+    assert any("前六月" in t for t in department) and not any("前三月" in t or "seed" in t for t in department)

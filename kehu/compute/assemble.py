@@ -10,40 +10,23 @@ to 0.01 once.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import pandas as pd
 
 from kehu import __version__
 from kehu.compute.attendance import compute_attendance, compute_violations
 from kehu.compute.calendar import WorkCalendar
-from kehu.compute.callbacks import compute_callbacks
+from kehu.compute.callbacks import callback_summary, compute_callbacks
 from kehu.compute.churn import churn_warnings
 from kehu.compute.handover import handover_list
 from kehu.compute.kpi import compute_kpi
 from kehu.compute.learning import compute_learning
 from kehu.compute.visits import compute_visits
 from kehu.model import MonthInputs, MonthResult
+from kehu.numbers import ZERO, cents, money_text, rate
 from kehu.roster import assessed_staff, room_of as roster_rooms
 from kehu.rules import money
-
-CENT = Decimal("0.01")
-ZERO = Decimal("0")
-
-
-def cents(value) -> Decimal:
-    """Round half-up to 0.01 — the one rounding of money (SPEC §2 preamble); never -0.00."""
-    rounded = Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
-    return rounded.copy_abs() if rounded.is_zero() else rounded
-
-
-def money_text(value) -> str:
-    return str(cents(value if value is not None else 0))
-
-
-def rate(numerator: int, denominator: int):
-    return None if not denominator else round(numerator / denominator, 4)
-
 
 @dataclass
 class History:
@@ -54,49 +37,54 @@ class History:
 
 
 def compute_month(inputs: MonthInputs, rules: dict, history: History) -> MonthResult:
+    """Every engine on the validated month, and the MonthResult render presents (built once)."""
     f, month = inputs.frames, inputs.month
     calendar = WorkCalendar(f["calendar"], rules)
     calendar.check_month(month)
     staff = assessed_staff(f["staff"], month).sort_values("employee_id").reset_index(drop=True)
+    room_of = roster_rooms(f["staff"], inputs.rejected.get("staff"))
     attendance = compute_attendance(f["staff"], f["punches"], f["leave"], month, rules, calendar)
     violations = compute_violations(f["staff"], f["violations"], month, rules)
     learning = compute_learning(f["staff"], f["tests"], month, rules, history.learning_flags)
     visits = compute_visits(f["customers"], f["visits"], month, rules, history.visits)
     callbacks = compute_callbacks(f["customers"], f["visits"], f["callbacks"], month, rules, staff=f["staff"])
-    room_of = roster_rooms(f["staff"], inputs.rejected.get("staff"))
     kpi = compute_kpi(staff, f["customers"], f["targets"], month, rules, room_of)
-    warnings = churn_warnings(f["customers"], month, rules, history.customer_revenue)
-    findings = list(inputs.findings)   # W-visit-unlogged is found by the validator (kehu.validate.checks)
-
     people = _employee_table(staff, attendance, violations, learning, visits, callbacks, kpi, rules)
-    events = attendance.events
-    events_of, indicators_of = _rows_by_employee(events), _rows_by_employee(kpi.indicators)
-    results = {
+    rooms = _rooms(people, kpi.room_totals, rules, room_of, visits.detail, callbacks.events)
+    handover = handover_list(f["staff"], f["customers"], f["visits"], history.visits, month, rules)
+    left_out = not_assessed(inputs, set(staff["employee_id"]))
+    results = _results_json(month, callbacks.as_of, people, attendance.events, kpi.indicators, rooms,
+                            violations.notices, left_out, handover)
+    return MonthResult(
+        month=month, results=results, staff=staff, customers=f["customers"],
+        # the workbooks list violations among the deduction events; results.json keeps them apart (SPEC §6)
+        attendance_events=_with_violations(attendance.events, violations.events),
+        kpi_indicators=kpi.indicators, visit_detail=visits.detail, visit_rows=_month_rows(f["visits"], month),
+        callback_events=callbacks.events, callbacks_month=callbacks.month_rows, notices=violations.notices,
+        churn_warnings=churn_warnings(f["customers"], month, rules, history.customer_revenue),
+        rooms=rooms, findings=list(inputs.findings), as_of=callbacks.as_of, calendar=calendar, handover=handover,
+        not_assessed=left_out, learning_month_flags=learning.month_flags,
+        callback_rooms=callback_summary(callbacks.events, callbacks.month_rows, rules,
+                                        callbacks.events["manager_id"].map(room_of), callbacks.month_rows["room"]),
+        callback_managers=callback_summary(callbacks.events, callbacks.month_rows, rules,
+                                           callbacks.events["manager_id"], callbacks.month_rows["manager_id"]),
+        member_misses=callbacks.member_misses, dissatisfied=callbacks.dissatisfied, rules=rules)
+
+
+def _results_json(month, as_of, people, events, indicators, rooms, notices, left_out, handover) -> dict:
+    """What results.json holds (SPEC §6), money rounded here, once."""
+    events_of, indicators_of = _rows_by_employee(events), _rows_by_employee(indicators)
+    return {
         "month": month.label,
         "kehu_version": __version__,
-        "as_of": callbacks.as_of.isoformat(),
+        "as_of": as_of.isoformat(),
         "employees": [_employee_json(row, events_of.get(row.employee_id, []), indicators_of.get(row.employee_id, []))
                       for row in people.itertuples(index=False)],
+        "rooms": [_room_json(r) for r in rooms.itertuples(index=False)],
+        "notices": _notices_json(notices),
+        "not_assessed": left_out,
+        "handover": _handover_json(handover),
     }
-    rooms = _rooms(people, kpi.room_totals, rules, room_of, visits.detail, callbacks.events)
-    results["rooms"] = [_room_json(r) for r in rooms.itertuples(index=False)]
-    results["notices"] = _notices_json(violations.notices)
-    left_out = not_assessed(inputs, set(staff["employee_id"]))
-    results["not_assessed"] = left_out
-    handover = handover_list(f["staff"], f["customers"], f["visits"], history.visits, month, rules)
-    results["handover"] = _handover_json(handover)
-    result = MonthResult(
-        month=month, results=results, staff=staff, customers=f["customers"], attendance_events=events,
-        kpi_indicators=kpi.indicators, visit_detail=visits.detail,
-        visit_rows=_month_rows(f["visits"], month), callback_events=callbacks.events,
-        callbacks_month=callbacks.month_rows, notices=violations.notices, churn_warnings=warnings,
-        rooms=rooms, findings=findings, as_of=callbacks.as_of, calendar=calendar, handover=handover,
-        not_assessed=left_out)
-    # the workbooks list violations among the deduction events; results.json keeps them apart (SPEC §6)
-    result.attendance_events = _with_violations(events, violations.events)
-    result.learning_month_flags = learning.month_flags
-    result.people = people
-    return result
 
 
 def not_assessed(inputs: MonthInputs, assessed: set) -> list[dict]:

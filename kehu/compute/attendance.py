@@ -24,8 +24,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from kehu.compute.calendar import WorkCalendar, as_date
-from kehu.findings import WARNING, Finding
+from kehu.compute.calendar import WorkCalendar
 from kehu.month import Month
 from kehu.roster import assessed_staff
 from kehu.rules import money
@@ -43,7 +42,7 @@ _TYPE_ORDER = {"late": 0, "early": 1, "missing_punch": 2, "absent": 3, "leave_li
 class AttendanceResult:
     """``events``: one row per deduction event and per missing punch (columns EVENT_COLUMNS);
     ``summary``: one row per assessed employee (SUMMARY_COLUMNS). (W-visit-unlogged is an input
-    check: ``unlogged_visit_findings`` runs in the validator.)"""
+    check: kehu.validate.visit_log.)"""
     events: pd.DataFrame
     summary: pd.DataFrame
 
@@ -423,43 +422,6 @@ def attendance_summary(events: pd.DataFrame, codes: np.ndarray, requests: np.nda
         "missing_punches": count("missing_punch"), "leave_requests": requests.astype(np.int64),
         "deduction": pd.Series(decimal_totals(codes, events["amount"].to_numpy(), n), dtype=object),
     }, columns=SUMMARY_COLUMNS)
-
-
-# ---------------------------------------------------------------------------
-# W-visit-unlogged (SPEC §2.4)
-
-def unlogged_visit_findings(leave: pd.DataFrame, visits: pd.DataFrame, rules: dict) -> list[Finding]:
-    """Each 外出走访 row without a 出访登记 row of the same employee on a day it covers
-    (seed 004 出访登记; SPEC §2.4) → warning W-visit-unlogged, pointing at the leave row."""
-    kind = rules["attendance"]["visit_leave_kind"]
-    rows = leave.loc[leave["kind"] == kind]
-    if rows.empty:
-        return []
-    logged = set(zip(visits["manager_id"].astype(object), pd.to_datetime(visits["date"]).dt.date))
-    found = []
-    for eid, start, end, file, sheet, row in zip(rows["employee_id"], rows["starts_at"], rows["ends_at"],
-                                                 rows["_file"], rows["_sheet"], rows["_row"]):
-        days = _covered_days(start, end)
-        if not any((eid, d) in logged for d in days):
-            found.append(_unlogged(eid, days[0], file, sheet, row))
-    return found
-
-
-def _covered_days(start, end) -> list[date]:
-    """Calendar days a leave touches; an end at 00:00 does not touch its day."""
-    first = as_date(start)
-    if pd.isna(end) or pd.Timestamp(end) <= pd.Timestamp(start):
-        return [first]
-    last = as_date(pd.Timestamp(end) - pd.Timedelta(minutes=1))
-    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
-
-
-def _unlogged(eid, day: date, file, sheet, row) -> Finding:
-    return Finding(
-        severity=WARNING, code="W-visit-unlogged", dataset="leave",
-        message=(f"工号 {eid} 在 {day:%Y-%m-%d} 登记了外出走访,但出访登记中没有该员工当天的出访记录;"
-                 f"请补填出访登记(日期、客户编号、方式),或更正请假外出的类型/日期。"),
-        file=str(file), sheet=str(sheet), row=int(row), value=f"{day:%Y-%m-%d}", employee_id=str(eid))
 
 
 # ---------------------------------------------------------------------------

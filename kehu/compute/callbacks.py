@@ -28,8 +28,9 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from kehu.compute.visits import rate
+from kehu.numbers import rates
 from kehu.month import Month
+from kehu.schema import CALLBACK_RESULTS
 
 EVENT_COLUMNS = ["manager_id", "customer_id", "customer_name", "member", "visit_date", "service_item",
                  "deadline", "status", "callback_date", "result", "failed_attempts"]
@@ -174,7 +175,7 @@ def manager_callback_rates(events: pd.DataFrame) -> pd.DataFrame:
     per = flags.groupby("manager_id", sort=True)[list(STATUSES)].sum().astype(np.int64).reset_index()
     per["manager_id"] = per["manager_id"].astype(object)
     per["events"] = per[list(STATUSES)].sum(axis=1).astype(np.int64)
-    per["rate"] = rate(per["on_time"], per["events"] - per["pending"])
+    per["rate"] = rates(per["on_time"], per["events"] - per["pending"])
     return per[PER_MANAGER_COLUMNS]
 
 
@@ -188,6 +189,27 @@ def dissatisfied(month_rows: pd.DataFrame, rules: dict) -> pd.DataFrame:
     """The month's callbacks with result 不满意, listed for follow-up (SPEC §2.7)."""
     hit = month_rows["result"].astype(object).eq(rules["callbacks"]["dissatisfied_result"]).to_numpy()
     return month_rows.loc[hit, DISSATISFIED_COLUMNS].reset_index(drop=True)
+
+
+def callback_summary(events: pd.DataFrame, month_rows: pd.DataFrame, rules: dict, event_keys: pd.Series,
+                     row_keys: pd.Series) -> pd.DataFrame:
+    """回访总结 (seed 000: 回访总结报告; seed 003: 满意度) per key — a room or a manager: the month's
+    callbacks by result with 满意率 = satisfied ÷ callbacks that reached the customer, and the
+    service events by status with 及时率 = on time ÷ (events − pending) (SPEC §2.7, §9.5).
+    ``event_keys`` / ``row_keys``: the key of each event / callback row. Rates are None with
+    nothing to measure; keys in the union of both, sorted."""
+    cfg = rules["callbacks"]
+    results = pd.crosstab(row_keys.to_numpy(dtype=object), month_rows["result"].to_numpy(dtype=object))
+    results = results.reindex(columns=list(CALLBACK_RESULTS), fill_value=0)
+    status = pd.crosstab(event_keys.to_numpy(dtype=object), events["status"].to_numpy(dtype=object))
+    status = status.reindex(columns=list(STATUSES), fill_value=0)
+    keys = sorted(set(results.index) | set(status.index), key=str)
+    out = pd.concat([results.reindex(keys, fill_value=0), status.reindex(keys, fill_value=0)], axis=1).astype(np.int64)
+    out["total"] = out[list(CALLBACK_RESULTS)].sum(axis=1)
+    out["satisfied_rate"] = rates(out[cfg["satisfied_result"]], out["total"] - out[cfg["failed_result"]])
+    out["events"] = out[list(STATUSES)].sum(axis=1)
+    out["rate"] = rates(out["on_time"], out["events"] - out["pending"])
+    return out.rename_axis("key").reset_index()
 
 
 # ---------------------------------------------------------------------------

@@ -18,15 +18,16 @@ the history store (SPEC §4). Decisions:
 """
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
 
 from kehu.month import Month
+from kehu.numbers import cents
+from kehu.schema import ACTIVE
 
 COLUMNS = ["manager_id", "customer_id", "customer_name", "revenue", "previous_average", "drop_percent"]
-CENT = Decimal("0.01")
 
 
 def previous_months(month: Month, count: int) -> list[str]:
@@ -56,7 +57,7 @@ def churn_warnings(customers: pd.DataFrame, month: Month, rules: dict,
     """离网预警 per manager (seed 004 离网必防; SPEC §2.11)."""
     policy = rules["churn_warning"]
     average = previous_average(history_revenue, month, int(policy["history_months"]))
-    active = customers.loc[customers["status"].astype(object).eq("在网").to_numpy(),
+    active = customers.loc[customers["status"].astype(object).eq(ACTIVE).to_numpy(),
                            ["manager_id", "customer_id", "customer_name", "revenue"]].astype(object)
     active = active.loc[active["customer_id"].isin(average.index).to_numpy()]
     active["previous_average"] = active["customer_id"].map(average).astype(object)
@@ -80,10 +81,6 @@ def _drop(revenue, average: Decimal) -> Decimal:
 def _presented(out: pd.DataFrame) -> pd.DataFrame:
     out = out.assign(sort_drop=[-float(d) for d in out["drop_percent"]])
     out = out.sort_values(["manager_id", "sort_drop", "customer_id"], kind="stable", ignore_index=True)
-    out["previous_average"] = pd.Series([_cents(v) for v in out["previous_average"]], dtype=object)
-    out["drop_percent"] = pd.Series([_cents(v) for v in out["drop_percent"]], dtype=object)
+    out["previous_average"] = pd.Series([cents(v) for v in out["previous_average"]], dtype=object)
+    out["drop_percent"] = pd.Series([cents(v) for v in out["drop_percent"]], dtype=object)
     return out.reindex(columns=COLUMNS).astype({c: object for c in COLUMNS})
-
-
-def _cents(value: Decimal) -> Decimal:
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)

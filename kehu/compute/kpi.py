@@ -19,12 +19,11 @@ from decimal import ROUND_HALF_UP, Decimal
 import pandas as pd
 
 from kehu.month import Month
+from kehu.numbers import ZERO, cents
+from kehu.schema import CHURNED
 from kehu.rules import money
 
-CENT = Decimal("0.01")
-RATE_PLACES = Decimal("0.0001")
-ZERO = Decimal("0")
-CHURNED = "离网"
+PERCENT_PLACES = Decimal("0.0001")     # a churn rate in percent, exact to 4 places
 RETENTION = "retention"
 TARGET_ACTUAL = "targets.actual"
 CUSTOMER_SOURCE = "customers."
@@ -103,7 +102,7 @@ def room_totals(staff: pd.DataFrame, per_customer: pd.DataFrame, room_of: pd.Ser
     names = set(staff["room"].dropna()) | set(summed["room"])
     all_rooms = pd.DataFrame({"room": sorted(names)}, dtype=object)
     totals = _fill_figures(all_rooms.merge(summed, on="room", how="left"))
-    totals["churn_rate"] = pd.Series([None if r is None else float(r.quantize(RATE_PLACES, ROUND_HALF_UP))
+    totals["churn_rate"] = pd.Series([None if r is None else float(r.quantize(PERCENT_PLACES, ROUND_HALF_UP))
                                       for r in _churn_rates(totals)], index=totals.index, dtype=object)
     return totals[ROOM_COLUMNS]
 
@@ -185,7 +184,7 @@ def _actuals(lines: pd.DataFrame) -> pd.Series:
     for source, row in zip(lines["source"], lines.itertuples(index=False)):
         if source == RETENTION:
             rate = row.churn_rate
-            values.append(None if _missing(rate) else rate.quantize(RATE_PLACES, ROUND_HALF_UP))
+            values.append(None if _missing(rate) else rate.quantize(PERCENT_PLACES, ROUND_HALF_UP))
         elif source == TARGET_ACTUAL:
             values.append(_dec(row.reported))
         else:
@@ -216,7 +215,7 @@ def target_score(actual: Decimal, base: Decimal, target: Decimal, challenge: Dec
         score = fraction * weight
     else:
         score = fraction * weight * actual / base if base > 0 else ZERO
-    return max(score, ZERO).quantize(CENT, ROUND_HALF_UP)
+    return cents(max(score, ZERO))
 
 
 def retention_score(rate: Decimal | None, weight: int, cfg: dict) -> Decimal:
@@ -226,9 +225,9 @@ def retention_score(rate: Decimal | None, weight: int, cfg: dict) -> Decimal:
     """
     weight = Decimal(weight)
     if rate is None:
-        return weight.quantize(CENT, ROUND_HALF_UP)
+        return cents(weight)
     raw = weight + (money(cfg["retention_reference_rate"]) - rate) * money(cfg["retention_points_per_percent"])
-    return min(max(raw, ZERO), weight + money(cfg["retention_max_bonus"])).quantize(CENT, ROUND_HALF_UP)
+    return cents(min(max(raw, ZERO), weight + money(cfg["retention_max_bonus"])))
 
 
 def _totals(indicators: pd.DataFrame, staff: pd.DataFrame) -> pd.DataFrame:

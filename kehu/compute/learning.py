@@ -15,18 +15,18 @@ staff employed then, so a colleague who has since left still counts there.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
 
 from kehu.month import Month
+from kehu.numbers import cents
 from kehu.rules import money
 
 BEST, WORST, NONE, UNKNOWN = "best", "worst", "none", "unknown"
 FLAG_COLUMNS = ["month", "employee_id", "room", "flag"]
 PER_EMPLOYEE_COLUMNS = ["employee_id", "score", "flag", "best_streak", "worst_streak", "deduction", "certificate"]
-CENT = Decimal("0.01")
 
 
 @dataclass
@@ -176,6 +176,6 @@ def _triggers(streak: pd.Series, step: int) -> pd.Series:
 
 def _worst_deduction(base: pd.Series, triggered: pd.Series, rate: Decimal) -> pd.Series:
     """rate × 绩效基数, rounded half-up to 0.01 on its own (SPEC §2.9); 0.00 when not triggered."""
-    amounts = [(Decimal(str(b)) * rate).quantize(CENT, ROUND_HALF_UP) if hit else Decimal("0.00")
+    amounts = [cents(Decimal(str(b)) * rate) if hit else Decimal("0.00")
                for b, hit in zip(base, triggered)]
     return pd.Series(amounts, index=base.index, dtype=object)

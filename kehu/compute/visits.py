@@ -23,6 +23,8 @@ import numpy as np
 import pandas as pd
 
 from kehu.month import Month
+from kehu.numbers import rates
+from kehu.schema import CHURNED
 
 DETAIL_COLUMNS = ["customer_id", "customer_name", "customer_class", "manager_id", "required",
                   "cycle_months", "window_start", "visits_in_window", "compliant"]
@@ -37,17 +39,6 @@ class VisitResult:
     (PER_MANAGER_COLUMNS; ``rate`` is a float, None only when ``due`` is 0)."""
     detail: pd.DataFrame
     per_manager: pd.DataFrame
-
-
-def rate(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
-    """numerator / denominator as floats in an object column; None where the denominator
-    is 0 (SPEC §9.5: a rate with nothing to measure is empty, not 0 or 100%)."""
-    num = np.asarray(numerator, dtype=float)
-    den = np.asarray(denominator, dtype=float)
-    measured = den > 0
-    out = np.full(len(den), None, dtype=object)
-    out[measured] = (num[measured] / den[measured]).tolist()
-    return pd.Series(out, index=getattr(numerator, "index", None), dtype=object)
 
 
 # ---------------------------------------------------------------------------
@@ -68,7 +59,7 @@ def churned_before(customers: pd.DataFrame, month: Month) -> pd.Series:
     the first day (a 离网 row without a date — rejected by validation — counts as churned
     long ago). A 在网 customer is never churned, whatever its 离网日期 says."""
     churned_on = pd.to_datetime(customers["churned_on"])
-    gone = customers["status"].astype(object).eq("离网").to_numpy()
+    gone = customers["status"].astype(object).eq(CHURNED).to_numpy()
     early = (churned_on.isna() | (churned_on < pd.Timestamp(month.first_day))).to_numpy()
     return pd.Series(gone & early, index=customers.index)
 
@@ -150,5 +141,5 @@ def manager_rates(detail: pd.DataFrame) -> pd.DataFrame:
     per = pd.DataFrame({"due": grouped.size(), "compliant": grouped.sum()}).reset_index()
     per["manager_id"] = per["manager_id"].astype(object)
     per = per.astype({"due": np.int64, "compliant": np.int64})
-    per["rate"] = rate(per["compliant"], per["due"])
+    per["rate"] = rates(per["compliant"], per["due"])
     return per[PER_MANAGER_COLUMNS]

@@ -1,11 +1,11 @@
 """Read and type the month's folder, one file per task (SPEC §1).
 
 Each file is read (kehu.load.reader) and its sheets recognised and typed
-(kehu.load.sheets) in one task. For a large folder the tasks run in a process
+(kehu.load.shapes) in one task. For a large folder the tasks run in a process
 pool across the cores, so reading and typing both run in parallel and only the
 typed frames — not the millions of raw cells — come back to this process. The
 raw cells are not kept: the validation report re-reads the few sheets it
-annotates (kehu.validate.report).
+annotates (kehu.render.report).
 """
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from kehu.load.ledger import Ledger
 from kehu.load.files import FolderScan, InputFile, scan_folder
 from kehu.load.reader import read_file, vet_file
 from kehu.load.safety import UnsafeFile, XlsxCheck
-from kehu.load.sheets import parse_sheets
+from kehu.load.shapes import parse_sheets
 
 PARALLEL_BYTES = 8 * 1024**2     # a folder this large is loaded by a process pool
 

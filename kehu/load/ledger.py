@@ -1,13 +1,20 @@
 """The row ledger: accounts for every input row (SPEC §5, §9.10).
 
 read = used + rejected + ignored (unused with a warning) + duplicate + empty,
-per sheet. Rows are dropped from the typed frames only through ``drop`` so
-the manifest can never lose one.
+per sheet, counted in *source* rows. Rows are dropped from the typed frames only
+through ``drop`` so the manifest can never lose one.
+
+Most sheets give one dataset row per source row, and are counted by rows. A sheet
+whose shape makes several rows of one source row (an attendance export's day holds
+several punches: ``sheet(..., one_to_one=False)``) is counted by distinct source rows
+(``_row``): a source row is used when any of its rows is used, else rejected when any
+was rejected, else ignored, else a duplicate.
 """
 from __future__ import annotations
 
 from collections import Counter
 
+import numpy as np
 import pandas as pd
 
 from kehu.model import SheetCount
@@ -19,6 +26,7 @@ class Ledger:
     def __init__(self) -> None:
         self._sheets: dict[tuple[str, str], SheetCount] = {}
         self._dropped: dict[tuple[str, str], Counter] = {}
+        self._many: dict[tuple[str, str], dict[str, list]] = {}   # one-to-many sheet → kind → dropped _row arrays
         self.headers: dict[tuple[str, str], dict[str, tuple[str, str]]] = {}   # alias → (header, letter)
         self.rejected: dict[str, list[pd.DataFrame]] = {}   # roster key → its rejected rows (typed as far as readable)
 
@@ -31,8 +39,10 @@ class Ledger:
         parts = [p for p in self.rejected.get(key, []) if len(p)]
         return pd.concat(parts, ignore_index=True) if parts else None
 
-    def sheet(self, file: str, sheet: str, dataset: str | None, read: int, empty: int) -> None:
+    def sheet(self, file: str, sheet: str, dataset: str | None, read: int, empty: int, one_to_one: bool = True) -> None:
         self._sheets[(file, sheet)] = SheetCount(file, sheet, dataset, read=read, empty=empty)
+        if not one_to_one:
+            self._many[(file, sheet)] = {kind: [] for kind in KINDS}
 
     def drop_count(self, file: str, sheet: str, n: int, kind: str) -> None:
         """Count ``n`` rows of a sheet that was not typed at all (unknown or ambiguous sheet)."""
@@ -47,6 +57,11 @@ class Ledger:
         gone = frame.loc[mask, ["_file", "_sheet"]]
         for (file, sheet), n in gone.value_counts(sort=False).items():
             self._dropped.setdefault((file, sheet), Counter())[kind] += int(n)
+        if self._many:
+            for key, rows in self._many.items():
+                hit = (gone["_file"] == key[0]) & (gone["_sheet"] == key[1])
+                if hit.any():
+                    rows[kind].append(frame.loc[mask, "_row"][hit.to_numpy()].to_numpy())
         return frame.loc[~mask]
 
     def absorb(self, other: "Ledger") -> None:
@@ -55,6 +70,7 @@ class Ledger:
         for key, dropped in other._dropped.items():
             self._dropped.setdefault(key, Counter()).update(dropped)
         self.headers.update(other.headers)
+        self._many.update(other._many)
         for key, parts in other.rejected.items():
             self.rejected.setdefault(key, []).extend(parts)
 
@@ -74,8 +90,23 @@ class Ledger:
                     used[key] += int(n)
         out = []
         for key, count in sorted(self._sheets.items()):
-            dropped = self._dropped.get(key, Counter())
-            count.rejected, count.ignored, count.duplicate = (dropped[k] for k in KINDS)
-            count.used = used[key]
+            if key in self._many:
+                self._count_source_rows(count, key, frames)
+            else:
+                dropped = self._dropped.get(key, Counter())
+                count.rejected, count.ignored, count.duplicate = (dropped[k] for k in KINDS)
+                count.used = used[key]
             out.append(count)
         return out
+
+    def _count_source_rows(self, count: SheetCount, key: tuple, frames: dict) -> None:
+        """A one-to-many sheet: each source row once, under the first of used, rejected, ignored, duplicate."""
+        used = [f.loc[(f["_file"] == key[0]) & (f["_sheet"] == key[1]), "_row"].to_numpy()
+                for f in frames.values() if len(f)]
+        seen = np.unique(np.concatenate(used)) if used else np.array([], dtype=np.int64)
+        count.used = len(seen)
+        for kind in KINDS:
+            parts = self._many[key][kind]
+            rows = np.setdiff1d(np.unique(np.concatenate(parts)), seen) if parts else seen[:0]
+            setattr(count, kind, len(rows))
+            seen = np.union1d(seen, rows)

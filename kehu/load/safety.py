@@ -17,6 +17,8 @@ import defusedxml.ElementTree as SafeET
 import numpy as np
 from defusedxml import DefusedXmlException
 
+from kehu.findings import column_index
+
 MAX_UNCOMPRESSED = 2 * 1024**3      # all entries of one workbook
 MAX_RATIO = 200                     # per entry, above 10 MB uncompressed
 MAX_CELLS = 20_000_000              # rows × columns (declared or spanned); ~40 B/cell in calamine
@@ -56,13 +58,6 @@ def file_stamp(path: Path) -> tuple:
     """Size, modification time and file id: a file rewritten since has another stamp."""
     st = path.stat()
     return st.st_size, st.st_mtime_ns, st.st_ino
-
-
-def _letters_to_index(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + (ch - 64)
-    return n
 
 
 def check_xlsx(path: Path) -> XlsxCheck:
@@ -233,7 +228,7 @@ def _check_dimension(head: bytes, sheet: str) -> None:
     if not m:
         return
     last_col, last_row = (m.group(3), m.group(4)) if m.group(3) else (m.group(1), m.group(2))
-    rows, cols = int(last_row), _letters_to_index(last_col)
+    rows, cols = int(last_row), column_index(last_col.decode()) + 1
     if rows > MAX_ROWS or cols > MAX_COLS or rows * cols > MAX_CELLS:
         raise UnsafeFile("E-sheet-too-large", f"工作表「{sheet}」声明的范围异常巨大({rows:,} 行 × {cols:,} 列),"
                          "无法安全读取。请删除多余的空行/空列格式后另存,或重新导出。")
@@ -248,7 +243,7 @@ def _check_extent(far_refs: set, max_row, sheet: str) -> None:
     row count (``max_row()``) is taken only for a wide sheet.
     """
     far = [_SPLIT_REF.fullmatch(r).groups() for r in far_refs]
-    cols = max((_letters_to_index(letters) for letters, _ in far if letters), default=19)
+    cols = max((column_index(letters.decode()) + 1 for letters, _ in far if letters), default=19)
     rows = max((int(digits) for _, digits in far if len(digits) >= 7), default=999_999)
     if rows <= MAX_ROWS and rows * cols > MAX_CELLS:
         rows = max_row()

@@ -7,13 +7,14 @@ callback summary (seed 000 回访总结报告: satisfaction by room and by manag
 """
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 
 
 from kehu.model import MonthResult
-from kehu.render.frames import columns
+from kehu.render.wording import policy_words
+from kehu.schema import CALLBACK_RESULTS
 from kehu.render.manager_book import (CALLBACK_STATUS, EVENT_TYPES, PAY_COLS, RATE_COLS, employee_line,
                                       findings_sheet, money, rate_or_dash)
 from kehu.render.xlsx_cells import EMPTY_RATE, is_missing
@@ -21,7 +22,6 @@ from kehu.render.xlsx_layout import Col, Sheet, signoff_lines
 from kehu.render.xlsx_style import Formats, close_workbook, month_title, open_workbook
 
 SHEETS = ["全员汇总", "各室汇总", "室经理考核", "通报", "回访汇总", "回访跟进", "离网预警", "客户交接清单", "问题清单", "图表"]
-SATISFACTION = ["满意", "一般", "不满意", "未接通"]
 
 
 def department_filename(month) -> str:
@@ -138,7 +138,7 @@ def room_managers_sheet(wb, fmt, result: MonthResult, employees: list) -> None:
     lines = [{**employee_line(e), **scores[e["employee_id"]]} for e in rms]
     lines.sort(key=lambda r: (str(r["room"]), r["employee_id"]))
     sh = Sheet(wb, fmt, "室经理考核", max(len(cols), 9))
-    sh.title(f"{month_title(result.month)} 重要室经理考核", subtitle(result, "按本室合计考核(seed 004 重要室经理考核制度)"))
+    sh.title(f"{month_title(result.month)} 重要室经理考核", subtitle(result, "按本室合计考核"))
     sh.table(cols, lines, total_label="合计", alerts=[("deductions_total", ">0", "alert")],
              empty_text="本月无重要室经理")
     sh.skip()
@@ -167,127 +167,91 @@ def notices_sheet(wb, fmt, result: MonthResult) -> None:
     sh.finish()
 
 
-def _status_counts(events: list) -> dict:
-    return _status_from(Counter(e.get("status") for e in events), len(events))
-
-
-def _status_from(c: Counter, n: int) -> dict:
-    """Event timeliness from the counts of ``status`` among ``n`` events."""
-    denom = n - c["pending"]
-    return {"events": n, "on_time": c["on_time"], "late": c["late"], "missing": c["missing"],
-            "pending": c["pending"], "rate": round(c["on_time"] / denom, 4) if denom else EMPTY_RATE}
-
-
-def _satisfaction(rows: list) -> dict:
-    return _satisfaction_from(Counter(r.get("result") for r in rows), len(rows))
-
-
-def _satisfaction_from(c: Counter, n: int) -> dict:
-    """Satisfaction from the counts of ``result`` among ``n`` callbacks."""
-    answered = sum(c[k] for k in SATISFACTION[:3])
-    out = {k: c[k] for k in SATISFACTION}
-    out["total"] = n
-    out["satisfied_rate"] = round(c["满意"] / answered, 4) if answered else EMPTY_RATE
-    return out
-
-
-def _counts_by(keys: list, values: list) -> tuple[dict, dict]:
-    """({key: Counter of values}, {key: rows}) in one pass."""
-    pairs = Counter(zip(keys, values))
-    counts: dict = defaultdict(Counter)
-    for (key, value), n in pairs.items():
-        counts[key][value] += n
-    return counts, Counter(keys)
-
-
 def callbacks_summary_sheet(wb, fmt, result: MonthResult, names: dict, rooms_of: dict) -> None:
-    """回访总结 (seed 000): satisfaction by room and by manager, event timeliness, 不满意 to follow up."""
-    cbf, evf = result.callbacks_month, result.callback_events
-    c = result.customers
-    customer_names = dict(zip(c["customer_id"], c["customer_name"])) if len(c) else {}
-    sat_cols = [Col("满意", "满意", "int", total=True), Col("一般", "一般", "int", total=True),
-                Col("不满意", "不满意", "int", total=True), Col("未接通", "未接通", "int", total=True),
+    """回访总结 (seed 000): satisfaction by room and by manager, event timeliness — as compute found
+    them (kehu.compute.callbacks.callback_summary) — and what needs a follow-up."""
+    results = list(CALLBACK_RESULTS)
+    sat_cols = [*(Col(r, r, "int", total=True) for r in results),
                 Col("回访次数", "total", "int", total=True), Col("满意率", "satisfied_rate", "pct"),
                 Col("服务事件", "events", "int", total=True), Col("按时", "on_time", "int", total=True),
                 Col("逾期", "late", "int", total=True), Col("未回访", "missing", "int", total=True),
                 Col("待回访", "pending", "int", total=True), Col("及时率", "rate", "pct")]
-    # counted column-wise (no dict per callback / event): result by room and by manager,
-    # status by the manager's room and by manager
-    cb = columns(cbf, ("room", "manager_id", "result"))
-    ev = columns(evf, ("manager_id", "status", "member"))
-    cb_by_room, cb_rooms_n = _counts_by([str(r) for r in cb["room"]], cb["result"])
-    cb_by_mgr, cb_mgr_n = _counts_by(cb["manager_id"], cb["result"])
-    ev_by_room, ev_rooms_n = _counts_by([str(rooms_of.get(m)) for m in ev["manager_id"]], ev["status"])
-    ev_by_mgr, ev_mgr_n = _counts_by(ev["manager_id"], ev["status"])
-
-    def sat(counts, totals, key) -> dict:
-        return _satisfaction_from(counts.get(key, Counter()), totals.get(key, 0))
-
-    def status(counts, totals, key) -> dict:
-        return _status_from(counts.get(key, Counter()), totals.get(key, 0))
-
+    per_room = {str(r["key"]): r for r in _records(result.callback_rooms)}
     rooms_info = {str(r["room"]): r for r in result.rooms.to_dict("records")}
-    room_rows = []
-    for room in sorted(set(rooms_info) | set(cb_rooms_n)):
-        info = rooms_info.get(room, {})
-        room_rows.append({"room": room, "manager_id": info.get("room_manager_id") or "",
-                          "name": info.get("room_manager_name") or "",
-                          **sat(cb_by_room, cb_rooms_n, room), **status(ev_by_room, ev_rooms_n, room)})
-    managers = sorted((set(ev_mgr_n) | set(cb_mgr_n)) - {None}, key=lambda m: (str(rooms_of.get(m, "")), str(m)))
-    mgr_rows = [{"room": rooms_of.get(m, ""), "manager_id": m, "name": names.get(m, ""),
-                 **sat(cb_by_mgr, cb_mgr_n, m), **status(ev_by_mgr, ev_mgr_n, m)} for m in managers]
+    room_rows = [{"room": room, "manager_id": rooms_info.get(room, {}).get("room_manager_id") or "",
+                  "name": rooms_info.get(room, {}).get("room_manager_name") or "",
+                  **_summary_line(per_room.get(room), results)}
+                 for room in sorted(set(rooms_info) | set(per_room))]
+    managers = [r for r in _records(result.callback_managers) if r["key"] is not None]
+    managers.sort(key=lambda r: (str(rooms_of.get(r["key"], "")), str(r["key"])))
+    mgr_rows = [{"room": rooms_of.get(r["key"], ""), "manager_id": r["key"], "name": names.get(r["key"], ""),
+                 **_summary_line(r, results)} for r in managers]
+    unhappy = result.rules["callbacks"]["dissatisfied_result"]
     sh = Sheet(wb, fmt, "回访汇总", 3 + len(sat_cols))
     sh.title(f"{month_title(result.month)} 回访总结", subtitle(result, as_of=True))
     sh.section("一、按室")
     sh.table([Col("所属室", "room"), Col("室经理工号", "manager_id"), Col("重要室经理", "name")] + sat_cols,
              room_rows, autofilter=False, total_label="合计",
-             alerts=[("不满意", ">0", "alert"), ("missing", ">0", "alert")])
+             alerts=[(unhappy, ">0", "alert"), ("missing", ">0", "alert")])
     sh.skip()
     sh.section("二、按客户经理")
     sh.table([Col("所属室", "room"), Col("工号", "manager_id"), Col("姓名", "name")] + sat_cols, mgr_rows,
              autofilter=True, total_label="合计",
-             alerts=[("不满意", ">0", "alert"), ("missing", ">0", "alert"), ("late", ">0", "warn")])
+             alerts=[(unhappy, ">0", "alert"), ("missing", ">0", "alert"), ("late", ">0", "warn")])
     sh.finish()
-    # follow-up rows: the other cells are read for the selected callbacks / events only
-    unhappy = [i for i, r in enumerate(cb["result"]) if r == "不满意"]
-    u = columns(cbf, ("date", "customer_id", "manager_id", "comment"), unhappy)
-    follow = [{"kind": "不满意", "date": date, "customer_id": cid,
-               "customer_name": customer_names.get(cid, ""),
-               "manager": f"{mid} {names.get(mid, '')}",
-               "detail": comment or ""} for date, cid, mid, comment in
-              zip(u["date"], u["customer_id"], u["manager_id"], u["comment"])]
-    overdue = [i for i, (member, st) in enumerate(zip(ev["member"], ev["status"]))
-               if member and st in ("missing", "late")]
-    o = columns(evf, ("visit_date", "customer_id", "customer_name", "manager_id", "service_item"), overdue)
-    follow += [{"kind": "协议客户" + CALLBACK_STATUS.get(st, ""), "date": date,
-                "customer_id": cid, "customer_name": cname,
-                "manager": f"{mid} {names.get(mid, '')}",
-                "detail": item or ""}
-               for st, date, cid, cname, mid, item in
-               zip((ev["status"][i] for i in overdue), o["visit_date"], o["customer_id"], o["customer_name"],
-                   o["manager_id"], o["service_item"])]
+    follow_up_sheet(wb, fmt, result, names)
+
+
+def _records(frame) -> list[dict]:
+    return [] if frame is None else frame.to_dict("records")
+
+
+def _summary_line(found: dict | None, results: list[str]) -> dict:
+    """A room's or manager's figures; zeros (and empty rates) where compute found none."""
+    zero = {**{r: 0 for r in results}, "total": 0, "satisfied_rate": None, "events": 0, "on_time": 0,
+            "late": 0, "missing": 0, "pending": 0, "rate": None}
+    line = {**zero, **{k: v for k, v in (found or {}).items() if k != "key"}}
+    for key in ("satisfied_rate", "rate"):
+        line[key] = EMPTY_RATE if line[key] is None else line[key]
+    return line
+
+
+def follow_up_sheet(wb, fmt, result: MonthResult, names: dict) -> None:
+    """回访跟进: the dissatisfied callbacks and the member (协议客户) events late or missing (seed 000:
+    必须保证会员客户的100%的回访), as compute listed them."""
+    unhappy = result.rules["callbacks"]["dissatisfied_result"]
+    follow = [{"kind": unhappy, "date": r["date"], "customer_id": r["customer_id"],
+               "customer_name": r["customer_name"] or "", "manager": f"{r['manager_id']} {names.get(r['manager_id'], '')}",
+               "detail": r["comment"] or ""} for r in _records(result.dissatisfied)]
+    follow += [{"kind": "协议客户" + CALLBACK_STATUS.get(r["status"], ""), "date": r["visit_date"],
+                "customer_id": r["customer_id"], "customer_name": r["customer_name"],
+                "manager": f"{r['manager_id']} {names.get(r['manager_id'], '')}", "detail": r["service_item"] or ""}
+               for r in _records(result.member_misses)]
     sh = Sheet(wb, fmt, "回访跟进", 6)
-    sh.title(f"{month_title(result.month)} 回访跟进:不满意回访、协议客户未按时回访", subtitle(result, as_of=True))
+    sh.title(f"{month_title(result.month)} 回访跟进：{unhappy}回访、协议客户未按时回访", subtitle(result, as_of=True))
     sh.table([Col("类别", "kind", "center"), Col("日期", "date", "date"), Col("客户编号", "customer_id"),
               Col("客户名称", "customer_name"), Col("客户经理", "manager"),
               Col("意见/服务项目", "detail", "wrap", width=30)],
-             follow, empty_text="无需跟进事项", alerts=[("kind", "不满意", "alert")])
+             follow, empty_text="无需跟进事项", alerts=[("kind", unhappy, "alert")])
     sh.finish()
 
 
-CHURN_COLS = [Col("所属室", "room"), Col("客户经理工号", "manager_id"), Col("客户经理", "manager_name"),
-              Col("客户编号", "customer_id"), Col("客户名称", "customer_name"), Col("本月收入", "revenue", "money"),
-              Col("前三月平均", "previous_average", "money"), Col("降幅(%)", "drop_percent", "score")]
+def churn_cols(words: dict) -> list:
+    return [Col("所属室", "room"), Col("客户经理工号", "manager_id"), Col("客户经理", "manager_name"),
+            Col("客户编号", "customer_id"), Col("客户名称", "customer_name"), Col("本月收入", "revenue", "money"),
+            Col(words["churn_average"], "previous_average", "money"), Col("降幅(%)", "drop_percent", "score")]
 
 
 def churn_sheet(wb, fmt, result: MonthResult, names: dict, rooms_of: dict) -> None:
-    """离网预警 (seed 004 离网必防): revenue drop ≥ 30 % against the previous 3 months."""
+    """离网预警 (seed 004 离网必防): a revenue drop against the previous months' average (rules [churn_warning])."""
     records = [{**r, "room": rooms_of.get(r.get("manager_id"), ""), "manager_name": names.get(r.get("manager_id"), "")}
                for r in result.churn_warnings.to_dict("records")]
     records.sort(key=lambda r: (str(r["room"]), str(r.get("manager_id")), -(r.get("drop_percent") or 0)))
-    sh = Sheet(wb, fmt, "离网预警", len(CHURN_COLS))
-    sh.title(f"{month_title(result.month)} 离网预警(收入较前三月平均下降)", subtitle(result, f"共 {len(records)} 户"))
-    sh.table(CHURN_COLS, records, alerts=[("drop_percent", ">0", "warn")], empty_text="本月无离网预警客户")
+    words = policy_words(result.rules)
+    cols = churn_cols(words)
+    sh = Sheet(wb, fmt, "离网预警", len(cols))
+    sh.title(f"{month_title(result.month)} 离网预警（{words['churn_rule']}）", subtitle(result, f"共 {len(records)} 户"))
+    sh.table(cols, records, alerts=[("drop_percent", ">0", "warn")], empty_text="本月无离网预警客户")
     sh.finish()
 
 

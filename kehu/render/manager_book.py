@@ -46,6 +46,7 @@ class ManagerSlice:
     churn: list = field(default_factory=list)          # churn_warnings rows, manager_id == his
     findings: list = field(default_factory=list)       # Finding, employee_id == his
     room: dict | None = None            # rooms row — only for a 重要室经理
+    words: dict = field(default_factory=dict)           # policy in words (kehu.render.wording)
     room_lines: list = field(default_factory=list)     # employee entries of his room (numbers only)
 
     @property
@@ -151,11 +152,11 @@ def summary_sheet(wb, fmt: Formats, s: ManagerSlice) -> None:
         sh.ws.conditional_format(r, c, r, c, {"type": "cell", "criteria": ">", "value": 0, "format": fmt.alert})
     sh.row += 1
     if cb.get("pending"):
-        sh.note(f"另有 {cb['pending']} 个服务事件尚在三天回访期内(待回访),不计入及时率。", 18)
+        sh.note(f"另有 {cb['pending']} 个服务事件{s.words['pending_note']}。", 18)
     sh.skip()
 
     sh.section("四、绩效")
-    pay_block(sh, e)
+    pay_block(sh, e, s.words)
     sh.signoff(signoff_lines(s.room_manager_name if not s.is_room_manager else ""))
     sh.header_row = None            # a form: no frozen/repeated header
     sh.finish()
@@ -177,7 +178,8 @@ def deduction_block(sh: Sheet, s: ManagerSlice) -> None:
         ("早退", att.get("early", 0), "次", "", by_type.get("early", Decimal(0))),
         ("旷工", att.get("absent_days", 0), "天", "", by_type.get("absent", Decimal(0))),
         ("缺卡", att.get("missing_punches", 0), "次", "请以补卡流程补办", by_type.get("missing_punch", Decimal(0))),
-        ("请假(事假/病假)", att.get("leave_requests", 0), "次", "超过3次扣款", by_type.get("leave_limit", Decimal(0))),
+        (s.words["leave_label"], att.get("leave_requests", 0), "次", s.words["leave_limit"],
+         by_type.get("leave_limit", Decimal(0))),
         ("考勤小计", None, "", "", money(att.get("deduction"))),
         ("违纪", vio.get("count", 0), "次", "已列入通报" if vio.get("notice") else "", money(vio.get("deduction"))),
     ]
@@ -212,20 +214,20 @@ def deduction_block(sh: Sheet, s: ManagerSlice) -> None:
     sh.row += 1
 
 
-def pay_block(sh: Sheet, e: dict) -> None:
+def pay_block(sh: Sheet, e: dict, words: dict) -> None:
     fmt = sh.fmt
     sh.header(["绩效基数", "KPI得分", "计发比例", "扣款合计", "应发绩效", "未扣足扣款", "", ""])
     r = sh.row
     total = as_number(e["kpi"]["total"]) or 0.0
     sh.write(r, 0, e.get("performance_base"), "money")
     sh.write(r, 1, e["kpi"]["total"], "score")
-    sh.write(r, 2, min(total, 100.0) / 100, "pct")
+    sh.write(r, 2, min(total, float(words["kpi_cap"])) / 100, "pct")
     sh.write(r, 3, e.get("deductions_total"), "money")
     sh.write(r, 4, e.get("performance_pay"), "money", fmt.big_money)
     sh.write(r, 5, e.get("uncovered"), "money")
     sh.ws.conditional_format(r, 5, r, 5, {"type": "cell", "criteria": ">", "value": 0, "format": fmt.alert})
     sh.row += 1
-    sh.note("应发绩效 = 绩效基数 × min(KPI得分, 100) ÷ 100 − 扣款合计,不低于 0;不足以扣除的部分记为“未扣足扣款”。", 18)
+    sh.note(words["pay_formula"], 18)
 
 
 # ---------------------------------------------------------------------------
@@ -255,7 +257,7 @@ def kpi_sheet(wb, fmt, s: ManagerSlice) -> None:
         if r.get("missing_target"):
             r["remark"] = "指标表缺少该指标行,按 0 分计"
         elif r.get("code") == "retention":
-            r["remark"] = "离网率 2% 为基准,每差 1 个百分点 ±5 分"
+            r["remark"] = s.words["retention_note"]
     sh = Sheet(wb, fmt, "KPI明细", len(cols))
     sh.title("KPI 明细" + ("(本室合计)" if s.is_room_manager else ""), person_line(s))
     sh.table(cols, records, total_label="合计",
@@ -280,9 +282,9 @@ def visits_sheet(wb, fmt, s: ManagerSlice) -> None:
     sh.table(VISIT_COLS, records, alerts=[("compliant", "否", "alert")], empty_text="本月无应拜访客户")
     if s.churn:
         sh.skip()
-        sh.section("离网预警(本月收入较前三月平均下降,请尽快走访,seed 004 离网必防)")
+        sh.section(f"离网预警（{s.words['churn_rule']}，请尽快走访）")
         sh.table([Col("客户编号", "customer_id"), Col("客户名称", "customer_name"),
-                  Col("本月收入", "revenue", "money"), Col("前三月平均", "previous_average", "money"),
+                  Col("本月收入", "revenue", "money"), Col(s.words["churn_average"], "previous_average", "money"),
                   Col("降幅(%)", "drop_percent", "score")], s.churn, autofilter=False)
     sh.finish()
 
@@ -296,11 +298,11 @@ CALLBACK_COLS = [Col("拜访日期", "visit_date", "date"), Col("客户编号", 
 
 def callbacks_sheet(wb, fmt, s: ManagerSlice) -> None:
     sh = Sheet(wb, fmt, "回访", len(CALLBACK_COLS))
-    sh.title("服务事件回访情况(三天内回访)", person_line(s))
+    sh.title(f"服务事件回访情况（{s.words['callback_window']}内回访）", person_line(s))
     records = sorted(s.callbacks, key=lambda r: (str(r.get("visit_date")), str(r.get("customer_id"))))
     sh.table(CALLBACK_COLS, records,
              alerts=[("status", "未回访", "alert"), ("status", ["逾期回访", "待回访"], "warn"),
-                     ("result", "不满意", "alert")],
+                     ("result", s.words["dissatisfied"], "alert")],
              empty_text="本月无需回访的服务事件")
     if any(r.get("member") and r.get("status") in ("missing", "late") for r in records):
         sh.note("协议客户(会员客户)必须 100% 按时回访:红色/黄色的协议客户事件请立即补回访。", 18)

@@ -29,6 +29,7 @@ from kehu.model import MonthResult
 from kehu.render.department_book import department_filename, write_department_book
 from kehu.render.frames import records
 from kehu.render.manager_book import ManagerSlice, write_manager_book
+from kehu.render.wording import policy_words
 from kehu.render.safe import safe_filename, unique_names
 
 PARALLEL_MIN = 50            # more managers than this → process pool
@@ -172,6 +173,7 @@ class ManagerSlicer:
 
     def __init__(self, result: MonthResult):
         self.month = result.month
+        self.words = policy_words(result.rules)
         staff = {r["employee_id"]: r for r in result.staff.to_dict("records")} if len(result.staff) else {}
         self.rooms = {r["room"]: r for r in result.rooms.to_dict("records")} if len(result.rooms) else {}
         self.findings: dict[str, list] = {}
@@ -222,7 +224,8 @@ class ManagerSlicer:
             **{field: groups.get(eid, []) for field, groups in rows.items()},
             findings=self.findings.get(eid, []),
             room=room if is_rm else None,
-            room_lines=sorted(self.by_room.get(st.get("room"), []), key=lambda x: str(x["employee_id"])) if is_rm else [])
+            room_lines=sorted(self.by_room.get(st.get("room"), []), key=lambda x: str(x["employee_id"])) if is_rm else [],
+            words=self.words)
 
 
 def manager_slices(result: MonthResult) -> list[tuple[ManagerSlice, str]]:

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from kehu.compute.calendar import CalendarError, WorkCalendar
 from kehu.findings import ERROR, Finding
 from kehu.load.files import scan_folder
 from kehu.load.ledger import Ledger
@@ -13,6 +14,7 @@ from kehu.model import MonthInputs
 from kehu.month import Month
 from kehu.schema import DATASETS
 from kehu.validate.checks import Checker
+from kehu.validate.classes import class_findings
 
 
 def empty_frame(dataset) -> pd.DataFrame:
@@ -57,6 +59,7 @@ def _validate_month(folder: Path, month: Month, rules: dict) -> MonthInputs:
     frames = Checker(frames, month, rules, ledger, findings).run()
     frames = {k: f.reset_index(drop=True) for k, f in frames.items()}
     findings.extend(_class_findings(frames["customers"], rules, ledger))
+    findings.extend(_calendar_findings(frames["calendar"], month, rules))
     rejected = {key: ledger.rejected_rows(key) for key in ("staff", "customers")}
     return MonthInputs(month, frames, ledger.counts(frames), findings, vetted,
                        sources={f.name: f for f in scan.files}, set_aside=scan.set_aside,
@@ -70,9 +73,17 @@ def _nothing_to_read(scan) -> Finding:
                    "请把当月导出的员工名册、客户名册、出访登记、打卡记录等文件放入该文件夹后重新运行。")
 
 
+def _calendar_findings(calendar: pd.DataFrame, month: Month, rules: dict) -> list:
+    """E-calendar-year: a day of the month no source says is a workday or not (SPEC §2.1)."""
+    try:
+        WorkCalendar(calendar, rules).check_month(month)
+    except CalendarError as exc:
+        return [Finding(ERROR, "E-calendar-year", str(exc), dataset="calendar")]
+    return []
+
+
 def _class_findings(customers: pd.DataFrame, rules: dict, ledger: Ledger) -> list:
     """SPEC §2.10 class check (a warning on the row; the declared class is used)."""
-    from kehu.compute.classes import class_findings
     return class_findings(customers, rules, locate=ledger.locate)
 
 

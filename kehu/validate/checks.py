@@ -10,20 +10,18 @@ from dataclasses import replace
 
 import pandas as pd
 
-from kehu.compute.attendance import unlogged_visit_findings
 from kehu.examples import example_rows_of
-from kehu.findings import ERROR, WARNING, Finding
+from kehu.findings import ERROR, WARNING, Finding, show, show_day
 from kehu.load.ledger import Ledger
 from kehu.month import Month
 from kehu.roster import departed_by, employed_in
-from kehu.schema import BY_KEY
+from kehu.schema import ACTIVE, BY_KEY, CHURNED
 from kehu.validate.months import MonthChecks
+from kehu.validate.references import ReferenceChecks
+from kehu.validate.visit_log import unlogged_visit_findings
 
 MAX_FINDINGS_PER_KIND = 5000      # per code and sheet; the rest is summarised in one finding
 ROSTERS = ("staff", "customers")
-# references to a rejected roster row that stay in use: customers and visits of a rejected person
-# (room totals, visits by anyone), his 回访人 entries (only ever a note)
-KEPT_FOR_REJECTED = {("customers", "manager_id"), ("visits", "manager_id"), ("callbacks", "agent_id")}
 REQUIRED_DATASETS = ("staff", "customers", "punches", "targets", "visits", "tests", "callbacks")
 OPTIONAL_WITH_WARNING = ("leave", "violations")
 
@@ -34,11 +32,11 @@ def _cheap_columns(key: str, cols: list[str]) -> list[str]:
     return [c for c in cols if c not in slow] or cols
 
 
-class Checker(MonthChecks):
+class Checker(MonthChecks, ReferenceChecks):
     def __init__(self, frames: dict, month: Month, rules: dict, ledger: Ledger, findings: list):
         self.f, self.month, self.rules, self.ledger, self.findings = frames, month, rules, ledger, findings
         self._unchecked = {"staff": Counter(), "customers": Counter()}
-        self._consequences: dict[tuple, Counter] = defaultdict(Counter)
+        self._consequences: dict[tuple, Counter] = defaultdict(Counter)   # (roster, id) → rows per dataset
         self.first = pd.Timestamp(month.first_day)
         self.end = pd.Timestamp(month.last_day) + pd.Timedelta(days=1)   # exclusive
 
@@ -62,7 +60,7 @@ class Checker(MonthChecks):
                 value = getattr(row, alias) if alias else ""
                 self.findings.append(Finding(
                     severity, code, message(row), file, sheet, int(row.excel_row),
-                    header, letter, _show(value), key, _show(getattr(row, emp_col)) if emp_col else "",
+                    header, letter, show(value), key, show(getattr(row, emp_col)) if emp_col else "",
                     rejected=drop == "rejected"))
         if drop == "rejected" and key in ROSTERS:
             self.ledger.keep_rejected(key, frame.loc[mask])
@@ -164,14 +162,14 @@ class Checker(MonthChecks):
             what = "、".join(BY_KEY[key].column(c).name for c in cols)
             self.flag(key, dup, cols[-1], "E-duplicate-key", ERROR,
                       lambda r, first=first, what=what, key=key, cols=cols:
-                      f"{BY_KEY[key].name}中「{what}」为 {'、'.join(_show(getattr(r, c)) for c in cols)} 的行重复:第 {r.excel_row} 行与第 {first.at[r.Index]} 行是同一个键但内容不同。"
+                      f"{BY_KEY[key].name}中「{what}」为 {'、'.join(show(getattr(r, c)) for c in cols)} 的行重复:第 {r.excel_row} 行与第 {first.at[r.Index]} 行是同一个键但内容不同。"
                       "已使用前一行;请删除或合并重复行。", "rejected")
 
     def staff_checks(self):
         s = self.f["staff"]
         order = s["left_on"].notna() & s["hired_on"].notna() & (s["left_on"] < s["hired_on"])
         self.flag("staff", order, "left_on", "E-date-order", ERROR,
-                  lambda r: f"员工 {r.employee_id} 的离职日期 {_d(r.left_on)} 早于入职日期 {_d(r.hired_on)}。请核对。", "rejected")
+                  lambda r: f"员工 {r.employee_id} 的离职日期 {show_day(r.left_on)} 早于入职日期 {show_day(r.hired_on)}。请核对。", "rejected")
         s = self.f["staff"]
         rm = self.rules["roles"]["room_manager"]
         managers = s[s["role"] == rm]
@@ -180,92 +178,19 @@ class Checker(MonthChecks):
         self.flag("staff", pd.Series(extra_mask, index=s.index), "role", "E-room-manager", ERROR,
                   lambda r: f"「{r.room}」已有一名{rm},第 {r.excel_row} 行的 {r.name}({r.employee_id})是第二名。每个室只能有一名{rm}。", "rejected")
 
-    def _unknown(self, key, alias, roster, code, severity, drop, what=None):
-        """Rows of ``key`` whose ``alias`` is not an id of ``roster`` (staff or customers). An id
-        whose roster row was rejected is not unknown: see ``_of_rejected``."""
-        what = what or BY_KEY[roster].name
-        if self._roster_unusable(roster):
-            self._unchecked[roster][key] += int(self.f[key][alias].notna().sum())
-            return
-        frame = self.f[key]
-        ids = self._staff_ids() if roster == "staff" else self._customer_ids()
-        outside = frame[alias].notna() & ~frame[alias].isin(ids)
-        rejected = outside & frame[alias].isin(self._rejected_ids(roster))
-        self._of_rejected(key, alias, roster, rejected)
-        frame = self.f[key]
-        mask = frame[alias].notna() & ~frame[alias].isin(ids) & ~frame[alias].isin(self._rejected_ids(roster))
-        name = BY_KEY[key].column(alias).name
-        self.flag(key, mask, alias, code, severity,
-                  lambda r: f"{BY_KEY[key].name}第 {r.excel_row} 行「{name}」{_show(getattr(r, alias))} 不在{what}中。{_unknown_hint(what)}", drop)
-
-    def _of_rejected(self, key: str, alias: str, roster: str, mask: pd.Series) -> None:
-        """Rows that refer to a rejected roster row. What the rejected row was is still known, so
-        customers and visits of a rejected person stay (a room's totals count them, SPEC §10.3)
-        and his 回访人 is no stranger; the rest is his own month, unused (he is not assessed) and
-        said once under its cause (``consequence_findings``), not once per row."""
-        if not mask.any():
-            return
-        if (key, alias) in KEPT_FOR_REJECTED:
-            return
-        frame = self.f[key]
-        for rid, n in frame.loc[mask, alias].value_counts(sort=False).items():
-            self._consequences[(roster, rid)][BY_KEY[key].name] += int(n)
-        self.f[key] = self.ledger.drop(frame, mask, "ignored")
-
-    def _rejected_ids(self, roster: str) -> set:
-        rows = self.ledger.rejected_rows(roster)
-        column = "employee_id" if roster == "staff" else "customer_id"
-        return set() if rows is None else set(rows[column].dropna())
-
-    def consequence_findings(self):
-        """One line per rejected roster row that others refer to (SPEC §10.3, issue 14: a
-        consequence folded under its cause)."""
-        for (roster, rid), counts in sorted(self._consequences.items()):
-            where = self._rejected_where(roster, rid)
-            parts = "、".join(f"{name} {n:,} 行" for name, n in counts.items())
-            id_name = "工号" if roster == "staff" else "客户编号"
-            self.findings.append(Finding(
-                WARNING, "W-rows-of-rejected", f"因{BY_KEY[roster].name}{where}（{id_name} {rid}）被拒，"
-                f"另有 {sum(counts.values()):,} 行引用 {rid} 的记录未使用（{parts}）。改正该行后这些记录会自动使用。",
-                dataset=roster, value=str(rid), employee_id=str(rid) if roster == "staff" else ""))
-
-    def _rejected_where(self, roster: str, rid) -> str:
-        rows = self.ledger.rejected_rows(roster)
-        column = "employee_id" if roster == "staff" else "customer_id"
-        hit = rows[rows[column] == rid].iloc[0]
-        return f"「{hit['_file']}」第 {int(hit['_row'])} 行"
-
-    def _roster_unusable(self, roster: str) -> bool:
-        """The roster could not be read whole (a sheet with columns missing, or none at all):
-        checking ids against it would only repeat that error once per referring row."""
-        broken = ("E-column-missing", "E-dataset-missing")
-        return any(f.code == "E-folder-empty" or (f.code in broken and f.dataset == roster) for f in self.findings)
-
-    def unchecked_references(self):
-        """One line per roster that could not be used, instead of a finding per referring row."""
-        for roster, counts in self._unchecked.items():
-            counted = {k: n for k, n in counts.items() if n}
-            if not counted:
-                continue
-            parts = "、".join(f"{BY_KEY[k].name} {n:,} 行" for k, n in counted.items())
-            id_name = "工号" if roster == "staff" else "客户编号"
-            self.findings.append(Finding(
-                WARNING, "W-rows-unchecked", f"因「{BY_KEY[roster].name}」未能完整读取（见上面的错误），{parts}中的{id_name}"
-                f"未逐行核对。改正{BY_KEY[roster].name}后重新运行即可。", dataset=roster))
-
     def customer_checks(self):
         self._unknown("customers", "manager_id", "staff", "E-unknown-employee", ERROR, "rejected")
         c = self.f["customers"]
-        no_date = (c["status"] == "离网") & c["churned_on"].isna()
+        no_date = (c["status"] == CHURNED) & c["churned_on"].isna()
         self.flag("customers", no_date, "churned_on", "E-churn-date", ERROR,
                   lambda r: f"客户 {r.customer_id}({r.customer_name})状态为离网,但没有填写离网日期。请补填离网日期。", "rejected")
         c = self.f["customers"]
-        odd = (c["status"] == "在网") & c["churned_on"].notna()
+        odd = (c["status"] == ACTIVE) & c["churned_on"].notna()
         self.flag("customers", odd, "churned_on", "W-churn-date", WARNING,
-                  lambda r: f"客户 {r.customer_id} 状态为在网,却填写了离网日期 {_d(r.churned_on)};按在网处理。请核对状态。", None)
-        late = (c["status"] == "离网") & (c["churned_on"] >= self.end)
+                  lambda r: f"客户 {r.customer_id} 状态为在网,却填写了离网日期 {show_day(r.churned_on)};按在网处理。请核对状态。", None)
+        late = (c["status"] == CHURNED) & (c["churned_on"] >= self.end)
         self.flag("customers", late, "churned_on", "W-churn-date", WARNING,
-                  lambda r: f"客户 {r.customer_id} 的离网日期 {_d(r.churned_on)} 在本月之后;本月按在网计算保有。", None)
+                  lambda r: f"客户 {r.customer_id} 的离网日期 {show_day(r.churned_on)} 在本月之后;本月按在网计算保有。", None)
 
     def example_rows(self):
         """W-example-row: the example row ``kehu init`` wrote (张伟 1001 …) is still in the sheet."""
@@ -287,7 +212,7 @@ class Checker(MonthChecks):
             first = mine.iloc[0]
             header, letter = self.ledger.locate(first["_file"], first["_sheet"], "manager_id")
             self.findings.append(Finding(
-                WARNING, "W-handover", f"{person.name}（{person.employee_id}）的离职日期是 {_d(person.left_on)}，"
+                WARNING, "W-handover", f"{person.name}（{person.employee_id}）的离职日期是 {show_day(person.left_on)}，"
                 f"客户名册中仍有 {len(mine)} 个客户在其名下（第 {int(first['_row'])} 行起），已计入「{person.room}」的合计。"
                 "请指定接替的客户经理并通知客户，名单见考核汇总的「客户交接清单」。",
                 first["_file"], first["_sheet"], int(first["_row"]), header or "客户经理工号", letter,
@@ -311,11 +236,11 @@ class Checker(MonthChecks):
         v = self.f["visits"]
         unsigned = v["problem_solved"] & ~v["customer_signed"]
         self.flag("visits", unsigned & (v["date"] >= self.first), "customer_signed", "W-visit-unsigned", WARNING,
-                  lambda r: f"{_d(r.date)} 拜访客户 {r.customer_id} 解决了问题,但没有客户签名(涉及具体问题解决的客户要有客户签名)。请补签。", None)
+                  lambda r: f"{show_day(r.date)} 拜访客户 {r.customer_id} 解决了问题,但没有客户签名(涉及具体问题解决的客户要有客户签名)。请补签。", None)
         owner = self.f["customers"].set_index("customer_id")["manager_id"]
         foreign = v["customer_id"].map(owner).ne(v["manager_id"]) & v["customer_id"].isin(owner.index)
         self.flag("visits", foreign & (v["date"] >= self.first), "customer_id", "W-visit-foreign", WARNING,
-                  lambda r: f"{_d(r.date)} {_show(r.manager_id)} 拜访的客户 {_show(r.customer_id)} 属于客户经理 {owner.get(r.customer_id)};仍计入该客户的拜访。", None)
+                  lambda r: f"{show_day(r.date)} {show(r.manager_id)} 拜访的客户 {show(r.customer_id)} 属于客户经理 {owner.get(r.customer_id)};仍计入该客户的拜访。", None)
 
     def punch_checks(self):
         self._unknown("punches", "employee_id", "staff", "W-unknown-employee", WARNING, "ignored")
@@ -326,11 +251,11 @@ class Checker(MonthChecks):
         lv = self.f["leave"]
         fix = lv["kind"] == self.rules["attendance"]["punch_fix_kind"]
         self.flag("leave", fix & lv["start_date_only"], "starts_at", "E-punch-fix-time", ERROR,
-                  lambda r: f"补卡必须填写补卡的时间（如 2026-10-08 09:20），第 {r.excel_row} 行只有日期 {_d(r.starts_at)}。", "rejected")
+                  lambda r: f"补卡必须填写补卡的时间（如 2026-10-08 09:20），第 {r.excel_row} 行只有日期 {show_day(r.starts_at)}。", "rejected")
         lv = self.f["leave"]
         fix = lv["kind"] == self.rules["attendance"]["punch_fix_kind"]
         self.flag("leave", fix & lv["ends_at"].notna(), "ends_at", "W-punch-fix-end", WARNING,
-                  lambda r: f"补卡只使用开始时间，结束时间 {_show(r.ends_at)} 已忽略。", None)
+                  lambda r: f"补卡只使用开始时间，结束时间 {show(r.ends_at)} 已忽略。", None)
         lv["ends_at"] = lv["ends_at"].where(~fix)                # ignored: no E-date-order on it
         self.flag("leave", ~fix & lv["ends_at"].isna(), "ends_at", "E-required", ERROR,
                   lambda r: f"请假外出第 {r.excel_row} 行「结束时间」不能为空（只有补卡可以不填）。", "rejected")
@@ -384,21 +309,3 @@ def _actual_indicators(rules: dict) -> set[str]:
 def _target_indicators(rules: dict, role: str) -> list[str]:
     scheme = "room_manager" if role == rules["roles"]["room_manager"] else "customer_manager"
     return [ind["name"] for ind in rules["kpi"][scheme].values() if ind["source"] != "retention"]
-
-
-def _unknown_hint(what: str) -> str:
-    return "请核对编号(注意前导零),或先把该人员/客户加入名册。" if "名册" in what and "潜在" not in what else ""
-
-
-def _d(ts) -> str:
-    return "" if pd.isna(ts) else f"{ts:%Y-%m-%d}"
-
-
-def _show(value) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, pd.Timestamp):
-        return f"{value:%Y-%m-%d %H:%M}" if (value.hour or value.minute) else f"{value:%Y-%m-%d}"
-    return str(value)[:200]

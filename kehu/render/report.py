@@ -15,7 +15,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from kehu.findings import ERROR, Finding
+from kehu.findings import ERROR, Finding, column_index
 from kehu.load.reader import RawSheet, read_file
 from kehu.load.safety import UnsafeFile
 from kehu.render.xlsx_style import column_width
@@ -179,7 +179,7 @@ def _copy_sheet(ws, fmt, raw: RawSheet, marks: list[Finding]) -> None:
                 _write_value(ws, fmt, r, c, value)
     by_cell = defaultdict(list)
     for f in marks:
-        col = _col_index(f.letter) if f.letter else 0
+        col = column_index(f.letter) if f.letter else 0
         by_cell[(f.row - 1, col)].append(f)
     for n, ((r, c), group) in enumerate(sorted(by_cell.items())):
         worst = "error" if any(f.severity == ERROR for f in group) else "warning"
@@ -228,10 +228,3 @@ def _write_value(ws, fmt, r, c, value, cell_format=None) -> None:
         ws.write_datetime(r, c, value, cell_format or fmt["time"])
     else:
         ws.write_string(r, c, str(value)[:32767], cell_format)
-
-
-def _col_index(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n - 1

@@ -1,9 +1,9 @@
-"""Recognise each raw sheet by its header and type its cells (SPEC §1).
+"""Type the cells of a table whose columns are known into a dataset's frame (SPEC §1 "Values").
 
-A sheet is the dataset whose required columns its header row holds; the
-header row is the first row holding at least two of a dataset's column names
-(title rows above it are allowed). Each typed cell that cannot be read is a
-finding at that cell; a row with an error is rejected (counted in the ledger).
+Any input shape that has found which column holds which of a dataset's columns hands the sheet
+here: the frame has the dataset's aliases, typed (kehu.load.values), plus the provenance
+``_file``, ``_sheet``, ``_row`` (the source sheet's Excel row) and ``_extra`` (a hash of the
+cells kehu does not read, for the exact-duplicate check of SPEC §1).
 """
 from __future__ import annotations
 
@@ -16,10 +16,9 @@ from kehu.findings import ERROR, WARNING, Finding, column_letter
 from kehu.load import values as V
 from kehu.load.ledger import Ledger
 from kehu.load.reader import RawSheet
-from kehu.load.headers import Recognition, missing_column_message, recognise, sheet_month
-from kehu.schema import DATASETS, Dataset
+from kehu.load.rows import finish_rows
+from kehu.schema import Dataset
 
-INSTRUCTION_SHEETS = ("填写说明",)
 ROSTERS = ("staff", "customers")        # their rejected rows are kept aside: others refer to them
 _SPACES = re.compile(r"[\s\u3000]+")
 
@@ -29,7 +28,9 @@ def is_blank(v) -> bool:
 
 
 class SheetParser:
-    """Types one recognised sheet into a frame of its dataset's aliases."""
+    """Types one recognised sheet into a frame of its dataset's aliases: a cell that cannot be read
+    is a finding at that cell, and its row is rejected (counted in the ledger). What a dataset's
+    rows need beyond their typed cells is kehu.load.rows."""
 
     def __init__(self, raw: RawSheet, dataset: Dataset, header: int, mapping: dict[int, str],
                  rules: dict, ledger: Ledger, findings: list):
@@ -59,8 +60,7 @@ class SheetParser:
             if col.alias not in out:
                 out[col.alias] = None
         errors |= self._excel_errors(out.index)
-        out = self._combine(out)
-        errors |= self._missing_punch_time(out, errors)
+        out, errors = finish_rows(self, out, errors)
         out["_extra"] = self._unmapped_cells(columns, kept)
         out["_file"], out["_sheet"], out["_row"] = self.raw.file, self.raw.sheet, out.index.astype(int)
         out = out.reset_index(drop=True)
@@ -97,21 +97,21 @@ class SheetParser:
             expected = V.EXPECTED[col.type]
             if bad.any():
                 beyond = V.beyond_limit(raw[bad], limit).reindex(raw.index, fill_value=False)
-                self._cell_findings(beyond, alias, raw, "E-range", ERROR, f"超出合理范围（绝对值应不超过 {limit:,}）")
+                self.cell_findings(beyond, alias, raw, "E-range", ERROR, f"超出合理范围（绝对值应不超过 {limit:,}）")
                 bad = bad & ~beyond
         else:
             values, bad = V.CONVERTERS[col.type](raw)
             expected = V.EXPECTED[col.type]
         if col.type == "phone":  # a malformed mobile is worth a look, not a rejection
-            self._cell_findings(bad, alias, raw, "W-phone", WARNING, f"应为{expected}")
+            self.cell_findings(bad, alias, raw, "W-phone", WARNING, f"应为{expected}")
             bad = pd.Series(False, index=raw.index)
         else:
             code = "E-enum" if col.type == "enum" else f"E-{col.type}"
-            self._cell_findings(bad, alias, raw, code, ERROR, f"应为{expected}")
+            self.cell_findings(bad, alias, raw, code, ERROR, f"应为{expected}")
         bad = bad | beyond
         if not col.mandatory:
             return values, bad
-        self._cell_findings(missing, alias, raw, "E-required", ERROR, "不能为空")
+        self.cell_findings(missing, alias, raw, "E-required", ERROR, "不能为空")
         return values, bad | missing
 
     def _choices(self, col) -> list[str]:
@@ -122,7 +122,7 @@ class SheetParser:
             return list(table)
         return list(col.choices)
 
-    def _cell_findings(self, mask, alias, raw, code, severity, what) -> None:
+    def cell_findings(self, mask, alias, raw, code, severity, what) -> None:
         if not mask.any():
             return
         header, letter = self.where.get(alias, (self.dataset.column(alias).name, ""))
@@ -165,95 +165,3 @@ class SheetParser:
                     self._employee(self._employee_column(), row), rejected=True))
                 bad.at[row] = True
         return bad
-
-    def _missing_punch_time(self, out: pd.DataFrame, errors: pd.Series) -> pd.Series:
-        """A punch row needs 打卡时间, or both 日期 and 时间."""
-        if self.dataset.key != "punches":
-            return pd.Series(False, index=out.index)
-        missing = out["punched_at"].isna() & ~errors
-        if not missing.any():
-            return missing
-        alias = "punched_at" if "punched_at" in self.mapping.values() else (
-            "date" if out.loc[missing, "date"].isna().any() else "time")
-        raw = pd.Series(None, index=out.index, dtype=object)
-        self._cell_findings(missing, alias, raw, "E-required", ERROR, "不能为空(打卡记录需要打卡时间,或日期加时间)")
-        return missing
-
-    def _combine(self, out: pd.DataFrame) -> pd.DataFrame:
-        """Dataset-specific shaping: punches' 日期+时间, leave's 24:00 end, visit defaults."""
-        key = self.dataset.key
-        if key == "punches" and "punched_at" not in self.mapping.values():
-            times = pd.to_timedelta(out["time"].fillna("00:00") + ":00", errors="coerce")
-            out["punched_at"] = (out["date"] + times).where(out["time"].notna())
-        if key == "leave":
-            only = self.date_only
-            end_only = only.get("ends_at", pd.Series(False, index=out.index))
-            out["ends_at"] = out["ends_at"].where(~end_only, out["ends_at"] + pd.Timedelta(days=1))
-            out["start_date_only"] = only.get("starts_at", pd.Series(False, index=out.index))
-        if key in ("targets", "customers"):                            # the month of the figures
-            stated = sheet_month(self.raw.rows[:self.header], self.raw.sheet, self.raw.file)
-            out["month"] = out["month"].where(out["month"].notna(), stated)
-        if key == "visits":
-            for alias in ("problem_solved", "customer_signed"):       # blank is 否
-                out[alias] = np.array([v is True for v in out[alias].to_numpy(dtype=object)], dtype=bool)
-            default = (out["method"] == "上门").fillna(False).to_numpy(dtype=bool)   # blank 需回访: yes if 上门
-            given = out["callback_required"].to_numpy(dtype=object)
-            out["callback_required"] = np.array([d if v is None else v is True for v, d in zip(given, default)],
-                                                dtype=bool)
-        return out
-
-
-def parse_sheets(raws: list[RawSheet], rules: dict, ledger: Ledger, findings: list) -> dict[str, list[pd.DataFrame]]:
-    """Recognise and type every sheet; unknown, ambiguous and incomplete sheets become findings."""
-    parts: dict[str, list[pd.DataFrame]] = {d.key: [] for d in DATASETS}
-    for raw in raws:
-        if raw.sheet.strip() in INSTRUCTION_SHEETS:
-            continue  # the 填写说明 sheet of a `kehu init` workbook
-        rec = recognise(raw.rows)
-        if rec.match is None or rec.ties:
-            _unmatched(raw, rec, ledger, findings)
-        elif not rec.match.complete:
-            _incomplete(raw, rec, ledger, findings)
-        else:
-            parser = SheetParser(raw, rec.match.dataset, rec.header, rec.mapping, rules, ledger, findings)
-            parts[rec.match.dataset.key].append(parser.parse())
-    return parts
-
-
-def _count_unused(raw: RawSheet, body: list, dataset: str | None, kind: str, ledger: Ledger) -> int:
-    """Account for the rows of a sheet that is not typed; the number of non-empty rows."""
-    empty = sum(1 for r in body if all(is_blank(v) for v in r))
-    ledger.sheet(raw.file, raw.sheet, dataset, read=len(body), empty=empty)
-    ledger.drop_count(raw.file, raw.sheet, len(body) - empty, kind)
-    return len(body) - empty
-
-
-def _incomplete(raw: RawSheet, rec: Recognition, ledger: Ledger, findings: list) -> None:
-    """A sheet carrying at least half of a dataset's required columns, but not all: that dataset
-    with columns missing — an error per missing column, every row rejected (SPEC §10.4)."""
-    dataset = rec.match.dataset
-    _count_unused(raw, raw.rows[rec.header + 1:], dataset.key, "rejected", ledger)
-    for alias in rec.match.missing:
-        message, shown, letter = missing_column_message(rec, alias)
-        findings.append(Finding(ERROR, "E-column-missing", message, raw.file, raw.sheet, rec.header + 1,
-                                shown or dataset.column(alias).name, letter, "", dataset.key, rejected=True))
-
-
-def _unmatched(raw: RawSheet, rec: Recognition, ledger: Ledger, findings: list) -> None:
-    body = raw.rows[rec.header + 1:] if rec.ties else raw.rows
-    if not _count_unused(raw, body, None, "rejected" if rec.ties else "ignored", ledger):
-        return  # an empty sheet (e.g. Excel's default Sheet2) needs no word
-    if rec.ties:
-        names = "、".join(m.dataset.name for m in rec.ties)
-        findings.append(Finding(ERROR, "E-sheet-ambiguous",
-                                f"工作表的表头同时符合{names}，无法判断是哪类数据。请删除不属于该表的列，或把数据分成两张表。",
-                                raw.file, raw.sheet, rec.header + 1, rejected=True))
-        return
-    hint = ""
-    if rec.nearest is not None:
-        nearest = rec.nearest
-        missing = "、".join(nearest.dataset.column(a).name for a in nearest.missing)
-        hint = f"它有「{nearest.dataset.name}」的部分列，但缺少：{missing}。" if missing else ""
-    findings.append(Finding(WARNING, "W-sheet-unknown",
-                            f"工作表无法识别为任何一类输入数据，已忽略。{hint}如果它是输入数据，请核对表头。",
-                            raw.file, raw.sheet))
