@@ -19,7 +19,8 @@ from pathlib import Path
 import click
 
 from kehu import __version__
-from kehu.findings import ERROR
+from kehu.cli_text import ExistingPath, KehuGroup, PositiveInt
+from kehu.findings_order import SEVERITY_WORDS, problems
 from kehu.history_check import HistoryError
 from kehu.load.files import InputFolderError
 from kehu.month import Month
@@ -27,7 +28,7 @@ from kehu.outfolder import OutputError, OutputFolder, write_trouble
 from kehu.pipeline import EXIT_FAILURE, EXIT_INPUT, EXIT_OK, EXIT_USAGE
 from kehu.rules import RulesError, load_rules, rules_toml
 
-SHOWN_FINDINGS = 20
+SHOWN_PROBLEMS = 20                 # problems on the console; the report has them all
 EXIT_TERMINATED = 128 + 15          # what a shell reports for a process ended by SIGTERM
 # an OSError the user can fix (permissions, a full or read-only disk): exit 2, not 3
 USER_ERRNOS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, getattr(errno, "EDQUOT", -1)}
@@ -76,16 +77,16 @@ def guarded(func):
                 sys.exit(EXIT_USAGE)
             if verbose:
                 traceback.print_exc()
-            click.echo(f"kehu 意外失败: {type(exc).__name__}: {exc}(加 -v 查看详细信息)", err=True)
+            click.echo(f"kehu 意外失败：{type(exc).__name__}：{exc}（加 -v 查看详细信息）", err=True)
             sys.exit(EXIT_FAILURE)
-    return click.option("-v", "--verbose", is_flag=True, help="出错时显示完整的技术信息 (traceback)。")(wrapper)
+    return click.option("-v", "--verbose", is_flag=True, help="出错时显示完整的技术信息（traceback）。")(wrapper)
 
 
 def _user_can_fix(exc: Exception) -> str | None:
     """The message for an error the user must fix (exit 2), or None."""
     templates = sys.modules.get("kehu.render.template_files")
     if templates is not None and isinstance(exc, templates.LetterTemplateError):
-        return f"函件模板错误: {exc}"
+        return f"函件模板错误：{exc}"
     if isinstance(exc, (OutputError, HistoryError, InputFolderError)):
         return str(exc)
     if isinstance(exc, OSError) and exc.errno in USER_ERRNOS:
@@ -95,18 +96,19 @@ def _user_can_fix(exc: Exception) -> str | None:
 
 
 month_option = click.option("--month", required=True, callback=_month, metavar="YYYY-MM",
-                            help="考核月份,如 2026-10。")
-rules_option = click.option("--rules", "rules_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-                            help="覆盖默认规则的 TOML 文件(只写要改的键)。")
-input_argument = click.argument("input_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+                            help="考核月份，如 2026-10。")
+rules_option = click.option("--rules", "rules_path", type=ExistingPath(exists=True, dir_okay=False, path_type=Path),
+                            metavar="规则文件", help="覆盖默认规则的 TOML 文件（只写要改的键）。")
+input_argument = click.argument("input_dir", metavar="输入文件夹",
+                                type=ExistingPath(exists=True, file_okay=False, path_type=Path))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="kehu")
+@click.group(cls=KehuGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kehu", help="显示版本号并退出。", message="%(prog)s %(version)s")
 def cli():
     """kehu — 集团客户部月度考核。
 
-    把当月导出的 Excel/CSV 放进一个文件夹,然后运行:
+    把当月导出的 Excel/CSV 放进一个文件夹，然后运行：
 
         kehu run 输入文件夹 --month 2026-10
     """
@@ -139,33 +141,52 @@ def _progress():
 
 
 def _print_findings(outcome) -> None:
-    """The first findings (all of them when there is no report to see the rest in)."""
+    """The problems in the order the clerk fixes them, causes first, each consequence under its
+    cause and the findings of one code in one column as one line (kehu.findings_order) — the
+    first ``SHOWN_PROBLEMS``, or every finding when there is no report to see the rest in."""
     errors, warnings = outcome.errors, outcome.warnings
-    shown = (errors + warnings)[:None if outcome.report_error else SHOWN_FINDINGS]
-    for f in shown:
-        where = " ".join(x for x in (f.file, f.sheet, f.cell or (f"第{f.row}行" if f.row else "")) if x)
-        click.echo(f"[{'错误' if f.severity == ERROR else '提示'}] {f.code}{' ' + where if where else ''}: {f.message}")
-    more = len(errors) + len(warnings) - len(shown)
-    if more > 0:
-        click.echo(f"…… 另有 {more} 条,详见校验报告。")
-    click.echo(f"错误 {len(errors)} 条,提示 {len(warnings)} 条。")
+    found = problems(errors + warnings)
+    if outcome.report_error:
+        for p in found:
+            for f in (*p.findings, *p.consequences):
+                click.echo(_finding_line(f))
+    else:
+        for p in found[:SHOWN_PROBLEMS]:
+            _echo_problem(p)
+        if len(found) > SHOWN_PROBLEMS:
+            rest = found[SHOWN_PROBLEMS:]
+            click.echo(f"…… 另有 {len(rest)} 个问题（{sum(p.count + len(p.consequences) for p in rest)} 条），详见校验报告。")
+    click.echo(f"错误 {len(errors)} 条，警告 {len(warnings)} 条。")
     if outcome.report:
-        click.echo(f"校验报告: {outcome.report}")
+        click.echo(f"校验报告：{outcome.report}")
     if outcome.report_error:
         click.echo(f"{outcome.report_error}。以上已列出全部问题；要得到报告，请用 --report 指定一个可以写入的位置。",
                    err=True)
+
+
+def _echo_problem(p) -> None:
+    more = f"（同类共 {p.count:,} 条，见校验报告）" if p.count > 1 else ""
+    click.echo(_finding_line(p.lead) + more)
+    for c in p.consequences:
+        click.echo("    └ " + _finding_line(c))
+
+
+def _finding_line(f) -> str:
+    where = " ".join(x for x in (f.file, f.sheet, f.cell or (f"第 {f.row} 行" if f.row else "")) if x)
+    return f"[{SEVERITY_WORDS[f.severity]}] {f.code}{' ' + where if where else ''}：{f.message}"
 
 
 @cli.command()
 @input_argument
 @month_option
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("kehu-out"),
-              show_default=True, help="输出文件夹;结果写在其中的 YYYY-MM 子文件夹。")
+              metavar="输出文件夹", show_default=True, help="输出文件夹；结果写在其中的 YYYY-MM 子文件夹。")
 @rules_option
-@click.option("--skip-invalid", is_flag=True, help="跳过有错误的行继续计算(每一行都列在校验报告中)。")
-@click.option("--templates", "templates_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="使用自己修改过的函件模板文件夹。")
-@click.option("--jobs", type=int, default=None, help="写工作簿的并行进程数(默认为 CPU 核数)。")
+@click.option("--skip-invalid", is_flag=True, help="跳过有错误的行继续计算（每一行都列在校验报告中）。")
+@click.option("--templates", "templates_dir", type=ExistingPath(exists=True, file_okay=False, path_type=Path),
+              metavar="模板文件夹", help="使用自己修改过的函件模板文件夹。")
+@click.option("--jobs", type=PositiveInt(), default=None, metavar="进程数",
+              help="写工作簿的并行进程数（默认为 CPU 核数）。")
 @guarded
 def run(input_dir, month, out_dir, rules_path, skip_invalid, templates_dir, jobs):
     """计算当月考核并写出全部结果。
@@ -180,7 +201,9 @@ def run(input_dir, month, out_dir, rules_path, skip_invalid, templates_dir, jobs
                            templates_dir, jobs, _progress())
     _print_findings(outcome)
     if outcome.exit_code == EXIT_INPUT:
-        click.echo("输入有错误,未生成考核结果。请按校验报告改正后重新运行(或加 --skip-invalid 跳过错误行)。")
+        click.echo("输入有错误，未生成考核结果。请按校验报告改正后重新运行（或加 --skip-invalid 跳过错误行）。")
+        if outcome.previous:
+            click.echo(outcome.previous)
         sys.exit(EXIT_INPUT)
     done = outcome.result
     click.echo(f"完成：{len(done.results['employees'])} 名员工已考核，结果在 {outcome.out_dir}")
@@ -194,10 +217,10 @@ def run(input_dir, month, out_dir, rules_path, skip_invalid, templates_dir, jobs
 @month_option
 @rules_option
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="校验报告工作簿的位置(默认 kehu-out/校验报告_YYYY-MM.xlsx)。")
+              metavar="报告文件", help="校验报告工作簿的位置（默认 kehu-out/校验报告_YYYY-MM.xlsx）。")
 @guarded
 def validate(input_dir, month, rules_path, report_path):
-    """只校验输入,列出问题,不计算、不写结果。
+    """只校验输入，列出问题，不计算、不写结果。
 
     Example:
 
@@ -212,22 +235,81 @@ def validate(input_dir, month, rules_path, report_path):
 
 
 @cli.command()
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("directory", metavar="文件夹", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--calendar", "calendar_year", type=int, metavar="YYYY",
+              help="只生成该年的日历表 日历_YYYY.xlsx：按放假办法推算、待核对（内置安排没有的年份用）。")
+@click.option("--plan", "plan_template", is_flag=True, help="只生成 kehu plan 的年度指标模板 年度指标.xlsx。")
+@rules_option
 @guarded
-def init(directory):
-    """生成空白的输入工作簿(带下拉选项、日期格式、填写说明和一行示例)。
+def init(directory, calendar_year, plan_template, rules_path):
+    """生成空白的输入工作簿（带下拉选项、日期格式、填写说明和一行示例）。
+
+    加 --calendar 或 --plan 时只生成日历表或年度指标模板，不生成输入工作簿。
 
     Example:
 
         kehu init 2026-11输入
+
+        kehu init 2027-01输入 --calendar 2027
+
+        kehu init 年度计划 --plan
     """
-    from kehu.init_inputs import write_blank_inputs
+    from kehu.init_inputs import REFUSED, write_init_files
+    rules = _rules(rules_path)
     try:
-        paths = write_blank_inputs(directory)
-    except FileExistsError as exc:
+        paths = write_init_files(directory, rules, calendar_year, plan_template)
+    except REFUSED as exc:
         click.echo(str(exc), err=True)
         sys.exit(EXIT_USAGE)
     for p in paths:
+        click.echo(f"已生成 {p}")
+    if calendar_year is not None:
+        click.echo(f"请对照国务院办公厅关于{calendar_year}年部分节假日安排的通知核对日历表（加上调休），"
+                   f"核对后把各行的「核对状态」改为「已核对」。")
+
+
+@cli.command()
+@click.argument("annual", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--staff", "staff_path", required=True, type=click.Path(exists=True, path_type=Path),
+              help="员工名册文件，或放着它的输入文件夹（其中的日历表也会用到）。")
+@click.option("--month", callback=_month, metavar="YYYY-MM", help="生成这一个月，如 2026-10。")
+@click.option("--year", type=click.IntRange(2000, 2099), metavar="YYYY", help="生成这一年的 12 个月。")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("指标计划"),
+              show_default=True, help="输出文件夹；每个月写在其中的 YYYY-MM 子文件夹。")
+@click.option("--calendar", "calendar_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="日历表（内置安排没有的年份需要；也可以放在 --staff 的文件夹中）。")
+@rules_option
+@guarded
+def plan(annual, staff_path, month, year, out_dir, calendar_path, rules_path):
+    """把年度指标分解到月、到人，并写出按周、按工作日分解的月计划表。
+
+    室的全年指标按月度权重分到各月，再按员工名册中该室当月在岗的客户经理人数（或分配比例）
+    分给每人；重要室经理得全室的月指标。每个月写出 指标.xlsx（kehu run 直接读取，月底填完成值）
+    和 月计划表.xlsx。年度指标模板用 kehu init 文件夹 --plan 生成。
+
+    Example:
+
+        kehu plan 年度指标.xlsx --staff 2026-10输入 --month 2026-10 --out 指标计划
+
+        kehu plan 年度指标.xlsx --staff 员工名册.xlsx --year 2026
+    """
+    from kehu.plan import existing_outputs, make_plan, year_months
+    if (month is None) == (year is None):
+        click.echo("请用 --month YYYY-MM 指定一个月，或用 --year YYYY 指定全年（二者选一）。", err=True)
+        sys.exit(EXIT_USAGE)
+    months = [month] if month else year_months(year)
+    there = existing_outputs(out_dir, months)
+    if there:
+        click.echo(f"{there[0]} 已存在，未覆盖（其中可能已填了完成值）。请换一个 --out 文件夹，或先移走这些文件。",
+                   err=True)
+        sys.exit(EXIT_USAGE)
+    outcome = make_plan(annual, staff_path, months, out_dir, _rules(rules_path), calendar_path)
+    for f in outcome.findings:
+        click.echo(_finding_line(f))
+    if outcome.errors:
+        click.echo(f"错误 {len(outcome.errors)} 条，警告 {len(outcome.warnings)} 条。没有写出任何文件；请改正后重新运行。")
+        sys.exit(EXIT_INPUT)
+    for p in outcome.written:
         click.echo(f"已生成 {p}")
 
 
@@ -235,7 +317,7 @@ def init(directory):
 @rules_option
 @guarded
 def rules_command(rules_path):
-    """显示生效的规则(默认规则,加上 --rules 文件的覆盖)。
+    """显示生效的规则（默认规则，加上 --rules 文件的覆盖）。
 
     Example:
 
@@ -245,7 +327,7 @@ def rules_command(rules_path):
 
 
 out_option = click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-                          help="输出文件夹（默认 kehu-out）；历史库是其中的 history.sqlite。")
+                          metavar="输出文件夹", help="输出文件夹（默认 kehu-out）；历史库是其中的 history.sqlite。")
 
 
 @cli.group(name="history", invoke_without_command=True)

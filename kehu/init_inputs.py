@@ -3,6 +3,10 @@
 Each workbook has the dataset's sheet with the Chinese headers, a dropdown on
 every enum and 是/否 column, date/time formats, one example row (to be
 overwritten), and a 填写说明 sheet explaining every column.
+
+``--calendar YEAR`` (kehu.init_calendar) and ``--plan`` (kehu.init_plan) write only their
+one workbook each instead: the year's 日历 for a month's input folder, the annual target
+template for ``kehu plan`` — which belongs in no month's input folder.
 """
 from __future__ import annotations
 
@@ -11,13 +15,29 @@ from pathlib import Path
 
 import xlsxwriter
 
+from kehu.compute.statutory import YearOutOfRange
 from kehu.examples import EXAMPLES
+from kehu.init_calendar import CalendarYearKnown, write_year_calendar
+from kehu.init_plan import write_plan_template
 from kehu.load.values import EXPECTED
 from kehu.rules import load_rules
 from kehu.schema import DATASETS, Column, Dataset
 
 FORMATS = {"date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm", "money": "#,##0.00", "number": "#,##0.##",
            "int": "0", "score": "0.0"}
+
+
+# what ``kehu init`` refuses to do (exit 2): overwrite a file, compute a year it should not
+REFUSED = (FileExistsError, CalendarYearKnown, YearOutOfRange)
+
+
+def write_init_files(directory: Path, rules: dict, calendar_year: int | None = None,
+                     plan_template: bool = False) -> list[Path]:
+    """The blank input workbooks; or only the year's 日历 and/or the annual target template."""
+    if calendar_year is None and not plan_template:
+        return write_blank_inputs(directory, rules)
+    paths = [write_year_calendar(directory, calendar_year)] if calendar_year is not None else []
+    return paths + ([write_plan_template(directory, rules)] if plan_template else [])
 
 
 def write_blank_inputs(directory: Path, rules: dict | None = None) -> list[Path]:
@@ -28,7 +48,7 @@ def write_blank_inputs(directory: Path, rules: dict | None = None) -> list[Path]
     for dataset in DATASETS:
         path = directory / f"{dataset.name}.xlsx"
         if path.exists():
-            raise FileExistsError(f"{path} 已存在,未覆盖。请换一个空文件夹。")
+            raise FileExistsError(f"{path} 已存在，未覆盖。请换一个空文件夹。")
         _write_dataset(path, dataset, rules)
         paths.append(path)
     return paths

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from xlsxwriter.exceptions import FileCreateError
@@ -19,8 +20,8 @@ from kehu.compute.assemble import compute_month
 from kehu.compute.history_rows import history_rows, read_history
 from kehu.cores import available_cores, die_with_parent
 from kehu.findings import ERROR, Finding
-from kehu.history import PendingMonth
-from kehu.history_check import check_store
+from kehu.history import PendingMonth, stored_months_of
+from kehu.history_check import HistoryError, check_store
 from kehu.model import MonthInputs
 from kehu.month import Month
 from kehu.load.folder import large_folder
@@ -31,7 +32,8 @@ from kehu.render.report import write_report
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_FAILURE = 0, 1, 2, 3
 REPORT = "校验报告.xlsx"
 # errors that --skip-invalid cannot skip: there is no row to drop, the month cannot be computed
-FATAL_CODES = ("E-calendar-year", "E-dataset-missing", "E-column-missing", "E-folder-empty", "E-month-mismatch")
+FATAL_CODES = ("E-calendar-year", "E-calendar-unreviewed", "E-dataset-missing", "E-column-missing", "E-folder-empty",
+               "E-month-mismatch")
 LETTER_BATCHES_PER_JOB = 8      # small enough that the workers finish together, big enough to pay the IPC
 
 
@@ -44,6 +46,7 @@ class Outcome:
     outputs: list = field(default_factory=list)
     result: object = None                       # the MonthResult of a finished run
     report_error: str | None = None             # why the report could not be written (validate)
+    previous: str | None = None                 # a failed run: where the month's last good results still are
 
     @property
     def errors(self) -> list[Finding]:
@@ -76,10 +79,10 @@ def validated_month(input_dir: Path, month: Month, rules: dict) -> MonthInputs:
     return validate_month(input_dir, month, rules)
 
 
-def write_month_report(path: Path, inputs: MonthInputs, input_dir: Path) -> Path:
-    """The report workbook: summary, 问题清单 and the annotated sheets."""
+def write_month_report(path: Path, inputs: MonthInputs, input_dir: Path, note: str | None = None) -> Path:
+    """The report workbook: summary, 问题清单 and the annotated sheets; ``note`` heads its summary."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    return write_report(*_report_arguments(path, inputs, input_dir))
+    return write_report(*_report_arguments(path, inputs, input_dir), note=note)
 
 
 def _report_arguments(path: Path, inputs: MonthInputs, input_dir: Path) -> tuple:
@@ -121,9 +124,10 @@ def _run_locked(out: OutputFolder, input_dir: Path, month: Month, rules: dict, r
         fatal = any(f.code in FATAL_CODES for f in errors)
         if errors and (not skip_invalid or fatal):
             failed = out.root / f"校验报告_{month.label}.xlsx"
-            replace_file(write_month_report(tmp / REPORT, inputs, input_dir), failed)
+            previous = previous_results(out, month)
+            replace_file(write_month_report(tmp / REPORT, inputs, input_dir, previous), failed)
             out.abandon()
-            return Outcome(EXIT_INPUT, inputs, failed)
+            return Outcome(EXIT_INPUT, inputs, failed, previous=previous)
         # the month's millions of objects live to the end: the collector's full passes over them
         # are wasted time, and in a forked child they would unshare its pages
         gc.freeze()
@@ -148,6 +152,27 @@ def _run_locked(out: OutputFolder, input_dir: Path, month: Month, rules: dict, r
     except OSError:
         pass                                # open in Excel: it stays, the month is done all the same
     return Outcome(EXIT_OK, inputs, final / REPORT, final, outputs, result)
+
+
+def previous_results(out: OutputFolder, month: Month) -> str | None:
+    """A failed run leaves the month's last good results in place (issue 14 item 4): the line that
+    says so, with when they were written (the history store's, else manifest.json's time)."""
+    folder = out.root / month.label
+    if not (folder / "manifest.json").is_file():
+        return None
+    return f"上次成功运行的结果（{_written_at(out, folder, month)}）仍在 {folder}，本次未更新。"
+
+
+def _written_at(out: OutputFolder, folder: Path, month: Month) -> str:
+    stored = None
+    if out.history_path.is_file():
+        try:
+            stored = next((m for m in stored_months_of(out.history_path) if m.label == month.label), None)
+        except (HistoryError, OSError):
+            pass                                 # the folder's own time says it as well
+    if stored is not None and stored.written_at:
+        return stored.written_at[:16].replace("T", " ")
+    return datetime.fromtimestamp((folder / "manifest.json").stat().st_mtime).strftime("%Y-%m-%d %H:%M")
 
 
 def _render(result, tmp: Path, templates_dir, jobs, step, history: PendingMonth) -> list[str]:

@@ -34,6 +34,9 @@ CALLBACK_RESULTS = ("满意", "一般", "不满意", "未接通")
 ACTIVE, CHURNED = "在网", "离网"        # 客户名册 状态
 STATUSES = (ACTIVE, CHURNED)
 CALENDAR_KINDS = ("工作日", "休息日")
+# 核对状态 of a 日历 row: `kehu init --calendar YEAR` writes 待核对 (computed, 调休 not yet in);
+# a month with 待核对 rows is refused (E-calendar-unreviewed). No column / blank: the clerk's own.
+CALENDAR_UNREVIEWED, CALENDAR_REVIEWED = "待核对", "已核对"
 
 
 @dataclass(frozen=True)
@@ -158,6 +161,8 @@ CALENDAR = Dataset("calendar", "日历", (
     C("日期", "date", "date", unique=True),
     C("类型", "kind", "enum", choices=CALENDAR_KINDS),
     C("说明", "note", "text", required=False, mandatory=False),
+    C("核对状态", "review", "enum", required=False, mandatory=False,
+      choices=(CALENDAR_UNREVIEWED, CALENDAR_REVIEWED)),
 ))
 del C
 

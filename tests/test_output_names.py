@@ -153,8 +153,8 @@ LONG = "考勤" * 15 + "'补"                      # its 31-character cut ends i
 
 def _sheet_names(*pairs) -> list[str]:
     from kehu.load.reader import RawSheet
-    from kehu.render.report import _sheet_name
-    used = {"概要", "问题清单", "history"}
+    from kehu.render.report_copies import _sheet_name
+    used = {"概要", "问题清单", "读取情况", "history"}
     return [_sheet_name(RawSheet(file, sheet, []), used) for file, sheet in pairs]
 
 
@@ -187,6 +187,6 @@ def test_hostile_input_file_names_reach_the_report_not_exit_3(tmp_path):
     run = CliRunner().invoke(cli, ["validate", str(folder), "--month", "2026-10", "--report", str(report)])
     assert run.exit_code == 1, run.output
     book = openpyxl.load_workbook(report)
-    assert book.sheetnames == ["概要", "问题清单", "引号-测评", "V-数据", "v-数据(2)", "考勤" * 15]
-    listed = [row[2] for row in book["问题清单"].iter_rows(min_row=2, values_only=True)]
+    assert book.sheetnames == ["概要", "问题清单", "读取情况", "引号-测评", "V-数据", "v-数据(2)", "考勤" * 15]
+    listed = [row[2] for row in book["问题清单"].iter_rows(min_row=3, values_only=True)]
     assert set(listed) == {"'引号.xlsx", f"{LONG}.xlsx", "v.xlsx", "V.xlsx"}
