@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import errno
 import multiprocessing
-import os
 import signal
 import sys
 import traceback
@@ -85,8 +84,8 @@ def guarded(func):
 
 def _user_can_fix(exc: Exception) -> str | None:
     """The message for an error the user must fix (exit 2), or None."""
-    letters = sys.modules.get("kehu.render.letters")
-    if letters is not None and isinstance(exc, letters.LetterTemplateError):
+    templates = sys.modules.get("kehu.render.template_files")
+    if templates is not None and isinstance(exc, templates.LetterTemplateError):
         return f"函件模板错误：{exc}"
     if isinstance(exc, (OutputError, HistoryError, InputFolderError)):
         return str(exc)
@@ -455,15 +454,16 @@ def _on_sigterm(signum, frame) -> None:
     raise Terminated()
 
 
-def main() -> None:
-    if hasattr(signal, "SIGTERM"):
-        signal.signal(signal.SIGTERM, _on_sigterm)
-    code = _exit_code()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    # The run is complete and every file closed: ending here skips freeing a province
-    # month's millions of objects one by one (~0.2 s), which nobody waits for.
-    os._exit(code)
+def main() -> int:
+    """The ``kehu`` command: its exit code (see the module doc), returned — the console script
+    and ``python -m kehu`` end the process with it, a Python caller just gets it."""
+    if not hasattr(signal, "SIGTERM"):
+        return _exit_code()
+    before = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        return _exit_code()
+    finally:
+        signal.signal(signal.SIGTERM, before if before is not None else signal.SIG_DFL)
 
 
 def _exit_code() -> int:

@@ -12,7 +12,9 @@ from click.testing import CliRunner
 from builders import tiny_month, write_month
 from kehu.cli import cli
 from kehu.render import template_files
-from kehu.render.letters import LetterEnvironment, LetterTemplateError, default_templates_dir, write_letters
+from kehu.render.letter_templates import LetterEnvironment, default_templates_dir
+from kehu.render.letters import write_letters
+from kehu.render.template_files import LetterTemplateError
 from letters_factory import demo_result
 
 GREETING = "{% extends 'base.html' %}\n{% block letter %}\n<p>尊敬的{{ customer.name }}：您好！</p>\n{% endblock %}\n"

@@ -16,7 +16,8 @@ from hypothesis import given, strategies as st
 from builders import tiny_month, write_month
 from kehu.cli import cli
 from kehu.render import safe
-from kehu.render.letters import Letter, name_files
+from kehu.render.letter_selection import Letter
+from kehu.render.letters import name_files
 from kehu.render.safe import safe_filename, unique_names
 
 # ids that differ only in what a file name cannot hold, or in case; a Windows device name

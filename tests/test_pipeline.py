@@ -314,3 +314,27 @@ def test_the_pools_write_the_same_month_as_one_process(month_dir, tmp_path, monk
     assert serial.outputs == pooled.outputs
     for name in serial.outputs:
         assert (serial.out_dir / name).read_bytes() == (pooled.out_dir / name).read_bytes(), name
+
+
+MAIN_FROM_PYTHON = """
+import atexit, sys
+atexit.register(lambda: print("atexit ran"))
+from kehu.cli import main
+sys.argv = ["kehu", "run", sys.argv[1], "--month", "2026-10", "--out", sys.argv[2]]
+print("main returned", main())
+sys.argv = ["kehu", "run", sys.argv[3], "--month", "2026-10", "--out", sys.argv[4]]
+print("main returned", main())
+"""
+
+
+def test_main_returns_the_exit_code_to_a_python_caller_and_atexit_runs(month_dir, tmp_path):
+    import subprocess
+    import sys
+    done = subprocess.run([sys.executable, "-c", MAIN_FROM_PYTHON, str(month_dir), str(tmp_path / "out"),
+                           str(tmp_path / "没有这个文件夹"), str(tmp_path / "out2")],
+                          capture_output=True, text=True, encoding="utf-8", timeout=300)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert [line for line in lines if line.startswith(("main returned", "atexit"))] == [
+        "main returned 0", "main returned 2", "atexit ran"]
+    assert (tmp_path / "out" / "2026-10" / "results.json").is_file()

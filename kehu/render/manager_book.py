@@ -17,8 +17,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from kehu.month import Month
-from kehu.render.xlsx_style import (EMPTY_RATE, Col, Formats, Sheet, as_number, close_workbook, is_missing,
-                                    month_title, open_workbook, signoff_lines, yes_no)
+from kehu.render.xlsx_cells import EMPTY_RATE, as_number, is_missing, yes_no
+from kehu.render.xlsx_layout import Col, Sheet, signoff_lines
+from kehu.render.xlsx_style import Formats, close_workbook, month_title, open_workbook
 
 SESSIONS = {"AM": "上午", "PM": "下午", "DAY": "全天"}
 EVENT_TYPES = {"late": "迟到", "early": "早退", "absent": "旷工", "missing_punch": "缺卡",
