@@ -14,7 +14,7 @@ import xlsxwriter
 from kehu.examples import EXAMPLES
 from kehu.load.values import EXPECTED
 from kehu.rules import load_rules
-from kehu.schema import DATASETS, Column, Dataset
+from kehu.schema import DATASETS, Column, Dataset, column_choices
 
 FORMATS = {"date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm", "money": "#,##0.00", "number": "#,##0.##",
            "int": "0", "score": "0.0"}
@@ -36,10 +36,7 @@ def write_blank_inputs(directory: Path, rules: dict | None = None) -> list[Path]
 
 def _choices(col: Column, rules: dict) -> list[str]:
     if col.choices_rule:
-        table = rules
-        for part in col.choices_rule.split("."):
-            table = table[part]
-        return list(table)
+        return column_choices(col, rules)
     if col.type == "bool":
         return ["是", "否"]
     return list(col.choices)

@@ -48,7 +48,7 @@ def compute_month(inputs: MonthInputs, rules: dict, history: History) -> MonthRe
     learning = compute_learning(f["staff"], f["tests"], month, rules, history.learning_flags)
     visits = compute_visits(f["customers"], f["visits"], month, rules, history.visits)
     callbacks = compute_callbacks(f["customers"], f["visits"], f["callbacks"], month, rules, staff=f["staff"])
-    kpi = compute_kpi(staff, f["customers"], f["targets"], month, rules, room_of)
+    kpi = compute_kpi(staff, f["customers"], f["targets"], month, rules, room_of, callbacks=callbacks, visits=visits)
     people = _employee_table(staff, attendance, violations, learning, visits, callbacks, kpi, rules)
     rooms = _rooms(people, kpi.room_totals, rules, room_of, visits.detail, callbacks.events)
     handover = handover_list(f["staff"], f["customers"], f["visits"], history.visits, month, rules)

@@ -16,6 +16,7 @@ from kehu.load.ledger import Ledger
 from kehu.month import Month
 from kehu.roster import departed_by, employed_in
 from kehu.schema import ACTIVE, BY_KEY, CHURNED
+from kehu.schemes import CUSTOMER_MANAGER, OWN, actual_names, head_roles, indicators, rows_read, scheme_of
 from kehu.validate.months import MonthChecks
 from kehu.validate.references import ReferenceChecks
 from kehu.validate.visit_log import unlogged_visit_findings
@@ -86,6 +87,7 @@ class Checker(MonthChecks, ReferenceChecks):
         self.test_checks()
         self.callback_checks()
         self.missing_targets()
+        self.unused_targets()
         self.unchecked_references()
         self.consequence_findings()
         for f in unlogged_visit_findings(self.f["leave"], self.f["visits"], self.rules):
@@ -170,13 +172,30 @@ class Checker(MonthChecks, ReferenceChecks):
         order = s["left_on"].notna() & s["hired_on"].notna() & (s["left_on"] < s["hired_on"])
         self.flag("staff", order, "left_on", "E-date-order", ERROR,
                   lambda r: f"员工 {r.employee_id} 的离职日期 {show_day(r.left_on)} 早于入职日期 {show_day(r.hired_on)}。请核对。", "rejected")
+        for rm in head_roles(self.rules):           # one 重要室经理 and one 临时负责人 per room, at most
+            s = self.f["staff"]
+            managers = s[s["role"] == rm]
+            extra = managers.duplicated("room", keep="first")
+            extra_mask = s.index.isin(managers.index[extra])
+            self.flag("staff", pd.Series(extra_mask, index=s.index), "role", "E-room-manager", ERROR,
+                      lambda r, rm=rm: f"「{r.room}」已有一名{rm},第 {r.excel_row} 行的 {r.name}({r.employee_id})是第二名。每个室只能有一名{rm}。", "rejected")
+        self.acting_head_checks()
+
+    def acting_head_checks(self):
+        """W-acting-head: a room with both a 重要室经理 and a 临时负责人 employed this month. Both are
+        scored on the room's totals (seed 004 重要室经理考核制度: 考核对象 重要室经理和临时负责人);
+        the room's targets for customer managers come from the 临时负责人 (docs/RULES.md 临时负责人)."""
         s = self.f["staff"]
-        rm = self.rules["roles"]["room_manager"]
-        managers = s[s["role"] == rm]
-        extra = managers.duplicated("room", keep="first")
-        extra_mask = s.index.isin(managers.index[extra])
-        self.flag("staff", pd.Series(extra_mask, index=s.index), "role", "E-room-manager", ERROR,
-                  lambda r: f"「{r.room}」已有一名{rm},第 {r.excel_row} 行的 {r.name}({r.employee_id})是第二名。每个室只能有一名{rm}。", "rejected")
+        manager, acting = head_roles(self.rules)
+        here = s[employed_in(s, self.month).to_numpy()]
+        managers = here[here["role"] == manager].drop_duplicates("room").set_index("room")
+        both = s.index.isin(here.index[(here["role"] == acting) & here["room"].isin(managers.index)])
+        room_parts = any(i.scope != OWN for i in indicators(self.rules, CUSTOMER_MANAGER))
+        self.flag("staff", pd.Series(both, index=s.index), "role", "W-acting-head", WARNING,
+                  lambda r: f"「{r.room}」本月既有{manager} {managers.at[r.room, 'name']}（{managers.at[r.room, 'employee_id']}）"
+                  f"又有{acting} {r.name}（{r.employee_id}）：两人都按本室合计考核"
+                  + (f"，本室客户经理按本室口径考核的指标取{acting}的指标行" if room_parts else "")
+                  + f"。如{manager}本月长期休假，请按部门规定核对其绩效基数。", None)
 
     def customer_checks(self):
         self._unknown("customers", "manager_id", "staff", "E-unknown-employee", ERROR, "rejected")
@@ -225,7 +244,7 @@ class Checker(MonthChecks, ReferenceChecks):
         self.flag("targets", bad.fillna(False).astype(bool), "target", "E-target-order", ERROR,
                   lambda r: f"{r.employee_id} 的「{r.indicator}」应满足 基本目标 ≤ 目标值 ≤ 挑战目标,实际为 {r.base} / {r.target} / {r.challenge}。", "rejected")
         t = self.f["targets"]
-        no_actual = t["indicator"].isin(_actual_indicators(self.rules)) & t["actual"].isna()
+        no_actual = t["indicator"].isin(actual_names(self.rules)) & t["actual"].isna()
         self.flag("targets", no_actual, "actual", "E-required", ERROR,
                   lambda r: f"{r.employee_id} 的「{r.indicator}」必须填写完成值。", "rejected")
 
@@ -278,34 +297,58 @@ class Checker(MonthChecks, ReferenceChecks):
         self._unknown("callbacks", "agent_id", "staff", "W-unknown-employee", WARNING, None)
 
     def missing_targets(self):
-        """Every assessed manager needs a 指标 row per target indicator (SPEC §2.8)."""
+        """Every 指标 row an assessed person's KPI lines read must be there (SPEC §2.8): his own, and
+        for a customer manager's indicator scored on the room (scope room / blend) the row of the
+        room's target holder (kehu.schemes.target_holders)."""
         staff, targets = self.f["staff"], self.f["targets"]
         if staff.empty or not self._has_sheet("targets"):
             return
         have = set(zip(targets["employee_id"], targets["indicator"]))
         file, sheet = (targets["_file"].iloc[0], targets["_sheet"].iloc[0]) if len(targets) else ("", "")
         assessed = staff[employed_in(staff, self.month)]
-        for row in assessed.itertuples(index=False):
-            for name in _target_indicators(self.rules, row.role):
-                if (row.employee_id, name) not in have:
-                    self.findings.append(Finding(
-                        ERROR, "E-target-missing", f"{row.name}({row.employee_id},{row.role})缺少「{name}」的指标行。"
-                        "请在指标表中补上基本目标、目标值、挑战目标。", file, sheet, None, "指标", "", name, "targets",
-                        row.employee_id))
+        people = assessed.drop_duplicates("employee_id").set_index("employee_id")
+        own, room = rows_read(assessed, self.rules)
+        for employee_id, name in (pair for pair in own if pair not in have):
+            row = people.loc[employee_id]
+            self.findings.append(Finding(
+                ERROR, "E-target-missing", f"{row['name']}({employee_id},{row['role']})缺少「{name}」的指标行。"
+                "请在指标表中补上基本目标、目标值、挑战目标。", file, sheet, None, "指标", "", name, "targets", employee_id))
+        for (holder, room_name, name), members in room.items():
+            if holder is not None and ((holder, name) in have or (holder, name) in own):
+                continue                         # there, or already reported as his own row
+            self.findings.append(Finding(
+                ERROR, "E-target-missing", self._room_target_missing(holder, room_name, name, members, people),
+                file, sheet, None, "指标", "", name, "targets", holder or ""))
+
+    def _room_target_missing(self, holder, room_name: str, name: str, members: list, people: pd.DataFrame) -> str:
+        who = "、".join(f"{people.at[m, 'name']}({m})" for m in members[:3]) + (" 等" if len(members) > 3 else "")
+        why = f"本室客户经理 {who} 的「{name}」按本室合计考核，本室的目标取自室负责人的指标行。"
+        if holder is None:
+            manager, acting = head_roles(self.rules)
+            return (f"「{room_name}」本月没有{manager}或{acting}：{why}请在员工名册中标明本室负责人，"
+                    f"并在指标表中补上其「{name}」行。")
+        return (f"{people.at[holder, 'name']}({holder},{people.at[holder, 'role']})缺少「{name}」的指标行：{why}"
+                "请在指标表中补上基本目标、目标值、挑战目标。")
+
+    def unused_targets(self):
+        """W-target-unused: a 指标 row of an assessed person that no KPI line reads — an indicator
+        his role's scheme does not have (and no customer manager of his room reads as the room's
+        target). Not used; it may be a wrong 工号 or indicator name."""
+        staff, t = self.f["staff"], self.f["targets"]
+        assessed = staff[employed_in(staff, self.month)]
+        own, room = rows_read(assessed, self.rules)
+        used = set(own) | {(holder, name) for holder, _, name in room if holder is not None}
+        people = assessed.drop_duplicates("employee_id").set_index("employee_id")
+        pairs = pd.Series(list(zip(t["employee_id"], t["indicator"])), index=t.index, dtype=object)
+        unused = t["employee_id"].isin(people.index) & ~pairs.isin(used)
+        self.flag("targets", unused, "indicator", "W-target-unused", WARNING,
+                  lambda r: f"{people.at[r.employee_id, 'name']}({r.employee_id},{people.at[r.employee_id, 'role']})"
+                  f"的「{r.indicator}」指标行没有被使用：{people.at[r.employee_id, 'role']}的考核方案中没有「{r.indicator}」"
+                  f"（规则文件 [kpi.{scheme_of(people.at[r.employee_id, 'role'], self.rules)}]）。"
+                  "如工号或指标名称填错了，请改正；否则可删除该行。", "ignored")
 
     def _staff_ids(self) -> set:
         return set(self.f["staff"]["employee_id"])
 
     def _customer_ids(self) -> set:
         return set(self.f["customers"]["customer_id"])
-
-
-def _actual_indicators(rules: dict) -> set[str]:
-    """Indicators scored from 完成值 in either scheme (SPEC §2.8): their rows must carry it."""
-    return {ind["name"] for scheme in ("customer_manager", "room_manager")
-            for ind in rules["kpi"][scheme].values() if ind["source"] == "targets.actual"}
-
-
-def _target_indicators(rules: dict, role: str) -> list[str]:
-    scheme = "room_manager" if role == rules["roles"]["room_manager"] else "customer_manager"
-    return [ind["name"] for ind in rules["kpi"][scheme].values() if ind["source"] != "retention"]
