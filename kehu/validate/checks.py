@@ -343,9 +343,14 @@ class Checker(MonthChecks, ReferenceChecks):
         unused = t["employee_id"].isin(people.index) & ~pairs.isin(used)
         self.flag("targets", unused, "indicator", "W-target-unused", WARNING,
                   lambda r: f"{people.at[r.employee_id, 'name']}({r.employee_id},{people.at[r.employee_id, 'role']})"
-                  f"的「{r.indicator}」指标行没有被使用：{people.at[r.employee_id, 'role']}的考核方案中没有「{r.indicator}」"
-                  f"（规则文件 [kpi.{scheme_of(people.at[r.employee_id, 'role'], self.rules)}]）。"
+                  f"的「{r.indicator}」指标行没有被使用：{self._why_unused(people.at[r.employee_id, 'role'], r.indicator)}。"
                   "如工号或指标名称填错了，请改正；否则可删除该行。", "ignored")
+
+    def _why_unused(self, role: str, name: str) -> str:
+        scheme = scheme_of(role, self.rules)
+        if any(i.name == name for i in indicators(self.rules, scheme)):     # scored on the room's figures alone
+            return f"{role}的「{name}」按本室合计考核，目标取自本室负责人的指标行"
+        return f"{role}的考核方案中没有「{name}」（规则文件 [kpi.{scheme}]）"
 
     def _staff_ids(self) -> set:
         return set(self.f["staff"]["employee_id"])
