@@ -27,6 +27,8 @@ from kehu.pipeline import run
 from kehu.rules import load_rules
 from kehu.schemes import indicator_names
 
+RULES = load_rules()
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "sample_inputs"
 
@@ -160,7 +162,7 @@ def check_month(folder: Path, month: str):
     for key, rows in data.items():
         ds = schema.BY_KEY[key]
         for c in ds.columns:
-            choices = c.choices or (base.VIOLATION_KINDS if c.choices_rule else ())
+            choices = tuple(schema.column_choices(c, RULES)) if c.choices_rule else c.choices
             if choices:
                 for r in rows:
                     if r.get(c.alias) is not None:

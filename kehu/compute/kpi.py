@@ -142,8 +142,9 @@ class Figures:
 
     def __init__(self, per_customer: pd.DataFrame, rooms: pd.DataFrame, room_of: pd.Series, rules: dict,
                  callbacks=None, visits=None):
-        self.own = _fill_figures(_sum_figures(per_customer, "manager_id")).set_index("manager_id")
-        self.room = rooms.set_index("room")
+        own = _fill_figures(_sum_figures(per_customer, "manager_id"))
+        self.own = dict(zip(own["manager_id"], own.drop(columns="manager_id").to_dict("records")))
+        self.room = dict(zip(rooms["room"], rooms.drop(columns="room").to_dict("records")))
         self.rates = _rates(rules, room_of, callbacks, visits)
 
     def of(self, source: str, key, of_room: bool) -> tuple[Decimal | None, Decimal | None]:
@@ -152,10 +153,9 @@ class Figures:
             return None, None                   # read from the 指标 row (_part)
         if source in RATE_SOURCES:
             return self.rates[source][of_room].get(key), None
-        table = self.room if of_room else self.own
-        if key not in table.index:
+        row = (self.room if of_room else self.own).get(key)
+        if row is None:
             return (ZERO, None) if source != RETENTION else (None, None)   # no customers
-        row = table.loc[key]
         if source == RETENTION:
             rate = _churn_rate(row["churned"], row["base_customers"])
             return (None if rate is None else rate.quantize(PERCENT_PLACES, ROUND_HALF_UP)), rate
