@@ -248,3 +248,31 @@ def test_the_documented_schemes_load(tmp_path):
         path = tmp_path / f"rules_{i}.toml"
         path.write_text(block, encoding="utf-8")
         assert load_rules(path)["kpi"]["customer_manager"]["satisfaction"]["source"] == "callbacks.satisfaction"
+
+
+def test_the_blank_targets_workbook_offers_the_schemes_names(tmp_path):
+    """kehu init's 指标 dropdown lists the rules' indicator names (here with 放号)."""
+    from kehu.init_inputs import write_blank_inputs
+    write_blank_inputs(tmp_path, load_rules(NINE))
+    ws = openpyxl.load_workbook(tmp_path / "指标.xlsx")["指标"]
+    lists = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in ws.data_validations.dataValidation}
+    assert "放号" in lists["B2"] and "集团新增家数" in lists["B2"] and "成员净增" not in lists["B2"]
+
+
+def test_a_long_list_of_indicator_names_still_gets_its_dropdown(tmp_path):
+    """Excel takes 255 characters inline: 30 names are read from the 填写说明 sheet instead, and the
+    workbook still validates as kehu's own (the 填写说明 sheet is skipped)."""
+    import warnings
+
+    from kehu.init_inputs import write_blank_inputs
+    rules = load_rules()
+    names = [f"部门自定义考核指标第{i:02d}项" for i in range(30)]
+    rules["kpi"]["room_manager"] = {f"x{i}": {"name": n, "weight": 5 if i < 20 else 0, "source": "targets.actual"}
+                                    for i, n in enumerate(names)}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                    # xlsxwriter warns when it drops a validation
+        write_blank_inputs(tmp_path, rules)
+    wb = openpyxl.load_workbook(tmp_path / "指标.xlsx")
+    lists = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in wb["指标"].data_validations.dataValidation}
+    assert lists["B2"] == "'填写说明'!$AB$1:$AB$24"          # 4 customer-manager names + the 20 active
+    assert [wb["填写说明"].cell(row=i, column=28).value for i in (1, 24)] == ["集团收入", names[19]]
