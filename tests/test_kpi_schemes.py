@@ -149,7 +149,8 @@ def test_scope_room_scores_the_rooms_figures_on_the_heads_rows():
         (D(200), D(150), D(200), D("30.00"), False, "room")
     assert got["note"] == "本室合计：完成值 200 达到目标值 200：满分 30"
     # targets.actual on the room: the head's 完成值 12 ≥ T 10 → 15
-    assert (line(r, "1", "industry_products")["actual"], line(r, "1", "industry_products")["score"]) == (D(12), D("15.00"))
+    products = line(r, "1", "industry_products")
+    assert (products["actual"], products["score"]) == (D(12), D("15.00"))
 
 
 def test_blend_scores_each_part_on_its_own_rows():

@@ -247,7 +247,8 @@ ACCEPTED = [
      "kpi.customer_manager.industry_products.weight", 0),
     ("satisfaction scored", CM + GROUP.format(20) + 'satisfaction = { name = "满意度", weight = 10, '
      'source = "callbacks.satisfaction" }\n', "kpi.customer_manager.satisfaction.source", "callbacks.satisfaction"),
-    ("points 120", "[kpi.points]\ncustomer_manager = 120\n" + CM + GROUP.format(50), "kpi.points.customer_manager", 120),
+    ("points 120", "[kpi.points]\ncustomer_manager = 120\n" + CM + GROUP.format(50),
+     "kpi.points.customer_manager", 120),
     ("points 101", "[kpi.points]\nroom_manager = 101\n[kpi.room_manager.group_revenue]\nweight = 31\n",
      "kpi.points.room_manager", 101),
     ("roles swapped", '[roles]\ncustomer_manager = ["客户经理", "重要室经理"]\nroom_manager = "行业客户经理"\n',

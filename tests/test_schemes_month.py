@@ -190,7 +190,8 @@ def test_room_targets_missing_name_the_head_or_the_empty_post(tmp_path):
     assert [(f.code, f.employee_id, f.value) for f in found] == [
         ("E-target-missing", "1003", "行业产品"), ("W-target-unused", "1001", "行业产品"),
         ("W-target-unused", "1002", "行业产品")]
-    assert "本室客户经理 张伟(1001)、李娜(1002) 的「行业产品」按本室合计考核" in found[0].message
+    assert found[0].message.startswith("王强（1003，重要室经理）缺少「行业产品」的指标行：本室客户经理张伟（1001）、"
+                                       "李娜（1002）的「行业产品」按本室合计考核")
     assert "客户经理的「行业产品」按本室合计考核，目标取自本室负责人的指标行" in found[1].message
     month["员工名册.xlsx"]["员工"][3][2] = "客户经理"                              # 王强 no longer heads the room
     month["指标.xlsx"]["指标"] = [r for r in month["指标.xlsx"]["指标"] if r[0] != "1003"] + \

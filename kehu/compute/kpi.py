@@ -224,7 +224,8 @@ def _score_lines(staff: pd.DataFrame, figures: Figures, rows: dict, rules: dict)
     for person in staff[["employee_id", "role", "room"]].itertuples(index=False):
         scheme = scheme_of(person.role, rules)
         for ind in schemes.get(scheme, []):
-            lines.append(_line(person, ind, scheme == ROOM_MANAGER, holders.get(person.room), figures, rows, rules["kpi"]))
+            head = scheme == ROOM_MANAGER
+            lines.append(_line(person, ind, head, holders.get(person.room), figures, rows, rules["kpi"]))
     frame = pd.DataFrame(lines, columns=INDICATOR_COLUMNS).astype(object)
     frame["weight"] = frame["weight"].astype("int64")
     frame["missing_target"] = frame["missing_target"].astype(bool)

@@ -41,7 +41,8 @@ class Part:
     exact: Decimal | None = None
 
 
-def score_line(ind: Indicator, primary: Part, room: Part | None, cfg: dict, room_only: bool = False) -> tuple[Decimal, str]:
+def score_line(ind: Indicator, primary: Part, room: Part | None, cfg: dict,
+               room_only: bool = False) -> tuple[Decimal, str]:
     """Score and note of a line: one part, or a blend of the own part and the room part.
     ``room_only``: a customer manager scored on the room's figures alone (scope room)."""
     if ind.scope != BLEND:

@@ -321,13 +321,13 @@ class Checker(MonthChecks, ReferenceChecks):
                 file, sheet, None, "指标", "", name, "targets", holder or ""))
 
     def _room_target_missing(self, holder, room_name: str, name: str, members: list, people: pd.DataFrame) -> str:
-        who = "、".join(f"{people.at[m, 'name']}({m})" for m in members[:3]) + (" 等" if len(members) > 3 else "")
-        why = f"本室客户经理 {who} 的「{name}」按本室合计考核，本室的目标取自室负责人的指标行。"
+        who = "、".join(f"{people.at[m, 'name']}（{m}）" for m in members[:3]) + ("等" if len(members) > 3 else "")
+        why = f"本室客户经理{who}的「{name}」按本室合计考核，本室的目标取自室负责人的指标行。"
         if holder is None:
             manager, acting = head_roles(self.rules)
             return (f"「{room_name}」本月没有{manager}或{acting}：{why}请在员工名册中标明本室负责人，"
                     f"并在指标表中补上其「{name}」行。")
-        return (f"{people.at[holder, 'name']}({holder},{people.at[holder, 'role']})缺少「{name}」的指标行：{why}"
+        return (f"{people.at[holder, 'name']}（{holder}，{people.at[holder, 'role']}）缺少「{name}」的指标行：{why}"
                 "请在指标表中补上基本目标、目标值、挑战目标。")
 
     def unused_targets(self):
@@ -342,7 +342,7 @@ class Checker(MonthChecks, ReferenceChecks):
         pairs = pd.Series(list(zip(t["employee_id"], t["indicator"])), index=t.index, dtype=object)
         unused = t["employee_id"].isin(people.index) & ~pairs.isin(used)
         self.flag("targets", unused, "indicator", "W-target-unused", WARNING,
-                  lambda r: f"{people.at[r.employee_id, 'name']}({r.employee_id},{people.at[r.employee_id, 'role']})"
+                  lambda r: f"{people.at[r.employee_id, 'name']}（{r.employee_id}，{people.at[r.employee_id, 'role']}）"
                   f"的「{r.indicator}」指标行没有被使用：{self._why_unused(people.at[r.employee_id, 'role'], r.indicator)}。"
                   "如工号或指标名称填错了，请改正；否则可删除该行。", "ignored")
 
