@@ -28,6 +28,7 @@ from kehu.findings import Finding, worded
 from kehu.load.annual_targets import ALL_INDICATORS, AnnualBook, AnnualTarget, Share
 from kehu.month import Month
 from kehu.roster import assessed_staff
+from kehu.schemes import indicators
 
 RETENTION = "retention"
 TARGET_ACTUAL = "targets.actual"
@@ -38,8 +39,10 @@ SCHEMES = ("customer_manager", "room_manager")
 
 
 def scheme_targets(rules: dict, scheme: str) -> dict[str, str]:
-    """The rules' ``[kpi.<scheme>]`` indicators that have targets: Chinese name → source, in file order."""
-    return {spec["name"]: spec["source"] for spec in rules["kpi"][scheme].values() if spec["source"] != RETENTION}
+    """The active indicators of ``[kpi.<scheme>]`` scored against a 指标 row (kehu.schemes):
+    Chinese name → source, in file order. A room- or blend-scoped customer-manager indicator reads
+    the room head's row, so the room head gets it too (kehu.schemes.rows_read)."""
+    return {i.name: i.source for i in indicators(rules, scheme) if i.uses_targets}
 
 
 def indicator_kinds(rules: dict) -> dict[str, str | None]:

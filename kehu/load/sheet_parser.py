@@ -17,7 +17,7 @@ from kehu.load import values as V
 from kehu.load.ledger import Ledger
 from kehu.load.reader import RawSheet
 from kehu.load.rows import finish_rows
-from kehu.schema import Dataset
+from kehu.schema import Dataset, column_choices
 
 ROSTERS = ("staff", "customers")        # their rejected rows are kept aside: others refer to them
 _SPACES = re.compile(r"[\s\u3000]+")
@@ -116,12 +116,7 @@ class SheetParser:
         return values, bad | missing
 
     def _choices(self, col) -> list[str]:
-        if col.choices_rule:
-            table = self.rules
-            for part in col.choices_rule.split("."):
-                table = table[part]
-            return list(table)
-        return list(col.choices)
+        return column_choices(col, self.rules)
 
     def cell_findings(self, mask, alias, raw, code, **fields) -> None:
         """A finding of ``code`` at each cell of column ``alias`` under ``mask`` (its rows are

@@ -118,7 +118,8 @@ def rooms_sheet(wb, fmt, result: MonthResult) -> None:
 
 def room_managers_sheet(wb, fmt, result: MonthResult, employees: list) -> None:
     """One line per 重要室经理 with each room-scheme indicator's score, then the detail."""
-    heads = set(result.rooms["room_manager_id"].dropna()) if len(result.rooms) else set()   # per the rules' roles
+    heads = {h for col in ("room_manager_id", "acting_head_id") if col in result.rooms   # per the rules' roles
+             for h in result.rooms[col].dropna()}
     rms = [e for e in employees if e["employee_id"] in heads]
     kpi = result.kpi_indicators
     rm_ids = {e["employee_id"] for e in rms}

@@ -217,7 +217,8 @@ class ManagerSlicer:
     def _slice(self, e: dict, st: dict, rows: dict) -> ManagerSlice:
         eid = e["employee_id"]
         room = self.rooms.get(st.get("room"))
-        is_rm = room is not None and room.get("room_manager_id") == eid   # rules roles.room_manager
+        # rules roles.room_manager / acting_head (临时负责人): scored on the room's totals
+        is_rm = room is not None and eid in (room.get("room_manager_id"), room.get("acting_head_id"))
         return ManagerSlice(
             month=self.month, employee=e, staff=st,
             room_manager_name=(room or {}).get("room_manager_name") or "",

@@ -17,6 +17,7 @@ from kehu.month import Month
 from kehu.roster import departed_by, employed_in
 from kehu.schema import ACTIVE, BY_KEY, CHURNED
 from kehu.validate.calendar_review import unreviewed_calendar
+from kehu.schemes import CUSTOMER_MANAGER, OWN, actual_names, head_roles, indicators, rows_read, scheme_of
 from kehu.validate.months import MonthChecks
 from kehu.validate.references import ReferenceChecks
 from kehu.validate.visit_log import unlogged_visit_findings
@@ -90,6 +91,7 @@ class Checker(MonthChecks, ReferenceChecks):
         self.callback_checks()
         self.missing_targets()
         self.findings.extend(unreviewed_calendar(self.f["calendar"], self.month, self.ledger.locate))
+        self.unused_targets()
         self.unchecked_references()
         self.consequence_findings()
         for f in unlogged_visit_findings(self.f["leave"], self.f["visits"], self.rules):
@@ -171,13 +173,30 @@ class Checker(MonthChecks, ReferenceChecks):
         self.flag("staff", order, "left_on", "E-date-order",
                   lambda r: {"subject": f"员工 {r.employee_id} ", "end_name": "离职日期", "end": show_day(r.left_on),
                              "start_name": "入职日期", "start": show_day(r.hired_on)}, "rejected")
+        for rm in head_roles(self.rules):           # one 重要室经理 and one 临时负责人 per room, at most
+            s = self.f["staff"]
+            managers = s[s["role"] == rm]
+            extra = managers.duplicated("room", keep="first")
+            extra_mask = s.index.isin(managers.index[extra])
+            self.flag("staff", pd.Series(extra_mask, index=s.index), "role", "E-room-manager",
+                      lambda r, rm=rm: {"room": r.room, "role": rm, "name": r.name}, "rejected")
+        self.acting_head_checks()
+
+    def acting_head_checks(self):
+        """W-acting-head: a room with both a 重要室经理 and a 临时负责人 employed this month. Both are
+        scored on the room's totals (seed 004 重要室经理考核制度: 考核对象 重要室经理和临时负责人);
+        the room's targets for customer managers come from the 临时负责人 (docs/RULES.md 临时负责人)."""
         s = self.f["staff"]
-        rm = self.rules["roles"]["room_manager"]
-        managers = s[s["role"] == rm]
-        extra = managers.duplicated("room", keep="first")
-        extra_mask = s.index.isin(managers.index[extra])
-        self.flag("staff", pd.Series(extra_mask, index=s.index), "role", "E-room-manager",
-                  lambda r: {"room": r.room, "role": rm, "name": r.name}, "rejected")
+        manager, acting = head_roles(self.rules)
+        here = s[employed_in(s, self.month).to_numpy()]
+        managers = here[here["role"] == manager].drop_duplicates("room").set_index("room")
+        both = s.index.isin(here.index[(here["role"] == acting) & here["room"].isin(managers.index)])
+        room_parts = any(i.scope != OWN for i in indicators(self.rules, CUSTOMER_MANAGER))
+        targets = f"，本室客户经理按本室口径考核的指标取{acting}的指标行" if room_parts else ""
+        self.flag("staff", pd.Series(both, index=s.index), "role", "W-acting-head",
+                  lambda r: {"room": r.room, "manager_role": manager, "manager": managers.at[r.room, "name"],
+                             "manager_id": managers.at[r.room, "employee_id"], "acting_role": acting,
+                             "name": r.name, "targets": targets}, None)
 
     def customer_checks(self):
         self._unknown("customers", "manager_id", "staff", "E-unknown-employee", "rejected")
@@ -223,7 +242,7 @@ class Checker(MonthChecks, ReferenceChecks):
         self.flag("targets", bad.fillna(False).astype(bool), "target", "E-target-order", lambda r: {
             "indicator": r.indicator, "base": r.base, "target": r.target, "challenge": r.challenge}, "rejected")
         t = self.f["targets"]
-        no_actual = t["indicator"].isin(_actual_indicators(self.rules)) & t["actual"].isna()
+        no_actual = t["indicator"].isin(actual_names(self.rules)) & t["actual"].isna()
         self.flag("targets", no_actual, "actual", "E-required",
                   lambda r: {"why": f"（{r.employee_id} 的「{r.indicator}」必须填写完成值）"}, "rejected")
 
@@ -276,19 +295,61 @@ class Checker(MonthChecks, ReferenceChecks):
         self._unknown("callbacks", "agent_id", "staff", "W-unknown-employee", None, effect="（仅作记录）")
 
     def missing_targets(self):
-        """Every assessed manager needs a 指标 row per target indicator (SPEC §2.8)."""
+        """Every 指标 row an assessed person's KPI lines read must be there (SPEC §2.8): his own, and
+        for a customer manager's indicator scored on the room (scope room / blend) the row of the
+        room's target holder (kehu.schemes.target_holders)."""
         staff, targets = self.f["staff"], self.f["targets"]
         if staff.empty or not self._has_sheet("targets"):
             return
         have = set(zip(targets["employee_id"], targets["indicator"]))
         file, sheet = (targets["_file"].iloc[0], targets["_sheet"].iloc[0]) if len(targets) else ("", "")
         assessed = staff[employed_in(staff, self.month)]
-        for row in assessed.itertuples(index=False):
-            for name in _target_indicators(self.rules, row.role):
-                if (row.employee_id, name) not in have:
-                    self.findings.append(make(
-                        "E-target-missing", file=file, sheet=sheet, column="指标", value=name, dataset="targets",
-                        employee_id=row.employee_id, name=row.name, role=row.role, indicator=name))
+        people = assessed.drop_duplicates("employee_id").set_index("employee_id")
+        own, room = rows_read(assessed, self.rules)
+        for employee_id, name in (pair for pair in own if pair not in have):
+            row = people.loc[employee_id]
+            self.findings.append(make(
+                "E-target-missing", file=file, sheet=sheet, column="指标", value=name, dataset="targets",
+                employee_id=employee_id, subject=f"{row['name']}（{employee_id}，{row['role']}）", indicator=name, why=""))
+        for (holder, room_name, name), members in room.items():
+            if holder is not None and ((holder, name) in have or (holder, name) in own):
+                continue                         # there, or already reported as his own row
+            self.findings.append(self._room_target_missing(holder, room_name, name, members, people, file, sheet))
+
+    def _room_target_missing(self, holder, room_name: str, name: str, members: list, people: pd.DataFrame,
+                             file: str, sheet: str):
+        """E-target-missing of a room target: customer managers scored on the room read its head's row."""
+        who = "、".join(f"{people.at[m, 'name']}（{m}）" for m in members[:3]) + ("等" if len(members) > 3 else "")
+        why = f"：本室客户经理{who}的「{name}」按本室合计考核，本室的目标取自室负责人的指标行"
+        where = {"file": file, "sheet": sheet, "column": "指标", "value": name, "dataset": "targets", "indicator": name}
+        if holder is None:
+            manager, acting = head_roles(self.rules)
+            return make("E-target-missing", **where, subject=f"「{room_name}」本月没有{manager}或{acting}，",
+                        why=why, hint=f"请在员工名册中标明本室负责人，并在指标表中补上其「{name}」行。")
+        return make("E-target-missing", **where, employee_id=holder, why=why,
+                    subject=f"{people.at[holder, 'name']}（{holder}，{people.at[holder, 'role']}）")
+
+    def unused_targets(self):
+        """W-target-unused: a 指标 row of an assessed person that no KPI line reads — an indicator
+        his role's scheme does not have (and no customer manager of his room reads as the room's
+        target). Not used; it may be a wrong 工号 or indicator name."""
+        staff, t = self.f["staff"], self.f["targets"]
+        assessed = staff[employed_in(staff, self.month)]
+        own, room = rows_read(assessed, self.rules)
+        used = set(own) | {(holder, name) for holder, _, name in room if holder is not None}
+        people = assessed.drop_duplicates("employee_id").set_index("employee_id")
+        pairs = pd.Series(list(zip(t["employee_id"], t["indicator"])), index=t.index, dtype=object)
+        unused = t["employee_id"].isin(people.index) & ~pairs.isin(used)
+        self.flag("targets", unused, "indicator", "W-target-unused",
+                  lambda r: {"name": people.at[r.employee_id, "name"], "role": people.at[r.employee_id, "role"],
+                             "indicator": r.indicator,
+                             "why": self._why_unused(people.at[r.employee_id, "role"], r.indicator)}, "ignored")
+
+    def _why_unused(self, role: str, name: str) -> str:
+        scheme = scheme_of(role, self.rules)
+        if any(i.name == name for i in indicators(self.rules, scheme)):     # scored on the room's figures alone
+            return f"{role}的「{name}」按本室合计考核，目标取自本室负责人的指标行"
+        return f"{role}的考核方案中没有「{name}」（规则文件 [kpi.{scheme}]）"
 
     def _staff_ids(self) -> set:
         return set(self.f["staff"]["employee_id"])
@@ -307,14 +368,3 @@ def _both_places(here: pd.Series, there: pd.Series) -> dict:
 
 def _place(row: pd.Series) -> str:
     return f"「{row['_file']}」工作表「{row['_sheet']}」第 {int(row['_row'])} 行"
-
-
-def _actual_indicators(rules: dict) -> set[str]:
-    """Indicators scored from 完成值 in either scheme (SPEC §2.8): their rows must carry it."""
-    return {ind["name"] for scheme in ("customer_manager", "room_manager")
-            for ind in rules["kpi"][scheme].values() if ind["source"] == "targets.actual"}
-
-
-def _target_indicators(rules: dict, role: str) -> list[str]:
-    scheme = "room_manager" if role == rules["roles"]["room_manager"] else "customer_manager"
-    return [ind["name"] for ind in rules["kpi"][scheme].values() if ind["source"] != "retention"]
