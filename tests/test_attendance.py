@@ -16,7 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kehu.roster import assessed_staff
-from kehu.compute.attendance import compute_attendance, compute_violations, session_boundary
+from kehu.compute.attendance import compute_attendance, session_boundary
+from kehu.compute.violations import compute_violations
 from kehu.validate.visit_log import unlogged_visit_findings
 from kehu.compute.calendar import CalendarError, WorkCalendar
 from kehu.month import Month
@@ -433,7 +434,8 @@ def test_visit_leave_without_visit_row_warns():
 
 def test_event_and_summary_columns():
     result = run(day_punches(("10:00",)))
-    assert list(result.events.columns) == ["employee_id", "date", "session", "type", "minutes", "amount"]
+    assert list(result.events.columns) == ["employee_id", "date", "session", "type", "minutes", "amount",
+                                           "scheduled", "punched", "tier", "kind", "note"]
     assert str(result.events["date"].dtype) == "datetime64[ns]"
     assert str(result.events["minutes"].dtype) == "Int64"
     assert all(isinstance(a, Decimal) for a in result.events["amount"])
@@ -442,6 +444,30 @@ def test_event_and_summary_columns():
     row = result.summary.iloc[0]
     assert (row.late, row.early, row.absent_days, row.missing_punches) == (1, 0, 1, 1)
     assert row.deduction == Decimal("150")
+
+
+def test_each_event_says_what_the_manager_can_check():
+    """Issue 14 item 7: the scheduled time, the punch the minutes count from, the tier; a 缺卡
+    says which punch is missing; an absence the session's hours (winter: 09:50–13:00, 15:20–18:30)."""
+    two_days = (("1001", DAY, "2026-10-09"),)
+    result = run(day_punches(("10:00", "18:05")) + day_punches(("09:40",), day="2026-10-09"), people=two_days)
+    assert [(f"{r.date:%m-%d}", r.session, r.type, r.scheduled, r.punched, None if pd.isna(r.minutes) else r.minutes,
+             None if pd.isna(r.tier) else r.tier, r.note) for r in result.events.itertuples()] == [
+        ("10-08", "AM", "late", "09:50", "10:00", 10, 1, None),           # 10 min: the first tier (≤ 30)
+        ("10-08", "AM", "missing_punch", "13:00", "10:00", None, None, "缺下班卡"),
+        ("10-08", "PM", "early", "18:30", "18:05", 25, 1, None),
+        ("10-08", "PM", "missing_punch", "15:20", "18:05", None, None, "缺上班卡"),
+        ("10-09", "AM", "missing_punch", "13:00", "09:40", None, None, "缺下班卡"),
+        ("10-09", "PM", "absent", "15:20–18:30", None, None, None, None),
+    ]
+
+
+def test_an_absent_day_names_both_sessions_and_a_late_hour_its_tier():
+    result = run(day_punches(("11:20", "13:00")), people=(("1001", DAY, "2026-10-09"),))   # in before 11:25
+    late = result.events.loc[result.events["type"] == "late"].iloc[0]
+    assert (late.scheduled, late.punched, late.minutes, late.tier, late.amount) == ("09:50", "11:20", 90, 3, Decimal("200"))
+    day = result.events.loc[result.events["type"] == "absent"].iloc[-1]
+    assert (day.session, day.scheduled) == ("DAY", "09:50–13:00、15:20–18:30")
 
 
 def test_empty_inputs():
@@ -465,6 +491,9 @@ def test_violations_amounts_and_notice():
     assert notices.iloc[0].tolist()[:3] == ["1001", "员工1001", "一室"]
     assert notices.iloc[0]["amount"] == Decimal("200")
     assert len(result.events) == 4 and set(result.events["type"]) == {"violation"}
+    # what the manager reads on 考勤明细 (issue 14 item 7): the kind and the row's note; a blank note is none
+    assert [(r.kind, r.note) for r in result.events.itertuples()] == [
+        ("未穿工作服", None), ("未穿工作服", None), ("私自外出", "上班时间逛商场"), ("未穿工作服", None)]
 
 
 # --- properties ------------------------------------------------------------------------

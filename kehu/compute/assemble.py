@@ -15,13 +15,14 @@ from decimal import Decimal
 import pandas as pd
 
 from kehu import __version__
-from kehu.compute.attendance import compute_attendance, compute_violations
+from kehu.compute.attendance import compute_attendance
 from kehu.compute.calendar import WorkCalendar
 from kehu.compute.callbacks import callback_summary, compute_callbacks
 from kehu.compute.churn import churn_warnings
 from kehu.compute.handover import handover_list
 from kehu.compute.kpi import compute_kpi
 from kehu.compute.learning import compute_learning
+from kehu.compute.violations import compute_violations
 from kehu.compute.visits import compute_visits
 from kehu.model import MonthInputs, MonthResult
 from kehu.numbers import ZERO, cents, money_text, rate

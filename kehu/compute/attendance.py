@@ -32,7 +32,12 @@ from kehu.rules import money
 DAY_MINUTES = 1440
 AM, PM = 0, 1
 SESSION_LABELS = ("AM", "PM")
+# what results.json lists of an event (SPEC §6), then what a manager needs to check it (issue 14 item 7):
+# the scheduled time and the punch the minutes are counted from ("HH:MM"), the tier (1, 2, …
+# of ``attendance.tiers``), a violation's kind and the note of its row (缺卡: which punch is missing)
 EVENT_COLUMNS = ["employee_id", "date", "session", "type", "minutes", "amount"]
+DETAIL_COLUMNS = ["scheduled", "punched", "tier", "kind", "note"]
+EVENT_DETAIL_COLUMNS = EVENT_COLUMNS + DETAIL_COLUMNS
 SUMMARY_COLUMNS = ["employee_id", "late", "early", "absent_days", "missing_punches", "leave_requests", "deduction"]
 _SESSION_ORDER = {"AM": 0, "PM": 1, "DAY": 2}
 _TYPE_ORDER = {"late": 0, "early": 1, "missing_punch": 2, "absent": 3, "leave_limit": 4, "violation": 5}
@@ -40,21 +45,11 @@ _TYPE_ORDER = {"late": 0, "early": 1, "missing_punch": 2, "absent": 3, "leave_li
 
 @dataclass
 class AttendanceResult:
-    """``events``: one row per deduction event and per missing punch (columns EVENT_COLUMNS);
+    """``events``: one row per deduction event and per missing punch (EVENT_DETAIL_COLUMNS);
     ``summary``: one row per assessed employee (SUMMARY_COLUMNS). (W-visit-unlogged is an input
     check: kehu.validate.visit_log.)"""
     events: pd.DataFrame
     summary: pd.DataFrame
-
-
-@dataclass
-class ViolationResult:
-    """``summary`` [employee_id, count, deduction, notice] per assessed employee;
-    ``notices`` the month's 通报 [employee_id, name, room, date, kind, note, amount];
-    ``events`` the occurrences in the attendance-event shape (type "violation")."""
-    summary: pd.DataFrame
-    notices: pd.DataFrame
-    events: pd.DataFrame
 
 
 # ---------------------------------------------------------------------------
@@ -312,20 +307,44 @@ def absent_sessions(sessions: Sessions) -> np.ndarray:
 # ---------------------------------------------------------------------------
 # Events
 
-def _events(code, day, session, kind: str, minutes, amount) -> pd.DataFrame:
+def _objects(values, n: int) -> np.ndarray:
+    return np.asarray(values, dtype=object) if n else np.array([], dtype=object)
+
+
+def _events(code, day, session, kind: str, minutes, amount, scheduled=None, punched=None, tier=None,
+            note=None) -> pd.DataFrame:
     n = len(code)
+    none = [None] * n
     return pd.DataFrame({
         "code": np.asarray(code, dtype=np.int64), "day": np.asarray(day, dtype=np.int64),
-        "session": np.asarray(session, dtype=object) if n else np.array([], dtype=object),
-        "type": np.full(n, kind, dtype=object),
-        "minutes": pd.array(minutes, dtype="Int64"),
-        "amount": np.asarray(amount, dtype=object) if n else np.array([], dtype=object),
+        "session": _objects(session, n), "type": np.full(n, kind, dtype=object),
+        "minutes": pd.array(minutes, dtype="Int64"), "amount": _objects(amount, n),
+        "scheduled": _objects(none if scheduled is None else scheduled, n),
+        "punched": _objects(none if punched is None else punched, n),
+        "tier": pd.array([pd.NA] * n if tier is None else tier, dtype="Int64"),
+        "note": _objects(none if note is None else note, n),
     })
 
 
-def _session_events(grid: MonthGrid, keys: np.ndarray, kind: str, minutes, amount) -> pd.DataFrame:
+def _session_events(grid: MonthGrid, keys: np.ndarray, kind: str, minutes, amount, **detail) -> pd.DataFrame:
     labels = np.array(SESSION_LABELS, dtype=object)[keys % 2]
-    return _events(keys // (2 * grid.days), (keys // 2) % grid.days, labels, kind, minutes, amount)
+    return _events(keys // (2 * grid.days), (keys // 2) % grid.days, labels, kind, minutes, amount, **detail)
+
+
+def clock_text(minutes: np.ndarray) -> list[str]:
+    """Minutes since the month's first day → the wall-clock "HH:MM" of each."""
+    return [f"{m // 60:02d}:{m % 60:02d}" for m in (np.asarray(minutes, dtype=np.int64) % DAY_MINUTES).tolist()]
+
+
+def session_span(sessions: Sessions, keys: np.ndarray) -> list[str]:
+    """"09:50–13:00": each session's effective bounds (after leave cut it)."""
+    return [f"{a}–{b}" for a, b in zip(clock_text(sessions.start[keys]), clock_text(sessions.end[keys]))]
+
+
+def tier_numbers(minutes: np.ndarray, rules: dict) -> np.ndarray:
+    """The tier (1, 2, … of ``attendance.tiers``) each late/early event's minutes fall in."""
+    bounds = np.array([t["max_minutes"] for t in rules["attendance"]["tiers"][:-1]], dtype=np.int64)
+    return np.searchsorted(bounds, minutes, side="left") + 1
 
 
 def timing_events(sessions: Sessions, grid: MonthGrid, rules: dict) -> list[pd.DataFrame]:
@@ -333,9 +352,13 @@ def timing_events(sessions: Sessions, grid: MonthGrid, rules: dict) -> list[pd.D
     grace = rules["attendance"]["grace_minutes"]
     has_in, has_out = punch_sides(sessions)
     found = []
-    for kind, has, minutes in (("late", has_in, late_minutes(sessions)), ("early", has_out, early_minutes(sessions))):
+    for kind, has, minutes, bound, punch in (
+            ("late", has_in, late_minutes(sessions), sessions.start, sessions.first),
+            ("early", has_out, early_minutes(sessions), sessions.end, sessions.last)):
         keys = np.flatnonzero(has & (minutes > grace))
-        found.append(_session_events(grid, keys, kind, minutes[keys], tier_amounts(minutes[keys], rules)))
+        found.append(_session_events(grid, keys, kind, minutes[keys], tier_amounts(minutes[keys], rules),
+                                     scheduled=clock_text(bound[keys]), punched=clock_text(punch[keys]),
+                                     tier=tier_numbers(minutes[keys], rules)))
     return found
 
 
@@ -344,7 +367,11 @@ def missing_punch_events(sessions: Sessions, grid: MonthGrid, rules: dict) -> pd
     has_in, has_out = punch_sides(sessions)
     keys = np.flatnonzero(has_in ^ has_out)
     amount = np.full(len(keys), money(rules["attendance"]["missing_punch_amount"]), dtype=object)
-    return _session_events(grid, keys, "missing_punch", [pd.NA] * len(keys), amount)
+    lacks_out = has_in[keys]                    # the one punch is the in-punch: the out-punch is missing
+    return _session_events(grid, keys, "missing_punch", [pd.NA] * len(keys), amount,
+                           scheduled=clock_text(np.where(lacks_out, sessions.end[keys], sessions.start[keys])),
+                           punched=clock_text(np.where(lacks_out, sessions.first[keys], sessions.last[keys])),
+                           note=np.where(lacks_out, "缺下班卡", "缺上班卡").astype(object))
 
 
 def absence_events(sessions: Sessions, grid: MonthGrid, rules: dict) -> pd.DataFrame:
@@ -355,7 +382,11 @@ def absence_events(sessions: Sessions, grid: MonthGrid, rules: dict) -> pd.DataF
     am, pm = pairs[rows, AM], pairs[rows, PM]
     label = np.where(am & pm, "DAY", np.where(am, "AM", "PM")).astype(object)
     amount = np.full(len(rows), money(rules["attendance"]["absence_amount"]), dtype=object)
-    return _events(rows // grid.days, rows % grid.days, label, "absent", [pd.NA] * len(rows), amount)
+    spans = [session_span(sessions, rows * 2 + half) for half in (AM, PM)]
+    scheduled = [f"{a}、{p}" if both else (a if morning else p)
+                 for a, p, both, morning in zip(*spans, (am & pm).tolist(), am.tolist())]
+    return _events(rows // grid.days, rows % grid.days, label, "absent", [pd.NA] * len(rows), amount,
+                   scheduled=scheduled)
 
 
 def leave_requests(leave: pd.DataFrame, grid: MonthGrid, rules: dict) -> np.ndarray:
@@ -381,7 +412,7 @@ def leave_limit_events(requests: np.ndarray, grid: MonthGrid, rules: dict) -> pd
 
 
 def finish_events(parts: list[pd.DataFrame], grid: MonthGrid) -> tuple[pd.DataFrame, np.ndarray]:
-    """Concatenate event parts → (events with EVENT_COLUMNS ordered by employee, date,
+    """Concatenate event parts → (events with EVENT_DETAIL_COLUMNS ordered by employee, date,
     session, type; the employee code of each event)."""
     events = pd.concat(parts, ignore_index=True)
     order = np.lexsort((events["type"].map(_TYPE_ORDER).to_numpy(),
@@ -395,8 +426,11 @@ def finish_events(parts: list[pd.DataFrame], grid: MonthGrid) -> tuple[pd.DataFr
         "session": pd.Series(events["session"].to_numpy(), dtype=object),
         "type": pd.Series(events["type"].to_numpy(), dtype=object),
         "minutes": events["minutes"].astype("Int64"),
-        "amount": pd.Series(events["amount"].to_numpy(), dtype=object),
-    }), events["code"].to_numpy()
+        **{name: pd.Series(events[name].to_numpy(), dtype=object) for name in ("amount", "scheduled", "punched")},
+        "tier": events["tier"].astype("Int64"),
+        "kind": pd.Series([None] * len(events), dtype=object),
+        "note": pd.Series(events["note"].to_numpy(), dtype=object),
+    }, columns=EVENT_DETAIL_COLUMNS), events["code"].to_numpy()
 
 
 def decimal_totals(codes: np.ndarray, amounts: np.ndarray, n: int) -> list[Decimal]:
@@ -443,51 +477,3 @@ def compute_attendance(staff: pd.DataFrame, punches: pd.DataFrame, leave: pd.Dat
              absence_events(sessions, grid, rules), leave_limit_events(requests, grid, rules)]
     events, codes = finish_events(parts, grid)
     return AttendanceResult(events, attendance_summary(events, codes, requests, grid))
-
-
-# ---------------------------------------------------------------------------
-# Violations (seed 004 考勤制度 2、(3)(4); SPEC §2.4 违纪)
-
-def compute_violations(staff: pd.DataFrame, violations: pd.DataFrame, month: Month, rules: dict) -> ViolationResult:
-    """Each 违纪记录 row is one occurrence: the amount of its kind from ``violations.kinds``;
-    kinds with ``notice = true`` (私自外出) also put the employee in the month's 通报."""
-    people = assessed_staff(staff, month)
-    rows = violation_rows(people, violations, month, rules)
-    summary = violation_summary(people, rows)
-    notice_rows = rows.loc[rows["notice"].to_numpy(dtype=bool)]
-    notices = notice_rows[["employee_id", "name", "room", "date", "kind", "note", "amount"]].reset_index(drop=True)
-    events = pd.DataFrame({
-        "employee_id": rows["employee_id"].astype(object).to_numpy(), "date": rows["date"].to_numpy(),
-        "session": pd.Series([None] * len(rows), dtype=object), "type": pd.Series(["violation"] * len(rows), dtype=object),
-        "minutes": pd.array([pd.NA] * len(rows), dtype="Int64"), "amount": pd.Series(rows["amount"].to_numpy(), dtype=object),
-    }, columns=EVENT_COLUMNS)
-    return ViolationResult(summary, notices, events)
-
-
-def violation_rows(people: pd.DataFrame, violations: pd.DataFrame, month: Month, rules: dict) -> pd.DataFrame:
-    """Violations of assessed staff inside the month with amount, notice, name and room."""
-    kinds = rules["violations"]["kinds"]
-    date = pd.to_datetime(violations["date"]).astype("datetime64[ns]")
-    inside = (date >= pd.Timestamp(month.first_day)) & (date <= pd.Timestamp(month.last_day))
-    rows = violations.loc[(inside & violations["kind"].isin(list(kinds))
-                           & violations["employee_id"].isin(people["employee_id"])).to_numpy()].copy()
-    rows["date"] = pd.to_datetime(rows["date"]).astype("datetime64[ns]")
-    rows["amount"] = pd.Series([money(kinds[k]["amount"]) for k in rows["kind"]], index=rows.index, dtype=object)
-    rows["notice"] = [bool(kinds[k]["notice"]) for k in rows["kind"]]
-    if "note" not in rows:
-        rows["note"] = None
-    rows = rows.join(people.set_index("employee_id")[["name", "room"]], on="employee_id")
-    return rows.sort_values(["date", "employee_id"], kind="stable")
-
-
-def violation_summary(people: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
-    """[employee_id, count, deduction, notice] for every assessed employee."""
-    ids = people["employee_id"].astype(object).to_numpy()
-    codes = pd.Index(ids).get_indexer(rows["employee_id"].astype(object))
-    n = len(ids)
-    return pd.DataFrame({
-        "employee_id": pd.Series(ids, dtype=object),
-        "count": np.bincount(codes, minlength=n).astype(np.int64),
-        "deduction": pd.Series(decimal_totals(codes, rows["amount"].to_numpy(dtype=object), n), dtype=object),
-        "notice": np.bincount(codes[rows["notice"].to_numpy(dtype=bool)], minlength=n) > 0,
-    })
