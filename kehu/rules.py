@@ -53,9 +53,21 @@ def load_rules(path: str | Path | None = None) -> dict:
         path = Path(path)
         source = path.name
         override = parse_rules_text(decode_rules(read_rules_bytes(path), source), source)
-        rules = merged(rules, override)
+        rules = merged(rules, _paths_from(override, path.parent))
     refuse_problems(rules, source)
     return rules
+
+
+def _paths_from(override: dict, folder: Path) -> dict:
+    """The file paths a rules file names (``organisation.seal_image``), relative to its own folder."""
+    organisation = override.get("organisation")
+    seal = organisation.get("seal_image") if isinstance(organisation, dict) else None
+    if isinstance(seal, str) and seal.strip() and seal.isprintable() and not Path(seal).is_absolute():
+        try:
+            organisation["seal_image"] = str((folder / seal).resolve())
+        except (OSError, RuntimeError):
+            pass                        # the check names the path as written
+    return override
 
 
 def merged(defaults: dict, override: dict) -> dict:

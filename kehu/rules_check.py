@@ -215,6 +215,24 @@ def text_problem(value: Any, choices: tuple = ()) -> str | None:
 
 
 @dataclass(frozen=True)
+class Words(Kind):
+    """One line of text that may be left empty (a profile field not filled in yet), at most
+    ``longest`` characters."""
+    longest: int = 100
+
+    @property
+    def allowed(self):
+        return f"一行文字（加英文双引号，可以为空，不超过 {self.longest} 个字）"
+
+    def problem(self, value):
+        if not isinstance(value, str):
+            return "不是文字"
+        if len(value) > self.longest:
+            return "太长"
+        return "含有换行或控制字符" if any(ord(c) < 32 or ord(c) == 127 for c in value) else None
+
+
+@dataclass(frozen=True)
 class TextList(Kind):
     """An array of distinct texts (kinds, roles, classes), each one of ``choices`` when given."""
     choices: tuple = ()

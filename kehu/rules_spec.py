@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Callable, Iterator
 
+from kehu.organisation import seal_problem
 from kehu.rules_check import (Boolean, Choice, Entries, Integer, MonthDay, Number, OptionalKey, Problem, Session,
-                              Spec, Tables, Text, TextList, as_decimal, bad_value, clock_minutes, written)
+                              Spec, Tables, Text, TextList, Words, as_decimal, bad_value, clock_minutes, written)
 from kehu.schema import CALLBACK_RESULTS, CUSTOMER_CLASSES, LEAVE_KINDS, ROLES, VISIT_METHODS
 from kehu.schemes import (BLEND, RETENTION, ROOM, ROOM_MANAGER, SCHEME_WORDS, SCHEMES, SCOPES, SCORINGS, SLOPE,
                           SOURCES, default_scope, default_scoring, points)
@@ -143,6 +144,16 @@ SPEC = {
     "roles.customer_manager": TextList(ROLES, min_items=1),
     "roles.room_manager": Text(ROLES),
     "roles.acting_head": Text(ROLES),
+
+    # seed 004 考核流程 and the letters' sender, greetings' send dates (issue 14 items 7, 11, 12)
+    "assessment.appeal_day": Integer(1, 28, "下月的日"),
+    "greetings.festival_days_before": Integer(0, 15, "天"),
+    "organisation.company": Words(),
+    "organisation.department": Words(),
+    "organisation.address": Words(),
+    "organisation.service_phone": Words(40),
+    "organisation.signature": Words(),
+    "organisation.seal_image": Words(260),
 }
 
 
@@ -285,9 +296,19 @@ def roles_partition(rules: dict) -> Iterator[Problem]:
                                               f"acting_head = {written(acting)}")
 
 
+def seal_image_usable(rules: dict) -> Iterator[Problem]:
+    """The seal printed on every letter is a PNG or JPG file of at most 1 MB (kehu.organisation)."""
+    path = rules["organisation"]["seal_image"]
+    problem = seal_problem(path) if path.strip() else None
+    if problem:
+        yield bad_value(("organisation", "seal_image"), path, problem,
+                        " PNG 或 JPG 图片文件的路径（不超过 1 MB；相对路径从规则文件所在的文件夹算起），或留空（不盖章）")
+
+
 RELATIONS: tuple[Callable[[dict], Iterator[Problem]], ...] = (
     tiers_open_at_top, morning_before_afternoon, seasons_cover_the_year, punch_fix_excuses_nothing,
     callback_window_fits, schemes_share_100_points, indicators_are_scorable, bands_descend, roles_partition,
+    seal_image_usable,
 )
 
 RULES_SPEC = Spec(SPEC)

@@ -25,7 +25,7 @@ from builders import tiny_month, write_month
 from kehu.cli import cli
 from kehu.rules import MAX_BYTES, RulesError, default_rules_text, load_rules
 from kehu.rules_check import (Boolean, Choice, Entries, Integer, MonthDay, Number, OptionalKey, Session, Spec,
-                              Tables, Text, TextList, pattern_parts)
+                              Tables, Text, TextList, Words, pattern_parts)
 from kehu.rules_spec import KPI_SOURCES, SPEC, in_season, rules_problems
 
 try:
@@ -194,7 +194,15 @@ REFUSED = [
     ("a role in no scheme", '[roles]\ncustomer_manager = ["客户经理"]\n', "roles"),
     ("fallback as text", '[calendar]\nweekday_fallback = "true"\n', "calendar.weekday_fallback"),
     ("unknown key", "[attendance]\ngrace_minute = 3\n", "attendance.grace_minute"),
-    ("unknown table", "[organisation]\nname = \"x\"\n", "organisation"),
+    ("unknown table", "[organization]\nname = \"x\"\n", "organization"),
+    ("unknown organisation key", "[organisation]\nname = \"x\"\n", "organisation.name"),
+    ("company on two lines", '[organisation]\ncompany = "甲\\n乙"\n', "organisation.company"),
+    ("service phone a number", "[organisation]\nservice_phone = 12345\n", "organisation.service_phone"),
+    ("seal image missing", '[organisation]\nseal_image = "公章.png"\n', "organisation.seal_image"),
+    ("seal image not a picture", '[organisation]\nseal_image = "我的规则.toml"\n', "organisation.seal_image"),
+    ("appeal day 0", "[assessment]\nappeal_day = 0\n", "assessment.appeal_day"),
+    ("appeal day 29", "[assessment]\nappeal_day = 29\n", "assessment.appeal_day"),
+    ("festival greeting 16 days early", "[greetings]\nfestival_days_before = 16\n", "greetings.festival_days_before"),
     ("table replaced by a number", "attendance = 5\n", "attendance"),
 ]
 
@@ -251,6 +259,10 @@ ACCEPTED = [
      "kpi.points.customer_manager", 120),
     ("points 101", "[kpi.points]\nroom_manager = 101\n[kpi.room_manager.group_revenue]\nweight = 31\n",
      "kpi.points.room_manager", 101),
+    ("appeal day 28", "[assessment]\nappeal_day = 28\n", "assessment.appeal_day", 28),
+    ("festival greeting on the day", "[greetings]\nfestival_days_before = 0\n", "greetings.festival_days_before", 0),
+    ("company filled", '[organisation]\ncompany = "某某分公司"\n', "organisation.company", "某某分公司"),
+    ("address left blank", '[organisation]\naddress = ""\n', "organisation.address", ""),
     ("roles swapped", '[roles]\ncustomer_manager = ["客户经理", "重要室经理"]\nroom_manager = "行业客户经理"\n',
      "roles.room_manager", "行业客户经理"),
 ]
@@ -560,6 +572,8 @@ def plausible(kind):
         return st.sampled_from(kind.choices + ("",)) if kind.choices else st.sampled_from(["集团收入", "企信通", "保有", ""])
     if isinstance(kind, TextList):
         return st.lists(st.sampled_from(kind.choices), max_size=len(kind.choices), unique=True)
+    if isinstance(kind, Words):
+        return st.sampled_from(["", "集团客户部", "（请填写单位地址）", "甲\n乙", "长" * (kind.longest + 1), "no-seal.png"])
     if isinstance(kind, Session):
         clock = st.builds(lambda h, m: f"{h:02d}:{m:02d}", st.integers(0, 24), st.sampled_from([0, 20, 30, 59, 60]))
         return st.lists(clock, min_size=1, max_size=3).map(sorted)
@@ -612,3 +626,11 @@ def test_any_rules_file_is_refused_or_runs_to_a_verdict(month_dir, override):
             assert "规则文件" in result.output and "Traceback" not in result.output
         else:
             load_rules(path)    # a run happened only with rules that load
+
+
+def test_a_seal_image_is_found_beside_the_rules_file(tmp_path):
+    """organisation.seal_image: a relative path is from the rules file's folder (issue 14 item 11)."""
+    (tmp_path / "公章.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(32))
+    result = kehu("rules", "--rules", rules_file(tmp_path, '[organisation]\nseal_image = "公章.png"\n'))
+    assert result.exit_code == 0, result.output
+    assert effective(result.output, "organisation.seal_image") == str((tmp_path / "公章.png").resolve())
