@@ -128,3 +128,42 @@ def test_each_manager_workbook_holds_only_his_own_customers(out):
         ws = openpyxl.load_workbook(path, read_only=True)["拜访"]
         ids = [r[0] for r in ws.iter_rows(values_only=True) if r and isinstance(r[0], str) and r[0] in owner]
         assert all(owner[c] == employee_id for c in ids), path.name
+
+
+# -- what the manager reads (issue 14 items 6, 7) ---------------------------------------------
+
+def manager_sheet(out, name: str, sheet: str) -> str:
+    import openpyxl
+
+    from sheet_text import sheet_text
+    return sheet_text(openpyxl.load_workbook(out / "managers" / f"{name}.xlsx")[sheet])
+
+
+def test_wang_fangs_signed_form_matches_the_golden_text(out):
+    """考核汇总 of 1003 王芳 as Excel shows it (regenerate with `python tests/regen_golden.py`)."""
+    golden = (GOLDEN / "2026-10_1003_王芳_考核汇总.txt").read_text(encoding="utf-8")
+    assert manager_sheet(out, "1003_王芳", "考核汇总") == golden
+
+
+def test_wang_fang_can_check_her_pay_with_a_calculator(out):
+    """计发比例 at the precision pay uses (4,000 × 97.05 % = 3,882, not 97.1 %); counts as integers;
+    every KPI line's scoring note on the printed form; 保有 20 of 15 explained; the appeal line."""
+    text = manager_sheet(out, "1003_王芳", "考核汇总")
+    assert "| 97.05% |" in text and "97.1%" not in text
+    assert "本月：4,000.00 × 97.05% − 750.00 = 3,132.00。" in text
+    assert "成员净增 | 15 | 15 | 20 | 27 | 33 |" in text                        # not 15.00
+    assert "集团收入：完成值 232,115.25 低于基本目标 255,300，按比例：27 × 232,115.25 ÷ 255,300 = 24.55" in text
+    assert "保有(离网率 %)：离网率 0%：15 + (2 − 0) × 5 = 25.00，最高 20.00" in text
+    assert "如有异议，请于 11月15日前向集团客户部提出。" in text
+
+
+def test_attendance_rows_a_manager_can_dispute(out):
+    """Scheduled time, his punch, minutes, tier in the seed's words, amount; a violation's kind."""
+    text = manager_sheet(out, "1003_王芳", "考勤明细")
+    assert "日期 | 时段 | 类型 | 应打卡时间 | 实际打卡 | 分钟 | 档次 | 扣款 | 说明" in text
+    assert "2026-10-09 |  | 违纪 |  |  |  |  | ¥50.00 | 未穿工作服" in text
+    assert "2026-10-13 | 上午 | 迟到 | 09:50 | 11:05 | 75 | 60分钟以上 | ¥200.00" in text
+    assert "2026-10-20 | 下午 | 早退 | 18:30 | 17:50 | 40 | 31–60分钟 | ¥100.00" in text
+    assert "如有异议，请于 11月15日前向集团客户部提出。" in text
+    leave = manager_sheet(out, "2002_普布卓玛", "考勤明细")
+    assert "请假超限 |  |  |  |  | ¥100.00 | 本月事假/病假共 4 次，超过3次扣款" in leave

@@ -15,7 +15,7 @@ from pathlib import Path
 from kehu.model import MonthResult
 from kehu.render.wording import policy_words
 from kehu.schema import CALLBACK_RESULTS
-from kehu.render.manager_book import (CALLBACK_STATUS, EVENT_TYPES, PAY_COLS, RATE_COLS, employee_line,
+from kehu.render.manager_sheets import (CALLBACK_STATUS, EVENT_TYPES, PAY_COLS, RATE_COLS, employee_line,
                                       findings_sheet, money, rate_or_dash)
 from kehu.render.xlsx_cells import EMPTY_RATE, is_missing
 from kehu.render.xlsx_layout import Col, Sheet, signoff_lines

@@ -30,9 +30,35 @@ def _kpi_percent(kpi: dict) -> str:
     return "KPI得分" if out_of == {100} else "KPI得分 ÷ 满分 × 100"
 
 
+def tier_labels(tiers: list[dict]) -> list[str]:
+    """Each late/early tier in the seed's words: [30, 60, 0] → 30分钟以内, 31–60分钟, 60分钟以上."""
+    labels, low = [], 1
+    for tier in tiers:
+        top = tier["max_minutes"]
+        if top == 0:
+            labels.append(f"{low - 1}分钟以上" if low > 1 else "每次")
+        else:
+            labels.append(f"{top}分钟以内" if low == 1 else f"{low}–{top}分钟")
+            low = top + 1
+    return labels
+
+
+def appeal_line(words: dict, month) -> str:
+    """“如有异议，请于 11月15日前向集团客户部提出。” — the deadline is ``assessment.appeal_day`` of
+    the next month (seed 004 考核流程: 重要室经理考核，报集团客户部审核)."""
+    nxt = month.next()
+    return f"如有异议，请于 {nxt.month}月{words['appeal_day']}日前向{words['appeal_to']}提出。"
+
+
+def leave_note(words: dict, count: int) -> str:
+    """The 请假超限 event's note: how many counted leaves, and the limit."""
+    return f"本月{words['leave_kinds']}共 {count} 次，{words['leave_limit']}"
+
+
 def policy_words(rules: dict) -> dict:
     att, cb, kpi, churn = rules["attendance"], rules["callbacks"], rules["kpi"], rules["churn_warning"]
     limit = att["leave_limit"]
+    department = rules["organisation"]["department"].strip() or "集团客户部"
     window = cn_count(cb["window_days"])
     months = cn_count(churn["history_months"])
     cap = _plain(kpi["total_cap"])
@@ -49,4 +75,12 @@ def policy_words(rules: dict) -> dict:
         "churn_average": f"前{months}月平均",
         "churn_rule": f"本月收入较前{months}月平均下降 {_plain(churn['drop_percent'])}% 及以上",
         "dissatisfied": cb["dissatisfied_result"],
+        "leave_kinds": "/".join(limit["counted_kinds"]),
+        "learning_worst": (f"连续{cn_count(rules['learning']['streak_step'])}次最差，扣绩效基数的 "
+                           f"{_plain(Decimal(str(rules['learning']['worst_deduction_rate'])) * 100)}%"),
+        "learning_best": f"连续{cn_count(rules['learning']['streak_step'])}次最优，颁发奖状",
+        "tiers": tier_labels(att["tiers"]),
+        "missing_punch_note": "请以补卡流程补办",
+        "appeal_day": rules["assessment"]["appeal_day"],
+        "appeal_to": department,
     }

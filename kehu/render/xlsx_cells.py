@@ -21,7 +21,7 @@ except ImportError:                           # pragma: no cover
     _NA = _NAT = _TIMESTAMP = object()
 
 EMPTY_RATE = "—"          # a rate whose denominator is 0 (SPEC §9.5): neither 0 nor 100 %
-NUMERIC_KINDS = frozenset(("money", "number", "int", "score"))
+NUMERIC_KINDS = frozenset(("money", "number", "int", "score", "figure", "pct_exact"))
 
 
 def is_missing(value) -> bool:
@@ -82,6 +82,10 @@ def shown_text(value, kind: str) -> str:
         return f"{as_number(value):.2f}"
     if kind == "pct":
         return f"{as_number(value) * 100:.1f}%" if isinstance(value, (int, float, Decimal)) else str(value)
+    if kind == "pct_exact":
+        return f"{as_number(value) * 100:.4f}".rstrip("0").rstrip(".") + "%"
+    if kind == "figure":
+        return figure_text(as_number(value))
     if kind == "date":
         return "2026-10-31"
     return str(value)
@@ -99,10 +103,33 @@ def is_empty(value) -> bool:
             or (isinstance(value, float) and value != value) or value == "")
 
 
+def is_whole(number: float) -> bool:
+    return number == number and abs(number) != float("inf") and number.is_integer()
+
+
+def figure_text(number: float) -> str:
+    """A figure as its cell shows it: 15 for a whole number, 232,115.25 otherwise."""
+    return f"{number:,.0f}" if is_whole(number) else f"{number:,.2f}"
+
+
+def figure_maker(ws: Worksheet, f: Format, whole: Format):
+    """A ``figure`` column's maker: whole numbers in ``whole`` (15, not 15.00), others in ``f``."""
+    blank, cells, whole_cells = (ws.blank_cell(f), -1), ws.number_cells(f), ws.number_cells(whole)
+
+    def make(value):
+        if is_empty(value):
+            return blank
+        number = to_float(value)
+        cell = (whole_cells if is_whole(number) else cells)(number)
+        return None if cell is None else (cell, len(figure_text(number)))
+    return make
+
+
 def cell_maker(ws: Worksheet, kind: str, f: Format, center: Format):
     """value → (cell to store, its shown width) for one table column of ``kind`` written with
     ``f``: the cell and width ``Sheet._put`` would write and track (width -1: a blank, not
-    tracked); None for a value to leave to ``_put`` (a huge text, NaN/±inf)."""
+    tracked); None for a value to leave to ``_put`` (a huge text, NaN/±inf). A ``figure``
+    column's maker is ``figure_maker`` (it needs the workbook's second format)."""
     if kind in NUMERIC_KINDS or kind == "pct":
         return _number_maker(ws, kind, f, center)
     if kind == "date":
@@ -169,6 +196,8 @@ def _pct_width(number: float, value) -> int:
 
 
 _NUMBER_WIDTHS = {                                        # (number, value) → shown width, by kind
+    "figure": lambda number, value: len(figure_text(number)),
+    "pct_exact": lambda number, value: len(shown_text(number, "pct_exact")),
     "money": lambda number, value: len(f"{number:,.2f}") + 1,        # "¥" + digits: all narrow
     "number": lambda number, value: len(f"{number:,.2f}") + 1,
     "score": lambda number, value: len(f"{number:.2f}"),

@@ -13,8 +13,8 @@ from decimal import Decimal
 import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from kehu.render.xlsx_cells import (DATE_WIDTH, NUMERIC_KINDS, as_datetime, as_number, cell_maker, is_empty,
-                                    is_missing, printable, shown_text, to_float, yes_no)
+from kehu.render.xlsx_cells import (DATE_WIDTH, NUMERIC_KINDS, as_datetime, as_number, cell_maker, figure_maker,
+                                    is_empty, is_missing, is_whole, printable, shown_text, to_float, yes_no)
 from kehu.render.xlsx_fast_rows import Worksheet
 from kehu.render.xlsx_style import MIN_WIDTH, Formats, clamp_width, display_width, header_width, text_width
 
@@ -91,11 +91,15 @@ class Sheet:
             return
         if kind in NUMERIC_KINDS or (kind == "pct" and not isinstance(value, str)):
             number = to_float(value)
+            if kind == "figure" and is_whole(number) and f is self.fmt.number:
+                f = self.fmt.whole
             self._number(row, col, number, f)
             if kind == "money" or kind == "number":
                 width = len(f"{number:,.2f}") + 1          # "¥" + digits: all narrow
             elif kind == "score":
                 width = len(f"{number:.2f}")
+            elif kind in ("figure", "pct_exact"):
+                width = len(shown_text(number, kind))
             elif kind == "pct" and isinstance(value, (int, float, Decimal)):
                 width = len(f"{number * 100:.1f}%")
             else:
@@ -148,6 +152,17 @@ class Sheet:
         self.ws.set_row(self.row, height)
         self.row += 1
 
+    def text_line(self, text: str, fmt, width: int | None = None) -> None:
+        """A line of text over the printed width, wrapped, its row as high as its lines need
+        (``width``: the printed width in characters, default 12 a column)."""
+        last = self.ncols - 1
+        if last > 0:
+            self.ws.merge_range(self.row, 0, self.row, last, "", fmt)
+        self.ws.write_string(self.row, 0, printable(text), fmt)
+        lines = -(-display_width(text) // max(1, (width or 12 * self.ncols) - 4))
+        self.ws.set_row(self.row, max(18, 15 * lines + 3))
+        self.row += 1
+
     def header(self, headers: list[str], first_col: int = 0) -> int:
         string, fmt, widen = self._string, self.fmt.header, self._widen
         for i, h in enumerate(headers):
@@ -196,8 +211,7 @@ class Sheet:
         row at a time when the worksheet allows (see kehu.render.xlsx_fast_rows), else ``_put`` itself."""
         by_kind, text_fmt, put = self.fmt.by_kind, self.fmt.text, self._put
         fast = self.ws.prepared_cells()
-        plan = [(i, c.key, c.labels, c.kind, c.kind == "bool", f,
-                 cell_maker(self.ws, c.kind, f, self.fmt.center) if fast else None)
+        plan = [(i, c.key, c.labels, c.kind, c.kind == "bool", f, self._maker(c.kind, f) if fast else None)
                 for i, c in enumerate(cols) for f in [by_kind.get(c.kind, text_fmt)]]
         widest, prepared = [-1] * len(cols), []
         for rec in records:
@@ -223,6 +237,11 @@ class Sheet:
             if width >= 0:
                 self._widen(i, width)
         return row
+
+    def _maker(self, kind: str, f):
+        if kind == "figure":
+            return figure_maker(self.ws, f, self.fmt.whole)
+        return cell_maker(self.ws, kind, f, self.fmt.center)
 
     def _alerts(self, cols, offset, first, last, alerts) -> None:
         keys = [c.key for c in cols]

@@ -31,6 +31,8 @@ FONT_SIZE = 10
 MONEY = "¥#,##0.00"
 NUMBER = "#,##0.00"
 PERCENT = "0.0%"
+PERCENT_EXACT = "0.00##%"  # a ratio pay uses: 97.05 %, never rounded to 97.1 % (issue 14 item 6)
+WHOLE = "#,##0"            # counts and whole figures: 15, not 15.00
 DATE = "yyyy-mm-dd"
 MIN_WIDTH, MAX_WIDTH = 6, 48
 
@@ -132,6 +134,8 @@ class Formats:
         self.center = add({**_CELL, "align": "center"})
         self.money = add({**_CELL, "num_format": MONEY})
         self.number = add({**_CELL, "num_format": NUMBER})
+        self.whole = add({**_CELL, "num_format": WHOLE})        # a figure that is a whole number
+        self.pct_exact = add({**_CELL, "num_format": PERCENT_EXACT, "align": "right"})
         self.int = add({**_CELL, "num_format": "0", "align": "center"})
         self.score = add({**_CELL, "num_format": "0.00"})
         self.pct = add({**_CELL, "num_format": PERCENT, "align": "right"})
@@ -153,6 +157,7 @@ class Formats:
         self.by_kind = {"text": self.text, "id": self.text, "wrap": self.wrap, "center": self.center,
                         "money": self.money, "number": self.number, "int": self.int,
                         "score": self.score, "pct": self.pct, "date": self.date,
-                        "bool": self.center, "label": self.center}
+                        "bool": self.center, "label": self.center, "figure": self.number,
+                        "pct_exact": self.pct_exact}
         self.total_by_kind = {"money": self.total_money, "score": self.total_score,
                               "number": self.total_money, "int": self.total_int}
