@@ -12,9 +12,11 @@ ordered, so the same file always gives the same frames.
 ``PendingMonth``: its commit is the run's commit point (kehu/outfolder.py), rolled
 back if the run fails (SPEC §9.6: failed runs leave the store as it was). The
 ``months`` table (schema version 2) records when each month was written and by
-which run; a version-1 store is read as it is and upgraded inside the first
-transaction that writes it. kehu opens only a store it recognises as its own
-(kehu/history_check.py).
+which run; ``employee_results`` (version 3) each assessed employee's KPI total and
+deductions, for the department workbook's month-over-month columns. An older store is read
+as it is (an absent table reads as empty) and upgraded inside the first transaction that
+writes it. kehu opens only a store it recognises as its own (kehu/history_check.py). The
+rows a month stores are made by kehu/history_month.py.
 """
 from __future__ import annotations
 
@@ -26,20 +28,20 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Iterable
 
-import numpy as np
 import pandas as pd
 
 from kehu.crashpoint import crash_point
 from kehu.history_check import (APPLICATION_ID, HistoryError, backup_store, check_store, connect_checked,
                                 refused, store_error)
+from kehu.history_month import VISIT_COLUMNS, MonthRows, month_rows
 from kehu.month import Month
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 FLAGS = ("best", "worst", "none", "unknown")
 
 FLAG_COLUMNS = ["month", "employee_id", "room", "flag"]
 REVENUE_COLUMNS = ["month", "customer_id", "manager_id", "revenue"]
-VISIT_COLUMNS = ["date", "manager_id", "customer_id", "method"]
+EMPLOYEE_COLUMNS = ["month", "employee_id", "kpi_total", "deductions_total"]
 
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (
@@ -75,6 +77,14 @@ CREATE TABLE IF NOT EXISTS months (
     written_at TEXT,                    -- local time with its offset, NULL if written before version 2
     run        TEXT                     -- the run that wrote it (kehu/outfolder.py's journal)
 )"""
+_EMPLOYEES_TABLE = """
+CREATE TABLE IF NOT EXISTS employee_results (
+    month            TEXT NOT NULL,
+    employee_id      TEXT NOT NULL,
+    kpi_total        TEXT NOT NULL,     -- exact decimal strings, as results.json states them
+    deductions_total TEXT NOT NULL,
+    PRIMARY KEY (month, employee_id)
+)"""
 _MONTHS_OF_V1 = ("INSERT OR IGNORE INTO months (month) SELECT month FROM learning_flags "
                  "UNION SELECT month FROM customer_revenue UNION SELECT month FROM visits")
 DATA_TABLES = ("learning_flags", "customer_revenue", "visits")
@@ -92,7 +102,8 @@ class HistoryStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._conn = sqlite3.connect(str(self.path), check_same_thread=check_same_thread)
         try:
-            self._conn.executescript(f"BEGIN; {_SCHEMA} {_MONTHS_TABLE}; PRAGMA application_id = {APPLICATION_ID}; "
+            self._conn.executescript(f"BEGIN; {_SCHEMA} {_MONTHS_TABLE}; {_EMPLOYEES_TABLE}; "
+                                     f"PRAGMA application_id = {APPLICATION_ID}; "
                                      f"INSERT INTO meta VALUES ('schema_version', '{SCHEMA_VERSION}'); COMMIT;")
         except Exception:
             self._conn.close()
@@ -129,6 +140,19 @@ class HistoryStore:
                                    months, order="month, customer_id")
         frame = _frame(rows, REVENUE_COLUMNS)
         frame["revenue"] = pd.Series([self._money(r) for r in rows], index=frame.index, dtype=object)
+        return frame
+
+    def employee_results(self, months: Iterable[Month]) -> pd.DataFrame:
+        """[month, employee_id, kpi_total, deductions_total (Decimal)] of the given months; empty
+        for a store from before schema version 3 (issue 14 item 9: month over month)."""
+        if self.schema_version < 3:
+            return _frame([], EMPLOYEE_COLUMNS)
+        rows = self._select_months("SELECT month, employee_id, kpi_total, deductions_total FROM employee_results",
+                                   months, order="month, employee_id")
+        frame = _frame(rows, EMPLOYEE_COLUMNS)
+        for i, column in ((2, "kpi_total"), (3, "deductions_total")):
+            frame[column] = pd.Series([self._decimal(r, i, "employee_results", f"{r[1]} 的 {column}") for r in rows],
+                                      index=frame.index, dtype=object)
         return frame
 
     def visits(self, first: date, last: date) -> pd.DataFrame:
@@ -189,15 +213,16 @@ class HistoryStore:
         """Remove every row of month ``label`` (``kehu history drop``), in one transaction."""
         with self._conn:
             self._begin_writing()
-            for table in DATA_TABLES + ("months",):
+            for table in DATA_TABLES + ("months", "employee_results"):
                 self._conn.execute(f"DELETE FROM {table} WHERE month = ?", (label,))
 
     def _replace_rows(self, rows: "MonthRows", run: str | None = None) -> None:
         """The month's rows replaced, in a transaction left open (``save_rows``, ``PendingMonth``)."""
         self._begin_writing()
-        for table in DATA_TABLES:
+        for table in DATA_TABLES + ("employee_results",):
             self._conn.execute(f"DELETE FROM {table} WHERE month = ?", (rows.label,))
         self._conn.executemany("INSERT INTO learning_flags VALUES (?, ?, ?, ?)", rows.flags)
+        self._conn.executemany("INSERT INTO employee_results VALUES (?, ?, ?, ?)", rows.employees)
         self._conn.executemany("INSERT INTO customer_revenue VALUES (?, ?, ?, ?)", rows.revenue)
         self._conn.executemany("INSERT INTO visits VALUES (?, ?, ?, ?, ?)", rows.visits)
         written_at = datetime.now().astimezone().isoformat(timespec="seconds")
@@ -206,12 +231,16 @@ class HistoryStore:
     # -- internals ---------------------------------------------------------
 
     def _begin_writing(self) -> None:
-        """A write transaction; a version-1 store is upgraded inside it (the ``months`` table,
-        filled with the months it holds, written_at unknown; kehu's application_id)."""
+        """A write transaction; an older store is upgraded inside it: version 1 gets the ``months``
+        table, filled with the months it holds, written_at unknown, and kehu's application_id;
+        versions 1 and 2 the ``employee_results`` table, empty (earlier months have none)."""
         self._conn.execute("BEGIN IMMEDIATE")
-        if self.schema_version < SCHEMA_VERSION:
-            self._conn.execute(_MONTHS_TABLE)
-            self._conn.execute(_MONTHS_OF_V1)
+        version = self.schema_version
+        if version < SCHEMA_VERSION:
+            if version < 2:
+                self._conn.execute(_MONTHS_TABLE)
+                self._conn.execute(_MONTHS_OF_V1)
+            self._conn.execute(_EMPLOYEES_TABLE)
             self._conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             self._conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
 
@@ -223,12 +252,15 @@ class HistoryStore:
         return self._conn.execute(f"{select} WHERE month IN ({marks}) ORDER BY {order}", labels).fetchall()
 
     def _money(self, row: tuple) -> Decimal:
+        return self._decimal(row, 3, "customer_revenue", f"客户 {row[1]} 的收入", "金额")
+
+    def _decimal(self, row: tuple, i: int, table: str, what: str, kind: str = "数字") -> Decimal:
         try:
-            value = Decimal(row[3])
+            value = Decimal(row[i])
         except (InvalidOperation, TypeError, ValueError):
             value = None
         if value is None or not value.is_finite():
-            raise self._bad_row("customer_revenue", row[0], f"客户 {row[1]} 的收入「{row[3]}」不是金额")
+            raise self._bad_row(table, row[0], f"{what}「{row[i]}」不是{kind}")
         return value
 
     def _month(self, label, table: str) -> Month:
@@ -364,63 +396,9 @@ def remove_store(path: Path) -> None:
         leftover.unlink(missing_ok=True)
 
 
-@dataclass
-class MonthRows:
-    """A month's rows for the store, made ahead of the write (a run makes them while the
-    workbooks are being written and stores them once its output is in place)."""
-    label: str
-    flags: list[tuple]
-    revenue: list[tuple]
-    visits: list[tuple]
-
-
-def month_rows(month: Month, learning_flags: pd.DataFrame, customer_revenue: pd.DataFrame,
-               visits: pd.DataFrame) -> MonthRows:
-    """The rows ``save_month`` stores: only those of ``month``."""
-    label = month.label
-    return MonthRows(label, _flag_rows(learning_flags, label), _revenue_rows(customer_revenue, label),
-                     _visit_rows(visits, month))
-
-
 def _frame(rows: list[tuple], columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns, dtype=object)
 
 
 def _iso(day) -> str:
     return pd.Timestamp(day).strftime("%Y-%m-%d")
-
-
-def _texts(column: pd.Series) -> list:
-    """A column as TEXT values: None where blank (column-wise: 100,000 customers a month)."""
-    blank = column.isna().to_numpy()
-    return [None if b else str(v) for v, b in zip(column.to_numpy(dtype=object), blank)]
-
-
-def _flag_rows(frame: pd.DataFrame, label: str) -> list[tuple]:
-    if frame is None or frame.empty:
-        return []
-    frame = frame[frame["month"].astype(str) == label] if "month" in frame else frame
-    frame = frame.sort_values("employee_id", kind="stable")
-    return [(label, e, r, f) for e, r, f in zip(_texts(frame["employee_id"]), _texts(frame["room"]), _texts(frame["flag"]))]
-
-
-def _revenue_rows(frame: pd.DataFrame, label: str) -> list[tuple]:
-    if frame is None or frame.empty:
-        return []
-    frame = frame[frame["month"].astype(str) == label] if "month" in frame else frame
-    frame = frame.sort_values("customer_id", kind="stable")
-    revenue = [str(v if isinstance(v, Decimal) else Decimal(str(v))) for v in frame["revenue"]]
-    return [(label, c, m, v) for c, m, v in zip(_texts(frame["customer_id"]), _texts(frame["manager_id"]), revenue)]
-
-
-def _visit_rows(frame: pd.DataFrame, month: Month) -> list[tuple]:
-    if frame is None or frame.empty:
-        return []
-    days = pd.to_datetime(frame["date"]).to_numpy().astype("datetime64[D]")
-    inside = (days >= np.datetime64(month.first_day, "D")) & (days <= np.datetime64(month.last_day, "D"))
-    frame = frame.loc[inside].assign(date=np.datetime_as_string(days[inside], unit="D"))   # 'YYYY-MM-DD'
-    frame = frame.sort_values(VISIT_COLUMNS, kind="stable")
-    label = month.label
-    return [(label, d, m, c, k) for d, m, c, k in zip(
-        frame["date"].to_numpy(dtype=object), _texts(frame["manager_id"]), _texts(frame["customer_id"]),
-        _texts(frame["method"]))]

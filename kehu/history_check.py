@@ -19,8 +19,9 @@ from pathlib import Path
 
 APPLICATION_ID = int.from_bytes(b"kehu", "big")     # PRAGMA application_id of kehu's stores
 SQLITE_HEADER = b"SQLite format 3\x00"
-KEHU_TABLES = frozenset({"meta", "learning_flags", "customer_revenue", "visits", "months"})
-TABLES_OF_VERSION = {1: KEHU_TABLES - {"months"}, 2: KEHU_TABLES}
+KEHU_TABLES = frozenset({"meta", "learning_flags", "customer_revenue", "visits", "months", "employee_results"})
+TABLES_OF_VERSION = {1: KEHU_TABLES - {"months", "employee_results"}, 2: KEHU_TABLES - {"employee_results"},
+                     3: KEHU_TABLES}
 BUSY_SECONDS = 2.0          # how long to wait for another program's lock on the store
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")             # a month label as kehu writes it
 
@@ -60,7 +61,10 @@ def _bad_key(conn: sqlite3.Connection) -> str | None:
     """A row whose month or date is not as kehu writes it — reads select rows by these keys, so
     such a row would be left out (or, in visits, never replaced) without a word. The distinct
     keys come from the indexes; only visits' month/date agreement needs the table."""
-    for table in ("learning_flags", "customer_revenue"):
+    tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    for table in ("learning_flags", "customer_revenue", "employee_results"):
+        if table not in tables:                 # employee_results: a store from before version 3
+            continue
         for (label,) in conn.execute(f"SELECT DISTINCT month FROM {table}"):
             if not (isinstance(label, str) and _MONTH.fullmatch(label)):
                 return f"表 {table} 有一行的月份「{label}」格式不对"

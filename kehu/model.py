@@ -70,3 +70,4 @@ class MonthResult:
     member_misses: pd.DataFrame | None = None       # member events late or missing (回访跟进)
     dissatisfied: pd.DataFrame | None = None        # the month's dissatisfied callbacks (回访跟进)
     rules: dict = field(default_factory=load_rules)    # the rules in force: render words policy from them
+    standing: pd.DataFrame | None = None            # KPI rank and month-over-month per employee (compute.standing)

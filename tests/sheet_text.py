@@ -19,6 +19,15 @@ def shown(cell) -> str:
         return f"{value:%Y-%m-%d}"
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return str(value)
+    if ";" in fmt:                              # positive;negative;zero sections, their signs written out
+        sections = fmt.split(";")
+        fmt = sections[0] if value > 0 else sections[1] if value < 0 else sections[-1]
+        sign, fmt = (fmt[0], fmt[1:]) if fmt[:1] in "+-" else ("", fmt)
+        return sign + _number(abs(value), fmt)
+    return _number(value, fmt)
+
+
+def _number(value, fmt: str) -> str:
     if fmt.endswith("%"):
         places = fmt[:-1].split(".")[1] if "." in fmt else ""
         least, most = places.count("0"), len(places)

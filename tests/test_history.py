@@ -291,8 +291,8 @@ def test_a_month_label_kehu_did_not_write_is_refused_on_reading(tmp_path):
 def test_a_store_newer_than_kehu_is_refused_naming_the_version(tmp_path):
     from kehu.history_check import check_store
     path = _kehu_store(tmp_path / "history.sqlite")
-    _sql(path, "UPDATE meta SET value = '3' WHERE key = 'schema_version'")
-    with pytest.raises(HistoryError, match="版本 3.*请升级 kehu"):
+    _sql(path, "UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+    with pytest.raises(HistoryError, match="版本 4.*请升级 kehu"):
         check_store(path)
 
 
@@ -359,7 +359,7 @@ def test_a_version_1_store_is_read_as_it_is_and_upgraded_by_the_first_write(tmp_
     with HistoryStore(path) as store:
         assert store.schema_version == 1                        # reading writes nothing
         save(store, OCT, [("1001", "一室", "worst")])
-        assert store.schema_version == SCHEMA_VERSION == 2
+        assert store.schema_version == SCHEMA_VERSION == 3
         assert store.learning_flags([SEP, OCT])["flag"].tolist() == ["best", "worst"]
         assert store.customer_revenue([SEP])["revenue"].tolist() == [D("100.00")]
     months = stored_months_of(path)
@@ -407,3 +407,52 @@ def test_sqlites_own_tables_do_not_make_a_store_foreign(tmp_path):
     path = _kehu_store(tmp_path / "history.sqlite")
     _sql(path, "ANALYZE")                                      # adds sqlite_stat1
     check_store(path, for_writing=True)
+
+
+# -- schema version 3: each employee's KPI total and deductions (issue 14 item 9) --------------
+
+def person(employee_id, kpi, deductions) -> dict:
+    """An employee as results.json states him (only what the store keeps of him)."""
+    return {"employee_id": employee_id, "kpi": {"total": kpi}, "deductions_total": deductions}
+
+
+def test_each_employees_kpi_and_deductions_are_kept_per_month_and_replaced_with_it(tmp_path):
+    path = tmp_path / "history.sqlite"
+    with HistoryStore(path) as store:
+        store.save_rows(month_rows(SEP, flags(SEP.label), revenue(), visits(),
+                                   [person("1002", "97.05", "750.00"), person("1001", "100.45", "0.00")]))
+        store.save_rows(month_rows(OCT, flags(OCT.label), revenue(), visits(), [person("1001", "88.10", "50.00")]))
+        store.save_rows(month_rows(OCT, flags(OCT.label), revenue(), visits(), [person("1001", "90.00", "0.00")]))
+        sep = store.employee_results([SEP])
+        assert sep.values.tolist() == [["2026-09", "1001", D("100.45"), D("0.00")],
+                                       ["2026-09", "1002", D("97.05"), D("750.00")]]
+        assert store.employee_results([OCT]).values.tolist() == [["2026-10", "1001", D("90.00"), D("0.00")]]
+        store.drop_month("2026-09")
+        assert store.employee_results([SEP]).empty
+
+
+V2_UPGRADE = ("CREATE TABLE months (month TEXT PRIMARY KEY, written_at TEXT, run TEXT)",
+              "INSERT INTO months (month) VALUES ('2026-09')",
+              "UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+
+
+def test_a_version_2_store_reads_without_month_over_month_and_is_upgraded_by_the_first_write(tmp_path):
+    from kehu.history_check import APPLICATION_ID, check_store
+    path = _v1_store(tmp_path / "history.sqlite")
+    _sql(path, *V2_UPGRADE, f"PRAGMA application_id = {APPLICATION_ID}")
+    check_store(path, for_writing=True)
+    with HistoryStore(path) as store:
+        assert store.schema_version == 2 and store.employee_results([SEP]).empty     # reading writes nothing
+        store.save_rows(month_rows(OCT, flags(OCT.label), revenue(), visits(), [person("1001", "99.50", "0.00")]))
+        assert store.schema_version == 3
+        assert store.employee_results([OCT])["kpi_total"].tolist() == [D("99.50")]
+        assert store.learning_flags([SEP])["flag"].tolist() == ["best"]             # September as it was
+
+
+def test_a_store_whose_kpi_total_is_not_a_number_is_refused_naming_it(tmp_path):
+    path = tmp_path / "history.sqlite"
+    with HistoryStore(path) as store:
+        store.save_rows(month_rows(OCT, flags(OCT.label), revenue(), visits(), [person("1001", "99.50", "0.00")]))
+    _sql(path, "UPDATE employee_results SET kpi_total = 'abc'")
+    with HistoryStore(path) as store, pytest.raises(HistoryError, match="1001 的 kpi_total「abc」不是数字"):
+        store.employee_results([OCT])

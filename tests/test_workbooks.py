@@ -383,3 +383,52 @@ def test_policy_words_follow_the_rules_in_force(tmp_path):
     assert any("±4 分" in t for t in manager)
     department = strings(openpyxl.load_workbook(done / DEPARTMENT))
     assert any("前六月" in t for t in department) and not any("前三月" in t or "seed" in t for t in department)
+
+
+def _november(month: dict) -> dict:
+    """The tiny month moved to November 2026 (its dates, months and test month), one more 违纪."""
+    def moved(value):
+        return value.replace("2026-10", "2026-11").replace("2026年10月", "2026年11月") if isinstance(value, str) else value
+    out = {name: {sheet: [[moved(v) for v in row] for row in rows] for sheet, rows in sheets.items()}
+           for name, sheets in month.items()}
+    out["违纪记录.xlsx"]["违纪"].append(["1002", "2026-11-12", "未穿工作服", "会见客户时未着工作服"])
+    return out
+
+
+def test_all_staff_sheet_ranks_counts_and_compares_with_last_month(tmp_path):
+    """Issue 14 item 9: 全员汇总 carries the KPI rank, the attendance counts, and KPI / deductions
+    against the previous month the history store kept (empty, and said so, without one)."""
+    import json
+
+    from builders import tiny_month, write_month
+    from kehu.month import Month
+    from kehu.pipeline import run
+    from kehu.rules import load_rules
+    from sheet_text import sheet_text
+    out = tmp_path / "out"
+    assert run(write_month(tmp_path / "oct", tiny_month()), Month(2026, 10), out, load_rules()).exit_code == 0
+    assert run(write_month(tmp_path / "nov", _november(tiny_month())), Month(2026, 11), out, load_rules()).exit_code == 0
+    months = {m: {e["employee_id"]: e for e in json.loads((out / m / "results.json").read_text(encoding="utf-8"))["employees"]}
+              for m in ("2026-10", "2026-11")}
+    october = openpyxl.load_workbook(out / "2026-10" / "集团客户部_2026-10_考核汇总.xlsx")["全员汇总"]
+    assert "历史库中没有2026年9月的考核结果，较上月两列为空。" in sheet_text(october)
+    ws = openpyxl.load_workbook(out / "2026-11" / "集团客户部_2026-11_考核汇总.xlsx")["全员汇总"]
+    hr, _ = find(ws, "工号")
+    headers = [c.value for c in ws[hr]]
+    assert headers[:8] == ["工号", "姓名", "岗位", "所属室", "绩效基数", "KPI得分", "KPI名次", "KPI较上月"]
+    assert {"迟到", "早退", "旷工(天)", "缺卡", "请假", "违纪", "扣款较上月"} <= set(headers)
+    col = {h: i for i, h in enumerate(headers)}
+    lines = {row[0].value: row for row in ws.iter_rows(min_row=hr + 1, max_row=hr + 3)}
+    nov, oct_ = months["2026-11"], months["2026-10"]
+    ranked = sorted(nov, key=lambda e: -Decimal(nov[e]["kpi"]["total"]))
+    for eid, row in lines.items():
+        was, now = oct_[eid], nov[eid]
+        assert money(row[col["KPI较上月"]].value) == Decimal(now["kpi"]["total"]) - Decimal(was["kpi"]["total"])
+        assert money(row[col["扣款较上月"]].value) == Decimal(now["deductions_total"]) - Decimal(was["deductions_total"])
+        assert row[col["KPI名次"]].value == 1 + sum(Decimal(nov[o]["kpi"]["total"]) > Decimal(now["kpi"]["total"])
+                                                   for o in ranked)
+        assert (row[col["违纪"]].value, row[col["旷工(天)"]].value) == (
+            now["violations"]["count"], now["attendance"]["absent_days"])
+    assert money(lines["1002"][col["扣款较上月"]].value) >= 50                 # one more 未穿工作服
+    assert lines["1002"][col["扣款较上月"]].number_format == "+¥#,##0.00;-¥#,##0.00;¥0.00"
+    assert "较上月：本月减2026年10月。" in sheet_text(ws)

@@ -22,6 +22,7 @@ from kehu.compute.churn import churn_warnings
 from kehu.compute.handover import handover_list
 from kehu.compute.kpi import compute_kpi
 from kehu.compute.learning import compute_learning
+from kehu.compute.standing import employee_standing
 from kehu.compute.violations import compute_violations
 from kehu.compute.visits import compute_visits
 from kehu.model import MonthInputs, MonthResult
@@ -32,10 +33,12 @@ from kehu.schemes import BLEND, default_scope, head_roles, points, scheme_of
 
 @dataclass
 class History:
-    """What the engines need from the history store (empty frames when there is none)."""
+    """What the engines need from the history store (empty frames when there is none);
+    ``employees``: the previous month's KPI total and deductions per employee (month over month)."""
     learning_flags: pd.DataFrame
     customer_revenue: pd.DataFrame
     visits: pd.DataFrame
+    employees: pd.DataFrame | None = None
 
 
 def compute_month(inputs: MonthInputs, rules: dict, history: History) -> MonthResult:
@@ -70,7 +73,8 @@ def compute_month(inputs: MonthInputs, rules: dict, history: History) -> MonthRe
                                         callbacks.events["manager_id"].map(room_of), callbacks.month_rows["room"]),
         callback_managers=callback_summary(callbacks.events, callbacks.month_rows, rules,
                                            callbacks.events["manager_id"], callbacks.month_rows["manager_id"]),
-        member_misses=callbacks.member_misses, dissatisfied=callbacks.dissatisfied, rules=rules)
+        member_misses=callbacks.member_misses, dissatisfied=callbacks.dissatisfied, rules=rules,
+        standing=employee_standing(results["employees"], history.employees))
 
 
 def _results_json(month, as_of, people, events, indicators, rooms, notices, left_out, handover, rules) -> dict:

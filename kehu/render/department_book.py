@@ -15,8 +15,8 @@ from pathlib import Path
 from kehu.model import MonthResult
 from kehu.render.wording import policy_words
 from kehu.schema import CALLBACK_RESULTS
-from kehu.render.manager_sheets import (CALLBACK_STATUS, EVENT_TYPES, PAY_COLS, RATE_COLS, employee_line,
-                                      findings_sheet, money, rate_or_dash)
+from kehu.render.manager_sheets import (CALLBACK_STATUS, EVENT_TYPES, NOTE_COL, PAY_COLS, RATE_COLS,
+                                        employee_line, findings_sheet, money, rate_or_dash)
 from kehu.render.xlsx_cells import EMPTY_RATE, is_missing
 from kehu.render.xlsx_layout import Col, Sheet, signoff_lines
 from kehu.render.xlsx_style import Formats, close_workbook, month_title, open_workbook
@@ -56,18 +56,41 @@ def subtitle(result: MonthResult, extra: str = "", as_of: bool = False) -> str:
 
 # ---------------------------------------------------------------------------
 
+# the payroll.csv figures and the deduction split (PAY_COLS), with the KPI rank, the attendance counts
+# and the change from last month where the history store has it (issue 14 item 9)
+COUNT_COLS = [Col("迟到", "late", "int", total=True), Col("早退", "early", "int", total=True),
+              Col("旷工(天)", "absent_days", "int", total=True), Col("缺卡", "missing_punches", "int", total=True),
+              Col("请假", "leave_requests", "int", total=True), Col("违纪", "violations", "int", total=True)]
 EVERYONE_COLS = [Col("工号", "employee_id"), Col("姓名", "name"), Col("岗位", "role"), Col("所属室", "room"),
-                 *PAY_COLS, Col("未扣足扣款", "uncovered", "money", total=True), *RATE_COLS]
+                 *PAY_COLS[:2], Col("KPI名次", "kpi_rank", "int"), Col("KPI较上月", "kpi_change", "delta"),
+                 *COUNT_COLS, *PAY_COLS[2:-1], Col("扣款较上月", "deductions_change", "delta_money"),
+                 PAY_COLS[-1], Col("未扣足扣款", "uncovered", "money", total=True), *RATE_COLS]
+
+
+def everyone_lines(result: MonthResult, employees: list) -> list[dict]:
+    """One line per employee (kehu.render.manager_sheets.employee_line) with his standing."""
+    standing = {} if result.standing is None else {r["employee_id"]: r for r in result.standing.to_dict("records")}
+    lines = [{**employee_line(e), **standing.get(e["employee_id"], {})} for e in employees]
+    return sorted(lines, key=lambda r: (str(r["room"]), str(r["employee_id"])))
+
+
+def standing_note(result: MonthResult, lines: list[dict]) -> str:
+    before = month_title(result.month.shift(-1))
+    known = any(not is_missing(r.get("kpi_change")) for r in lines)
+    return ("KPI名次：按 KPI得分从高到低，同分同名次。" +
+            (f"较上月：本月减{before}。" if known else f"历史库中没有{before}的考核结果，较上月两列为空。"))
 
 
 def everyone_sheet(wb, fmt, result: MonthResult, employees: list) -> None:
     """Every assessed employee: the payroll.csv figures plus the deduction split."""
-    lines = sorted((employee_line(e) for e in employees), key=lambda r: (str(r["room"]), str(r["employee_id"])))
+    lines = everyone_lines(result, employees)
     sh = Sheet(wb, fmt, "全员汇总", len(EVERYONE_COLS))
     sh.title(f"集团客户部 {month_title(result.month)} 考核汇总(全员)", subtitle(result, f"共 {len(lines)} 人"))
     sh.table(EVERYONE_COLS, lines, total_label="合计",
              alerts=[(k, ">0", "alert") for k in ("attendance_deduction", "violation_deduction",
-                                                   "learning_deduction", "deductions_total", "uncovered")])
+                                                   "learning_deduction", "deductions_total", "uncovered")]
+             + [("deductions_change", ">0", "warn")])
+    sh.note(standing_note(result, lines), 18)
     if result.not_assessed:
         sh.skip()
         sh.section(f"未考核人员（{len(result.not_assessed)} 人：员工名册中该行有错误，本月未计算考核和绩效）")
@@ -147,9 +170,9 @@ def room_managers_sheet(wb, fmt, result: MonthResult, employees: list) -> None:
     name_of = {e["employee_id"]: e.get("name", "") for e in rms}
     recs = [{**r, "person": name_of.get(r["employee_id"], "")} for r in detail.to_dict("records")]
     sh.table([Col("工号", "employee_id"), Col("姓名", "person"), Col("指标", "name"), Col("权重", "weight", "int"),
-              Col("基本目标", "base", "number"), Col("目标值", "target", "number"),
-              Col("挑战目标", "challenge", "number"), Col("完成值", "actual", "number"), Col("得分", "score", "score")],
-             recs, autofilter=False, empty_text="无指标")
+              Col("基本目标", "base", "figure"), Col("目标值", "target", "figure"),
+              Col("挑战目标", "challenge", "figure"), Col("完成值", "actual", "figure"), Col("得分", "score", "score"),
+              NOTE_COL], recs, autofilter=False, empty_text="无指标")
     sh.signoff(signoff_lines()[1:])
     sh.finish()
 

@@ -21,7 +21,7 @@ except ImportError:                           # pragma: no cover
     _NA = _NAT = _TIMESTAMP = object()
 
 EMPTY_RATE = "—"          # a rate whose denominator is 0 (SPEC §9.5): neither 0 nor 100 %
-NUMERIC_KINDS = frozenset(("money", "number", "int", "score", "figure", "pct_exact"))
+NUMERIC_KINDS = frozenset(("money", "number", "int", "score", "figure", "pct_exact", "delta", "delta_money"))
 
 
 def is_missing(value) -> bool:
@@ -86,6 +86,9 @@ def shown_text(value, kind: str) -> str:
         return f"{as_number(value) * 100:.4f}".rstrip("0").rstrip(".") + "%"
     if kind == "figure":
         return figure_text(as_number(value))
+    if kind in ("delta", "delta_money"):
+        number = as_number(value)
+        return ("¥" if kind == "delta_money" else "") + (f"{number:+,.2f}" if number else "0.00")
     if kind == "date":
         return "2026-10-31"
     return str(value)
@@ -198,6 +201,8 @@ def _pct_width(number: float, value) -> int:
 _NUMBER_WIDTHS = {                                        # (number, value) → shown width, by kind
     "figure": lambda number, value: len(figure_text(number)),
     "pct_exact": lambda number, value: len(shown_text(number, "pct_exact")),
+    "delta": lambda number, value: len(shown_text(number, "delta")),
+    "delta_money": lambda number, value: len(shown_text(number, "delta_money")),
     "money": lambda number, value: len(f"{number:,.2f}") + 1,        # "¥" + digits: all narrow
     "number": lambda number, value: len(f"{number:,.2f}") + 1,
     "score": lambda number, value: len(f"{number:.2f}"),

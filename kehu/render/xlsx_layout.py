@@ -98,7 +98,7 @@ class Sheet:
                 width = len(f"{number:,.2f}") + 1          # "¥" + digits: all narrow
             elif kind == "score":
                 width = len(f"{number:.2f}")
-            elif kind in ("figure", "pct_exact"):
+            elif kind in ("figure", "pct_exact", "delta", "delta_money"):
                 width = len(shown_text(number, kind))
             elif kind == "pct" and isinstance(value, (int, float, Decimal)):
                 width = len(f"{number * 100:.1f}%")

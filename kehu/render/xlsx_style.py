@@ -33,6 +33,8 @@ NUMBER = "#,##0.00"
 PERCENT = "0.0%"
 PERCENT_EXACT = "0.00##%"  # a ratio pay uses: 97.05 %, never rounded to 97.1 % (issue 14 item 6)
 WHOLE = "#,##0"            # counts and whole figures: 15, not 15.00
+DELTA = "+0.00;-0.00;0.00"                    # a change from last month, its sign always shown
+DELTA_MONEY = "+¥#,##0.00;-¥#,##0.00;¥0.00"
 DATE = "yyyy-mm-dd"
 MIN_WIDTH, MAX_WIDTH = 6, 48
 
@@ -136,6 +138,8 @@ class Formats:
         self.number = add({**_CELL, "num_format": NUMBER})
         self.whole = add({**_CELL, "num_format": WHOLE})        # a figure that is a whole number
         self.pct_exact = add({**_CELL, "num_format": PERCENT_EXACT, "align": "right"})
+        self.delta = add({**_CELL, "num_format": DELTA})
+        self.delta_money = add({**_CELL, "num_format": DELTA_MONEY})
         self.int = add({**_CELL, "num_format": "0", "align": "center"})
         self.score = add({**_CELL, "num_format": "0.00"})
         self.pct = add({**_CELL, "num_format": PERCENT, "align": "right"})
@@ -158,6 +162,6 @@ class Formats:
                         "money": self.money, "number": self.number, "int": self.int,
                         "score": self.score, "pct": self.pct, "date": self.date,
                         "bool": self.center, "label": self.center, "figure": self.number,
-                        "pct_exact": self.pct_exact}
+                        "pct_exact": self.pct_exact, "delta": self.delta, "delta_money": self.delta_money}
         self.total_by_kind = {"money": self.total_money, "score": self.total_score,
                               "number": self.total_money, "int": self.total_int}
