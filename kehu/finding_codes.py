@@ -187,6 +187,14 @@ _DEFINED = [
          "请指定接替的客户经理并通知客户，名单见考核汇总的「客户交接清单」。", "used"),
     Code("W-rows-of-rejected", "被拒的名册行", "因{roster}{where}（{id_name} {value}）被拒，另有 {count:,} 行引用 {value} 的记录未使用（{parts}）。",
          "改正该行后这些记录会自动使用。", "ignored / used", "consequence"),
+    Code("W-sms-no-mobile", "关键人没有手机号",
+         "关键人 {person}（{customer}）{next_month}有问候短信，但没有填写「{column}」，该短信未列入短信发送清单。",
+         "请在客户名册中填写 11 位手机号后重新运行；或由客户经理另行问候。", "used"),
+    Code("W-letter-sender", "信函落款未填写",
+         "规则文件 [organisation] 中的{fields}还是空白或“请填写”，本月寄给客户的信函（回访函、节日/生日问候）"
+         "将缺少这些落款内容。",
+         "请在规则文件中填写（kehu init 文件夹 --organisation 生成填写模板），运行时用 --rules 指定该文件。",
+         stage="file"),
     Code("W-class-mismatch", "客户级别与年用量不符", "客户级别为 {value}，但年用量 {spend} 元{should}。",
          "请核对客户级别或年用量。", "used"),
     # -- kehu plan: its own annual workbook (kehu.findings.worded: messages written per case) -------

@@ -67,3 +67,28 @@ def write_month(folder: Path, month: dict) -> Path:
                 ws.append(row)
         wb.save(folder / name)
     return folder
+
+
+# The letters' sender, filled in (rules [organisation]): with the default rules' blank profile, a
+# month with letters to customers warns W-letter-sender (issue 14 item 11). Tests about other
+# findings take these rules so that a clean month stays clean.
+SENDER = {"company": "西藏某某通信有限公司日喀则分公司", "department": "集团客户部",
+          "address": "日喀则市桑珠孜区上海中路 8 号", "service_phone": "0892-8800000"}
+
+
+def with_sender(rules: dict) -> dict:
+    """``rules`` with the organisation profile filled in."""
+    return {**rules, "organisation": {**rules["organisation"], **SENDER}}
+
+
+def sender_rules() -> dict:
+    from kehu.rules import load_rules
+    return with_sender(load_rules())
+
+
+def sender_rules_file(folder: Path) -> Path:
+    """A rules file holding only the filled profile, for the command line (--rules)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "单位信息.toml"
+    path.write_text("[organisation]\n" + "".join(f'{k} = "{v}"\n' for k, v in SENDER.items()), encoding="utf-8")
+    return path

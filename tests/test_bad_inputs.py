@@ -24,6 +24,8 @@ import pytest
 from bad_inputs import CASES, FORMULA_NAMES, PUNCH_ROWS
 from kehu.month import Month
 from kehu.rules import load_rules
+
+from builders import sender_rules  # noqa: E402
 from kehu.validate import validate_month
 from test_finding_codes import half_width_punctuation
 
@@ -110,7 +112,7 @@ def test_bad_input_ends_cleanly(outcomes, name):
 
 @pytest.mark.parametrize("name", [n for n in CASES if not CASES[n].heavy])
 def test_bad_input_in_process_accounts_for_every_row(outcomes, name):
-    inputs = validate_month(outcomes[name]["folder"], Month(2026, 10), load_rules())
+    inputs = validate_month(outcomes[name]["folder"], Month(2026, 10), sender_rules())
     for s in inputs.sheets:
         assert s.read == s.used + s.rejected + s.ignored + s.duplicate + s.empty, s
     found = {f.code for f in inputs.findings}
@@ -126,7 +128,7 @@ def test_bad_input_in_process_accounts_for_every_row(outcomes, name):
 # -- what some cases must have produced, beyond "no crash" ----------------------------------------
 
 def _in_process(outcomes, name):
-    return validate_month(outcomes[name]["folder"], Month(2026, 10), load_rules())
+    return validate_month(outcomes[name]["folder"], Month(2026, 10), sender_rules())
 
 
 def test_text_in_numeric_column_after_row_1000_is_a_finding_not_a_blank(outcomes):

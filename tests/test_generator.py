@@ -25,6 +25,8 @@ from kehu import schema
 from kehu.month import Month
 from kehu.pipeline import run
 from kehu.rules import load_rules
+
+from builders import sender_rules  # noqa: E402
 from kehu.schemes import indicator_names
 
 RULES = load_rules()
@@ -469,7 +471,7 @@ def test_visit_heavy_month_runs_in_kehu_with_letters(visit_heavy, tmp_path):
     """A valid month (exit 0) whose only warnings are the pasted rows and the generic visit ones,
     and whose missing / 未接通 callbacks and November birthdays make letters."""
     folder, _res, _data = visit_heavy
-    outcome = run(folder, Month(2026, 10), tmp_path, load_rules())
+    outcome = run(folder, Month(2026, 10), tmp_path, sender_rules())
     assert outcome.exit_code == 0
     codes = Counter(f.code for f in outcome.inputs.findings)
     assert codes["W-duplicate-row"] == PASTED

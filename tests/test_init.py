@@ -7,6 +7,8 @@ from click.testing import CliRunner
 from kehu.cli import cli
 from kehu.month import Month
 from kehu.rules import load_rules
+
+from builders import sender_rules  # noqa: E402
 from kehu.schema import DATASETS
 from kehu.validate import validate_month
 
@@ -26,7 +28,7 @@ def test_init_writes_one_workbook_per_dataset_that_kehu_recognises(tmp_path):
     # every example row is read without a cell error, and each is known again as the example it is
     # (W-example-row: fake data such as 张伟 1001 must not go unnoticed into a month);
     # only the (deliberately short) 指标 example is incomplete
-    inputs = validate_month(folder, Month(2026, 10), load_rules())
+    inputs = validate_month(folder, Month(2026, 10), sender_rules())
     assert {f.code for f in inputs.findings} == {"E-target-missing", "W-example-row"}
     assert sorted(f.sheet for f in inputs.findings if f.code == "W-example-row") == sorted(d.name for d in DATASETS)
     assert all(len(inputs.frames[d.key]) == 1 for d in DATASETS)

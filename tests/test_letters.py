@@ -12,7 +12,7 @@ import pytest
 from markupsafe import Markup
 
 from kehu.month import Month
-from kehu.render.holidays import birthday_in, festival_day, festivals_in
+from kehu.holidays import birthday_in, festival_day, festivals_in
 from kehu.render.letter_selection import select_letters
 from kehu.render.letter_templates import default_templates_dir, sms_units
 from kehu.render.letters import write_letters
@@ -139,14 +139,23 @@ def test_no_greetings_in_a_month_without_festival_or_birthday():
 
 # ---------------------------------------------------------------- certificates
 
-def test_certificate_for_each_manager_with_a_best_streak(tmp_path):
+def test_certificate_for_each_manager_with_a_best_streak_filed_apart_from_customer_letters(tmp_path):
+    """Issue 14 item 13: 奖状 are not customer letters — their own folder, not in the letters'
+    index, and no 工号 printed on them."""
+    from kehu.render.letter_selection import Directory, certificate_letters
     employees = [employee("1001", "张伟", certificate=True), employee("1002", "李娜"),
                  employee("2001", "王强", role="重要室经理")]
     result = make_result(employees=employees)
-    assert [k for k in kinds(result) if k[0] == "certificate"] == [("certificate", "1001", "奖状")]
-    write_letters(result, tmp_path)
-    html = (tmp_path / "letters" / "1001" / "奖状.html").read_text(encoding="utf-8")
-    assert "张伟" in html and "2026年8月至2026年10月" in html
+    assert [k for k in kinds(result) if k[0] == "certificate"] == []
+    assert [(l.manager_id, l.stem) for l in certificate_letters(result, Directory(result))] == [("1001", "1001_张伟")]
+    written = write_letters(result, tmp_path)
+    assert sorted(str(p.relative_to(tmp_path)) for p in written if "奖状" in str(p)) == [
+        "奖状/1001_张伟.html", "奖状/合并打印.html"]
+    html = (tmp_path / "奖状" / "1001_张伟.html").read_text(encoding="utf-8")
+    assert "张伟" in html and "2026年8月至2026年10月" in html and "连续三次" in html
+    assert "1001" not in html.replace("1001_张伟", "")                    # no 工号 on the certificate
+    index = (tmp_path / "letters" / "index.html").read_text(encoding="utf-8")
+    assert "奖状" not in index and not (tmp_path / "letters" / "1001").exists()
 
 
 # ---------------------------------------------------------------- files, escaping, blanks
@@ -155,15 +164,16 @@ def test_files_per_manager_combined_print_and_index(tmp_path):
     result = make_result("2026-12", customers=greeting_customers(), employees=[employee("1001", "张伟", True)])
     written = write_letters(result, tmp_path)
     root = tmp_path / "letters"
-    names = sorted(str(p.relative_to(root)) for p in written)
-    assert names == sorted([
+    names = sorted(str(p.relative_to(tmp_path)) for p in written)
+    assert names == sorted("letters/" + n for n in [
         "1001/节日问候_元旦_C1.html", "1001/节日问候_元旦_C1.txt", "1001/生日问候_C1.html",
-        "1001/生日问候_C1.txt", "1001/奖状.html", "1001/合并打印.html",
+        "1001/生日问候_C1.txt", "1001/合并打印.html",
         "1002/节日问候_元旦_C2.html", "1002/节日问候_元旦_C2.txt",
         "1002/节日问候_元旦_C5.html", "1002/节日问候_元旦_C5.txt", "1002/合并打印.html",
-        "index.html"])
+        "短信发送清单.csv", "index.html"]) + ["奖状/1001_张伟.html", "奖状/合并打印.html"]
+    assert written[-1] == root / "index.html"
     combined = (root / "1001" / "合并打印.html").read_text(encoding="utf-8")
-    assert combined.count('<section class="page') == 3
+    assert combined.count('<section class="page') == 2
     assert "page-break-after: always" in combined
     index = (root / "index.html").read_text(encoding="utf-8")
     assert "1001/%E5%90%88%E5%B9%B6%E6%89%93%E5%8D%B0.html" in index   # 1001/合并打印.html
@@ -174,7 +184,7 @@ def test_index_counts_the_letters_written_per_kind(tmp_path):
     result = make_result("2026-12", customers=greeting_customers(), employees=[employee("1001", "张伟", True)])
     write_letters(result, tmp_path)
     index = (tmp_path / "letters" / "index.html").read_text(encoding="utf-8")
-    assert "回访函 0 封 · 节日问候 3 封 · 生日问候 1 封 · 奖状 1 张" in index
+    assert "回访函 0 封 · 节日问候 3 封 · 生日问候 1 封" in index and "奖状" not in index
 
 
 def test_user_data_is_escaped(tmp_path):
@@ -266,14 +276,14 @@ def test_custom_template_overrides_one_letter_and_keeps_the_others(tmp_path):
 
 def test_month_without_letters_writes_an_index(tmp_path):
     paths = write_letters(make_result("2027-02", customers=greeting_customers()), tmp_path)
-    assert paths == [tmp_path / "letters" / "index.html"]
-    assert "本月没有需要寄发的信函" in paths[0].read_text(encoding="utf-8")
+    assert paths == [tmp_path / "letters" / "短信发送清单.csv", tmp_path / "letters" / "index.html"]
+    assert "本月没有需要寄发的信函" in paths[-1].read_text(encoding="utf-8")
 
 
 def test_missing_parent_template_is_named(tmp_path):
     custom = tmp_path / "tpl"
     custom.mkdir()
-    (custom / "certificate.html").write_text('\n{% extends "my_base.html" %}\n', encoding="utf-8")
+    (custom / "certificate.html").write_text('\n{% extends "my_base.html" %}\n', encoding="utf-8")   # compiled first
     with pytest.raises(LetterTemplateError) as caught:
         write_letters(make_result(employees=[employee("1001", "张伟", True)]), tmp_path / "out",
                       templates_dir=custom)

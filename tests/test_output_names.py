@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given, strategies as st
 
-from builders import tiny_month, write_month
+from builders import sender_rules_file, tiny_month, write_month
 from kehu.cli import cli
 from kehu.render import safe
 from kehu.render.letter_selection import Letter
@@ -184,7 +184,8 @@ def test_hostile_input_file_names_reach_the_report_not_exit_3(tmp_path):
     month["V.xlsx"] = {"数据": [*CALLBACKS, ["不是日期", "000101", "1003", "电话", "满意", None]]}
     folder = write_month(tmp_path / "in", month)
     report = tmp_path / "报告.xlsx"
-    run = CliRunner().invoke(cli, ["validate", str(folder), "--month", "2026-10", "--report", str(report)])
+    run = CliRunner().invoke(cli, ["validate", str(folder), "--month", "2026-10", "--report", str(report),
+                                   "--rules", str(sender_rules_file(tmp_path / "rules"))])
     assert run.exit_code == 1, run.output
     book = openpyxl.load_workbook(report)
     assert book.sheetnames == ["概要", "问题清单", "读取情况", "引号-测评", "V-数据", "v-数据(2)", "考勤" * 15]

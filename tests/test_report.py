@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from builders import tiny_month, write_month
+from builders import sender_rules, sender_rules_file, tiny_month, write_month
 from kehu.cli import cli
 from kehu.finding_codes import CODES
 from kehu.findings import make
@@ -22,7 +22,7 @@ from kehu.rules import load_rules
 from kehu.validate import validate_month
 from kehu.validate.id_patterns import mistyped_ids
 
-RULES = load_rules()
+RULES = sender_rules()
 
 
 def sheet(month: dict, file: str) -> list:
@@ -30,7 +30,9 @@ def sheet(month: dict, file: str) -> list:
 
 
 def run(folder: Path, out: Path, *extra):
-    return CliRunner().invoke(cli, ["run", str(folder), "--month", "2026-10", "--out", str(out), *extra])
+    rules = sender_rules_file(out.parent / "rules")
+    return CliRunner().invoke(cli, ["run", str(folder), "--month", "2026-10", "--out", str(out), "--rules", str(rules),
+                                    *extra])
 
 
 def renamed_column_and_lost_zeros() -> dict:
@@ -182,7 +184,8 @@ def test_a_long_sheet_is_copied_as_its_header_and_the_flagged_rows(tmp_path):
     for r, minute in ((60, 1), (200, 2)):
         punches[r - 1] = ["9999", f"2026-10-20 09:0{minute}"]                 # W-unknown-employee
     folder = write_month(tmp_path / "in", month)
-    result = CliRunner().invoke(cli, ["validate", str(folder), "--month", "2026-10", "--report", str(tmp_path / "r.xlsx")])
+    result = CliRunner().invoke(cli, ["validate", str(folder), "--month", "2026-10", "--report", str(tmp_path / "r.xlsx"),
+                                      "--rules", str(sender_rules_file(tmp_path / "rules"))])
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(tmp_path / "r.xlsx")
     copy = book[book.sheetnames[3]]

@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from builders import tiny_month, write_month
+from builders import sender_rules, tiny_month, write_month
 from kehu.cli import cli
 from kehu.month import Month
 from kehu.rules import load_rules
@@ -134,10 +134,10 @@ def test_the_workbooks_show_the_room_part_and_a_note_on_every_line(nine):
 def test_an_indicator_of_no_scheme_is_refused_and_the_rules_make_it_valid(tmp_path):
     month = tiny_month()
     month["指标.xlsx"]["指标"].append(["1003", "放号", 50, 60, 80, 70])
-    found = validate_month(write_month(tmp_path / "a", month), MONTH, load_rules()).findings
+    found = validate_month(write_month(tmp_path / "a", month), MONTH, sender_rules()).findings
     assert [(f.code, f.value) for f in found] == [("E-enum", "放号")]
     assert "集团收入" in found[0].message and "企信通" in found[0].message      # the names the rules accept
-    rules = load_rules()
+    rules = sender_rules()
     rules["kpi"]["room_manager"]["fanghao"] = {"name": "放号", "weight": 5, "source": "targets.actual"}
     rules["kpi"]["room_manager"]["group_revenue"]["weight"] = 25
     assert validate_month(write_month(tmp_path / "b", month), MONTH, rules).findings == []
@@ -146,7 +146,7 @@ def test_an_indicator_of_no_scheme_is_refused_and_the_rules_make_it_valid(tmp_pa
 def test_a_row_no_line_reads_is_a_warning_and_unused(tmp_path):
     month = tiny_month()
     month["指标.xlsx"]["指标"].append(["1001", "企信通", 10, 20, 30, 15])     # 企信通 is the room scheme's only
-    found = validate_month(write_month(tmp_path / "in", month), MONTH, load_rules()).findings
+    found = validate_month(write_month(tmp_path / "in", month), MONTH, sender_rules()).findings
     assert [(f.code, f.row, f.employee_id, f.rejected) for f in found] == [("W-target-unused", 16, "1001", False)]
     assert "客户经理的考核方案中没有「企信通」" in found[0].message
 
@@ -159,7 +159,7 @@ def test_a_room_with_a_manager_and_an_acting_head(tmp_path):
     month["打卡记录.xlsx"]["打卡"] += [["1004", f"2026-10-{d:02d} {t}"] for d in (9, 12)
                                     for t in ("09:45", "12:59", "15:10", "18:31")]
     month["指标.xlsx"]["指标"] += [["1004", r[1], 1, 2, 3, r[5]] for r in month["指标.xlsx"]["指标"] if r[0] == "1003"]
-    found = validate_month(write_month(tmp_path / "check", month), MONTH, load_rules()).findings
+    found = validate_month(write_month(tmp_path / "check", month), MONTH, sender_rules()).findings
     assert [(f.code, f.row, f.employee_id) for f in found] == [("W-acting-head", 5, "1004")]
     assert "王强（1003）" in found[0].message and "刘洋（1004）" in found[0].message
     rules = '[kpi.customer_manager.group_revenue]\nscope = "room"\n'
@@ -174,12 +174,12 @@ def test_a_second_acting_head_in_a_room_is_an_error(tmp_path):
     month = tiny_month()
     month["员工名册.xlsx"]["员工"] += [["1004", "刘洋", "临时负责人", "重要一室", 6000, None, None, None, None],
                                    ["1005", "陈静", "临时负责人", "重要一室", 6000, None, None, None, None]]
-    found = validate_month(write_month(tmp_path / "in", month), MONTH, load_rules()).findings
+    found = validate_month(write_month(tmp_path / "in", month), MONTH, sender_rules()).findings
     assert ("E-room-manager", 6, "1005") in [(f.code, f.row, f.employee_id) for f in found]
 
 
 def test_room_targets_missing_name_the_head_or_the_empty_post(tmp_path):
-    rules = load_rules()
+    rules = sender_rules()
     rules["kpi"]["customer_manager"]["industry_products"]["scope"] = "room"     # the head's 行业产品 row
     rules["kpi"]["room_manager"]["industry_products"]["weight"] = 0             # not his own indicator
     rules["kpi"]["room_manager"]["other_group"]["weight"] = 25
@@ -266,7 +266,7 @@ def test_a_long_list_of_indicator_names_still_gets_its_dropdown(tmp_path):
     import warnings
 
     from kehu.init_inputs import write_blank_inputs
-    rules = load_rules()
+    rules = sender_rules()
     names = [f"部门自定义考核指标第{i:02d}项" for i in range(30)]
     rules["kpi"]["room_manager"] = {f"x{i}": {"name": n, "weight": 5 if i < 20 else 0, "source": "targets.actual"}
                                     for i, n in enumerate(names)}

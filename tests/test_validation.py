@@ -22,7 +22,7 @@ import pytest
 import xlsxwriter
 from click.testing import CliRunner
 
-from builders import tiny_month, write_month
+from builders import sender_rules, sender_rules_file, tiny_month, write_month
 from test_finding_codes import half_width_punctuation
 from kehu import pipeline
 from kehu.cli import cli
@@ -31,7 +31,7 @@ from kehu.rules import load_rules
 from kehu.validate import validate_month
 
 MONTH = Month(2026, 10)
-RULES = load_rules()
+RULES = sender_rules()              # the letters' sender filled in: a clean month stays clean
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 # the tiny month's files
@@ -540,7 +540,8 @@ def test_cli_validate_planted_error_and_report(tmp_path):
     rows(month, TEST)[2][2] = "七十"
     folder = write_month(tmp_path / "in", month)
     report = tmp_path / "out" / "r.xlsx"
-    result = _cli("validate", folder, "--month", "2026-10", "--report", report)
+    result = _cli("validate", folder, "--month", "2026-10", "--report", report, "--rules",
+                  sender_rules_file(tmp_path / "rules"))
     assert result.exit_code == 1, result.output
     assert "E-score" in result.output
     wb = openpyxl.load_workbook(report)
@@ -636,7 +637,7 @@ def test_the_value_indicators_follow_the_rules(tmp_path):
     target[5] = None
     # the row is rejected, so the indicator is also missing for 1003
     assert sorted(f.code for f in validate(tmp_path, month).findings) == ["E-required", "E-target-missing"]
-    rules = load_rules()
+    rules = sender_rules()
     rules["kpi"]["room_manager"]["qixintong"]["source"] = "customers.revenue"
     folder = write_month(tmp_path / "in2", month)
     assert [f.code for f in validate_month(folder, MONTH, rules).findings] == []

@@ -228,6 +228,14 @@ def compute_callbacks(customers: pd.DataFrame, visits: pd.DataFrame, callbacks: 
                           member_misses(events), dissatisfied(rows, rules))
 
 
+def letter_due(events: pd.DataFrame) -> np.ndarray:
+    """The events a 回访函 goes out for (SPEC §7): the callback is missing, or was tried and never
+    answered (未接通) while the event is still open."""
+    failed = pd.to_numeric(events["failed_attempts"], errors="coerce").fillna(0).to_numpy() > 0
+    status = events["status"].astype(object).to_numpy()
+    return (status == "missing") | ((status == "pending") & failed)
+
+
 # ---------------------------------------------------------------------------
 # Small column helpers
 

@@ -5,11 +5,17 @@ All read from ``MonthResult``:
 - 回访函: one per customer with a service event this month whose callback is
   missing, or was attempted but never answered (未接通, event still open)
   — seed 000 回访规范 "必须保证在三天之内回访", "必须保证会员客户的100%的回访".
-  Filed under the customer's manager; lists each such visit.
+  Filed under the customer's manager; lists each such visit and what happened to its
+  callback, from the callback records (issue 14 item 10): called and not reached (未接通,
+  with the attempts), or not called — then the letter is the callback, by letter because
+  no phone number is on file, or with an apology for the missed call.
 - 节日问候: one per key person (在网 customer with a 关键人) for each of 元旦 / 春节 /
   端午 / 中秋 falling in the next month — seed 000 集团客户关键人服务工作.
 - 生日问候: key persons whose 关键人生日 falls in the next month (same clause).
-- 奖状: managers whose learning result carries ``certificate`` — seed 004 学习制度
+  A greeting is dated the day it goes out (``greetings.festival_days_before`` before the
+  festival; a birthday on the day) and carries its SMS's recipient for 短信发送清单.csv.
+- 奖状 (``certificate_letters``, not a customer letter: filed apart by kehu.render.letters):
+  managers whose learning result carries ``certificate`` — seed 004 学习制度
   "连续三次被评为最优客户经理的员工颁发奖状".
 
 Values reach the templates as plain strings ("" for a missing value, never None or nan).
@@ -22,9 +28,12 @@ from datetime import date, datetime
 
 import pandas as pd
 
+from kehu.compute.callbacks import letter_due
+from kehu.holidays import birthday_in, festival_send_day, festivals_in
 from kehu.month import Month
+from kehu.phones import mobile_number
 from kehu.render.frames import columns
-from kehu.render.holidays import birthday_in, festivals_in
+from kehu.render.wording import cn_count
 
 ACTIVE_STATUS = "在网"
 
@@ -45,6 +54,7 @@ class Letter:
     title: str                    # line in the index
     context: dict = field(default_factory=dict)
     file: str = ""                # the file name given, without extension: safe, unique in its folder
+    sms_to: dict | None = None    # a greeting's SMS: phone ("" without a mobile), name, customer, kind, send
 
 
 # ---------------------------------------------------------------- values
@@ -98,13 +108,12 @@ def cn_month(month: Month) -> str:
     return f"{month.year}年{month.month}月"
 
 
+def day_info(day: date) -> dict:
+    """A date as the letters print it: 2026年12月31日, 12月31日, 2026-12-31."""
+    return {"cn": cn_date(day), "md": f"{day.month}月{day.day}日", "iso": day.isoformat()}
+
+
 # ---------------------------------------------------------------- selection
-
-def needs_callback_letter(status, failed_attempts) -> bool:
-    """Callback missing, or tried but never answered (未接通) while the event is open."""
-    failed = 0 if is_blank(failed_attempts) else int(failed_attempts)
-    return status == "missing" or (status == "pending" and failed > 0)
-
 
 STAFF_FIELDS = ("name", "phone", "room", "role", "email")
 CUSTOMER_FIELDS = ("customer_name", "customer_class", "key_person", "key_person_phone", "address", "member",
@@ -147,13 +156,14 @@ class Directory:
             i, cols = self._cust_at.get(key), self._cust_cols
             if i is None:
                 known = {"id": key, "name": "", "class": "", "key_person": "", "key_person_phone": "",
-                         "address": "", "member": False}
+                         "mobile": "", "address": "", "member": False}
             else:
                 member = cols["member"][i]
                 known = {"id": key, "name": text(cols["customer_name"][i]), "class": text(cols["customer_class"][i]),
                          "key_person": text(cols["key_person"][i]),
-                         "key_person_phone": text(cols["key_person_phone"][i]), "address": text(cols["address"][i]),
-                         "member": bool(member) if not is_blank(member) else False}
+                         "key_person_phone": text(cols["key_person_phone"][i]),
+                         "mobile": mobile_number(text(cols["key_person_phone"][i])) or "",
+                         "address": text(cols["address"][i]), "member": bool(member) if not is_blank(member) else False}
             self._customers[key] = known
         found = dict(known)
         found["name"] = found["name"] or text(fallback_name)
@@ -209,9 +219,7 @@ def _by_id(frame, id_column: str, names) -> tuple[dict[str, list], dict[str, int
 
 def callback_letters(result, directory: Directory) -> list[Letter]:
     frame = result.callback_events
-    flags = columns(frame, ("status", "failed_attempts"))
-    picked = [i for i, (status, failed) in enumerate(zip(flags["status"], flags["failed_attempts"]))
-              if needs_callback_letter(status, failed)]
+    picked = [] if len(frame) == 0 else [int(i) for i in letter_due(frame).nonzero()[0]]
     cols = columns(frame, EVENT_FIELDS, picked)          # the other cells of these events only
     by_customer: dict[str, list[dict]] = {}
     for j in range(len(picked)):
@@ -224,7 +232,8 @@ def callback_letters(result, directory: Directory) -> list[Letter]:
         customer = directory.customer(customer_id, rows[0].get("customer_name"))
         visits = [_visit(e, directory) for e in rows]
         context = {"customer": customer, "manager": directory.manager(manager_id), "visits": visits,
-                   "reference": f"HF-{result.month.label}-{customer_id}"}
+                   "reference": f"HF-{result.month.label}-{customer_id}", "case": callback_case(visits, customer),
+                   "attempts": sum(v["failed_attempts"] for v in visits)}
         letters.append(Letter("callback", manager_id, f"回访函_{customer_id}",
                               f"回访函 {customer['name']}", context))
     return letters
@@ -236,7 +245,19 @@ def _visit(event: dict, directory: Directory) -> dict:
     return {"date": cn_date(event.get("visit_date")), "service_item": text(event.get("service_item")),
             "manager_name": manager["name"], "manager_phone": manager["phone"],
             "deadline": cn_date(event.get("deadline")), "status": text(event.get("status")),
-            "failed_attempts": failed}
+            "failed_attempts": failed, "callback": f"致电 {failed} 次未接通" if failed else "尚未回访"}
+
+
+def callback_case(visits: list[dict], customer: dict) -> str:
+    """What happened, as the letter must say it (issue 14 item 10): ``unreached`` — every visit was
+    called, never answered; ``not_called`` — none was called; ``by_letter`` — none was called and
+    no phone number of the customer is on file, so the letter is the callback; ``mixed``."""
+    called = [v["failed_attempts"] > 0 for v in visits]
+    if all(called):
+        return "unreached"
+    if any(called):
+        return "mixed"
+    return "not_called" if customer["key_person_phone"] else "by_letter"
 
 
 def key_persons(result, directory: Directory) -> list[dict]:
@@ -248,14 +269,15 @@ def festival_letters(result, directory: Directory) -> list[Letter]:
     letters = []
     for festival in festivals_in(result.month.next()):
         info = {"name": festival.name, "date": cn_date(festival.day), "date_iso": festival.day.isoformat(),
-                "year": festival.day.year}
+                "md": f"{festival.day.month}月{festival.day.day}日", "year": festival.day.year}
+        send = day_info(festival_send_day(festival, result.rules))
         for row in key_persons(result, directory):
             customer_id = text(row["customer_id"])
-            context = _greeting_context(row, directory) | {"festival": info}
+            context = _greeting_context(row, directory, send) | {"festival": info}
             letters.append(Letter("festival", text(row.get("manager_id")),
                                   f"节日问候_{festival.name}_{customer_id}",
                                   f"{festival.name}问候 {text(row.get('key_person'))}\uff08{text(row.get('customer_name'))}\uff09",
-                                  context))
+                                  context, sms_to=_sms_to(context, f"节日问候（{festival.name}）")))
     return letters
 
 
@@ -269,21 +291,31 @@ def birthday_letters(result, directory: Directory) -> list[Letter]:
             continue
         customer_id = text(row["customer_id"])
         info = {"date": f"{day.month}月{day.day}日", "date_iso": day.isoformat()}
-        context = _greeting_context(row, directory) | {"birthday": info}
+        context = _greeting_context(row, directory, day_info(day)) | {"birthday": info}
         letters.append(Letter("birthday", text(row.get("manager_id")), f"生日问候_{customer_id}",
-                              f"生日问候 {text(row.get('key_person'))}\uff08{info['date']}\uff09", context))
+                              f"生日问候 {text(row.get('key_person'))}\uff08{info['date']}\uff09", context,
+                              sms_to=_sms_to(context, "生日问候")))
     return letters
 
 
-def _greeting_context(row: dict, directory: Directory) -> dict:
+def _greeting_context(row: dict, directory: Directory, send: dict) -> dict:
+    """A greeting is dated the day it goes out (``send``), not the day it was written."""
     customer = directory.customer(row["customer_id"])
     return {"customer": customer, "key_person": customer["key_person"],
-            "manager": directory.manager(row.get("manager_id"))}
+            "manager": directory.manager(row.get("manager_id")), "send_date": send, "letter_date": send["cn"]}
+
+
+def _sms_to(context: dict, kind: str) -> dict:
+    """The greeting SMS's line in 短信发送清单.csv (phone "" — no valid mobile: left out, warned)."""
+    customer = context["customer"]
+    return {"phone": customer["mobile"], "name": context["key_person"], "customer": customer["name"],
+            "kind": kind, "send": context["send_date"]["iso"]}
 
 
 def certificate_letters(result, directory: Directory) -> list[Letter]:
     letters = []
-    first = result.month.shift(-2)
+    step = result.rules["learning"]["streak_step"]
+    first = result.month.shift(1 - step)
     for employee in result.results.get("employees", []):
         learning = employee.get("learning") or {}
         if not learning.get("certificate"):
@@ -292,14 +324,16 @@ def certificate_letters(result, directory: Directory) -> list[Letter]:
         person = directory.manager(employee_id)
         person["name"] = person["name"] or text(employee.get("name"))
         person["room"] = person["room"] or text(employee.get("room"))
-        context = {"employee": person, "score": text(learning.get("score")),
+        context = {"employee": person, "score": text(learning.get("score")), "streak": cn_count(step),
                    "period": {"start": cn_month(first), "end": cn_month(result.month)}}
-        letters.append(Letter("certificate", employee_id, "奖状", f"奖状 {person['name']}", context))
+        letters.append(Letter("certificate", employee_id, f"{employee_id}_{person['name']}", f"奖状 {person['name']}",
+                              context))
     return letters
 
 
 def select_letters(result, directory: Directory | None = None) -> list[Letter]:
-    """The month's letters in filing order: 回访函, 节日问候, 生日问候, 奖状."""
+    """The month's letters to customers in filing order: 回访函, 节日问候, 生日问候 (奖状 are not
+    customer letters: ``certificate_letters``)."""
     directory = directory or Directory(result)
     return (callback_letters(result, directory) + festival_letters(result, directory)
-            + birthday_letters(result, directory) + certificate_letters(result, directory))
+            + birthday_letters(result, directory))

@@ -16,11 +16,14 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from kehu.month import Month
+from kehu.organisation import is_placeholder, seal_kind, signature_line
 from kehu.render.letter_selection import KINDS, Letter, as_day, cn_date, cn_month, is_blank, text
 from kehu.render.template_files import LetterTemplateError, TemplateFolder, check_folder
+from kehu.render.wording import policy_words
 
 SMS_LIMIT = 70                    # one SMS: 70 UCS-2 characters
-DEFAULT_DEPARTMENT = {"name": "集团客户部", "company": "", "phone": "", "address": ""}
+DEFAULT_DEPARTMENT = {"name": "集团客户部", "company": "", "phone": "", "address": "", "signature": "", "seal": ""}
+SEAL_STEM = "公章"                 # the seal image, copied beside the letters' folders: ../公章.png
 COMBINED_TEMPLATE = "combined.html"
 INDEX_TEMPLATE = "index.html"
 CSS_FILE = "letters.css"
@@ -30,7 +33,7 @@ TEMPLATE_SUFFIXES = (".html", ".txt")
 def all_template_names() -> list[str]:
     """Every template a month's letters use, for compiling them all before any output."""
     names = [page for _l, page, _s in KINDS.values()] + [sms for _l, _p, sms in KINDS.values() if sms]
-    return names + ["base.html", COMBINED_TEMPLATE, INDEX_TEMPLATE]
+    return names + ["base.html", "signoff.html", COMBINED_TEMPLATE, INDEX_TEMPLATE]
 
 
 def sms_units(message: str) -> int:
@@ -142,18 +145,40 @@ def _month_info(month: Month) -> dict:
     return {"label": month.label, "cn": cn_month(month), "year": month.year, "month": month.month}
 
 
-def _department(department: dict | None) -> dict:
-    merged = dict(DEFAULT_DEPARTMENT)
+def sender(organisation: dict) -> dict:
+    """The rules' ``[organisation]`` as the templates' ``department``: name, company, address,
+    phone (the service phone), signature (the 落款 line) and seal (its file name beside the
+    letters' folders, "" for none). A field still blank or a placeholder prints as "" — never
+    “（请填写…）” to a customer (the run warns W-letter-sender)."""
+    def filled(key):
+        value = organisation.get(key, "")
+        return "" if is_placeholder(value) else value.strip()
+    seal = filled("seal_image")
+    return {"name": filled("department"), "company": filled("company"), "phone": filled("service_phone"),
+            "address": filled("address"), "signature": signature_line(organisation),
+            "seal": f"{SEAL_STEM}.{seal_file_kind(seal)}" if seal else ""}
+
+
+def seal_file_kind(path: str) -> str:
+    with open(path, "rb") as fh:
+        return seal_kind(fh.read(16)) or "png"
+
+
+def _department(organisation: dict, department: dict | None) -> dict:
+    merged = dict(DEFAULT_DEPARTMENT) | sender(organisation)
     for key, value in (department or {}).items():
         merged[str(key)] = text(value)
     merged["name"] = merged["name"] or DEFAULT_DEPARTMENT["name"]
+    merged["signature"] = merged["signature"] or f"{merged['company']}{merged['name']}"
     return merged
 
 
 def common_context(result, department: dict | None, css: Markup) -> dict:
     as_of = as_day(result.as_of) or result.month.last_day
+    words = policy_words(result.rules)
     return {"month": _month_info(result.month), "next_month": _month_info(result.month.next()),
-            "department": _department(department), "letter_date": cn_date(as_of), "css": css}
+            "department": _department(result.rules["organisation"], department), "letter_date": cn_date(as_of),
+            "css": css, "policy": {"callback_window": words["callback_window"]}}
 
 
 def render_sms(env: LetterEnvironment, name: str, context: dict) -> str:

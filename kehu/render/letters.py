@@ -1,29 +1,37 @@
 """Writing the month's letters: their file names, batches for the pool's workers, the files and the index page.
 
-Letters are filed under ``letters/<工号>/`` with each manager's combined print file, and
-``letters/index.html`` over them all (SPEC §7). Which letters: kehu.render.letter_selection;
-their templates: kehu.render.letter_templates.
+Letters to customers are filed under ``letters/<工号>/`` with each manager's combined print
+file, and ``letters/index.html`` over them all (SPEC §7); beside it ``短信发送清单.csv``, the
+greetings' SMS ready for an SMS platform's bulk import (issue 14 item 12), and the seal image
+when the rules give one. 奖状 are not customer letters: they go to ``奖状/`` at the month's
+root, one page each and a combined print file (issue 14 item 13). Which letters:
+kehu.render.letter_selection; their templates: kehu.render.letter_templates.
 """
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
 from markupsafe import Markup
 
-from kehu.render.holidays import festivals_in
-from kehu.render.letter_selection import KINDS, Directory, Letter, cn_date, select_letters
+from kehu.holidays import festivals_in
+from kehu.render.letter_selection import KINDS, Directory, Letter, certificate_letters, cn_date, select_letters
 from kehu.render.letter_templates import (COMBINED_TEMPLATE, INDEX_TEMPLATE, LetterEnvironment, RenderedLetter,
                                           all_template_names, common_context, render_letter)
-from kehu.render.safe import safe_filename, unique_names
+from kehu.render.safe import safe_filename, unique_names, write_csv
 
 COMBINED_STEM = "合并打印"
 COMBINED_FILE = f"{COMBINED_STEM}.html"
 UNASSIGNED = "未分配"                  # the folder of letters whose customer has no manager
 INDEX_FILE = "index.html"
-ROOT_FILES = (INDEX_FILE,)            # the files beside the managers' folders: no folder takes their names
+SMS_FILE = "短信发送清单.csv"
+SMS_HEADERS = ["手机号", "姓名", "客户", "类型", "发送日期", "短信内容"]
+NO_MOBILE = "无有效手机号"
+CERTIFICATES = "奖状"                 # the folder of the certificates, at the month's root
+ROOT_FILES = (INDEX_FILE, SMS_FILE)   # the files beside the managers' folders: no folder takes their names
 
 
 def name_files(groups: dict[str, list[Letter]]) -> dict[str, str]:
@@ -49,8 +57,11 @@ def _manager_files(env, common, manager: dict, items: list[RenderedLetter], file
     for item in items:
         stem = item.letter.file
         files[f"{folder}/{stem}.html"] = item.html
+        to = item.letter.sms_to or {}
         entry = {"kind": item.letter.kind, "label": KINDS[item.letter.kind][0], "title": item.letter.title,
-                 "href": quote(f"{folder}/{stem}.html"), "sms": item.sms or "", "sms_href": ""}
+                 "href": quote(f"{folder}/{stem}.html"), "sms": item.sms or "", "sms_href": "",
+                 "phone": (to.get("phone") or NO_MOBILE) if item.sms is not None else "", "send": to.get("send", ""),
+                 "sms_to": to}
         if item.sms is not None:
             files[f"{folder}/{stem}.txt"] = item.sms + "\n"
             entry["sms_href"] = quote(f"{folder}/{stem}.txt")
@@ -70,6 +81,14 @@ def _counts(kinds) -> dict:
     for kind in kinds:
         counts[kind] += 1
     return counts
+
+
+def sms_rows(managers: list[dict]) -> tuple[list[list[str]], int]:
+    """The lines of 短信发送清单.csv — every greeting SMS with a valid mobile, by send date — and
+    how many were left out for want of one (validation names them: W-sms-no-mobile)."""
+    wanted = [(letter["sms_to"], letter["sms"]) for m in managers for letter in m["letters"] if letter["sms"]]
+    rows = [[to["phone"], to["name"], to["customer"], to["kind"], to["send"], sms] for to, sms in wanted if to["phone"]]
+    return sorted(rows, key=lambda r: r[4]), sum(1 for to, _ in wanted if not to["phone"])
 
 
 @dataclass
@@ -113,10 +132,11 @@ class MonthLetters:
     def __init__(self, result, out_dir: Path, templates_dir: Path | None = None, department: dict | None = None):
         MonthLetters._runs += 1
         self.run, self.result, self.templates_dir = (os.getpid(), MonthLetters._runs), result, templates_dir
-        self.root = Path(out_dir) / "letters"
+        self.out_dir = Path(out_dir)
+        self.root = self.out_dir / "letters"
         self.env = LetterEnvironment(templates_dir)
         self.env.check(all_template_names())            # a syntax error fails before any output
-        self.common = common_context(result, department, self.env.css())
+        self.common = common_context(result, department, self.env.css()) | {"asset_root": "../"}
 
     def batches(self, count: int = 1) -> list[LetterBatch]:
         """The month's letters in ``count`` batches (or fewer) of whole managers, in filing order."""
@@ -133,13 +153,42 @@ class MonthLetters:
                 for i in range(0, len(managers), size)]
 
     def write_index(self, done: list[tuple[list[dict], list[str]]]) -> list[Path]:
-        """index.html over the written batches; every file written, index last."""
+        """index.html over the written batches, with the SMS list, the seal and the 奖状 beside
+        them; every file written, index last."""
         managers = sorted((entry for entries, _files in done for entry in entries), key=lambda m: (m["room"], m["id"]))
         counts = _counts(letter["kind"] for manager in managers for letter in manager["letters"])
+        rows, left_out = sms_rows(managers)
         index = self.env.render(INDEX_TEMPLATE, self.common | {
-            "managers": managers, "festivals": _festival_list(self.result), "counts": counts})
+            "managers": managers, "festivals": _festival_list(self.result), "counts": counts,
+            "sms": {"file": quote(SMS_FILE), "count": len(rows), "left_out": left_out}})
         files = [Path(f) for _entries, written in done for f in written]
+        self.root.mkdir(parents=True, exist_ok=True)
+        files.append(write_csv(self.root / SMS_FILE, SMS_HEADERS, rows))
+        files += self._seal(self.root) + self.write_certificates()
         return files + [Path(p) for p in _write_files(str(self.root), {INDEX_FILE: index})]
+
+    def write_certificates(self) -> list[Path]:
+        """奖状/<工号>_<姓名>.html and 奖状/合并打印.html — apart from the customers' letters."""
+        letters = certificate_letters(self.result, Directory(self.result))
+        if not letters:
+            return []
+        folder = self.out_dir / CERTIFICATES
+        common = self.common | {"asset_root": ""}
+        rendered = [render_letter(self.env, letter, common) for letter in letters]
+        names = unique_names([(letter.stem, safe_filename(letter.stem)) for letter in letters], reserved=(COMBINED_STEM,))
+        files = {f"{name}.html": item.html for name, item in zip(names, rendered)}
+        files[COMBINED_FILE] = self.env.render(COMBINED_TEMPLATE, common | {
+            "manager": {"id": CERTIFICATES, "name": CERTIFICATES}, "pages": [Markup(i.fragment) for i in rendered]})
+        return self._seal(folder) + [Path(p) for p in _write_files(str(folder), files)]
+
+    def _seal(self, folder: Path) -> list[Path]:
+        """The rules' seal image copied into ``folder``, where the pages find it."""
+        seal = self.common["department"].get("seal")
+        source = self.result.rules["organisation"]["seal_image"]
+        if not seal or not source.strip():
+            return []
+        folder.mkdir(parents=True, exist_ok=True)
+        return [Path(shutil.copyfile(source, folder / seal))]
 
 
 def write_letters(result, out_dir: Path, templates_dir: Path | None = None,

@@ -15,6 +15,7 @@ from kehu.month import Month
 from kehu.schema import DATASETS
 from kehu.validate.checks import Checker
 from kehu.validate.classes import class_findings
+from kehu.validate.letters import letter_findings
 
 
 def empty_frame(dataset) -> pd.DataFrame:
@@ -60,6 +61,7 @@ def _validate_month(folder: Path, month: Month, rules: dict) -> MonthInputs:
     frames = {k: f.reset_index(drop=True) for k, f in frames.items()}
     findings.extend(_class_findings(frames["customers"], rules, ledger))
     findings.extend(_calendar_findings(frames["calendar"], month, rules))
+    findings.extend(letter_findings(frames, month, rules, ledger.locate))
     rejected = {key: ledger.rejected_rows(key) for key in ("staff", "customers")}
     return MonthInputs(month, frames, ledger.counts(frames), findings, vetted,
                        sources={f.name: f for f in scan.files}, set_aside=scan.set_aside,

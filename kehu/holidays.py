@@ -1,4 +1,4 @@
-"""The four festivals of key-person care and the birthdays of a month.
+"""The four festivals of key-person care and the birthdays of a month, and when each greeting goes out.
 
 Seed 000 (3、集团客户关键人服务工作): "集团客户经理在节假日可以通过电话、短信方式对
 集团关键人进行节日问候;节假日为:元旦、春节、端午、中秋" and "集团关键人生日时可以
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import calendar as _cal
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from lunardate import LunarDate
 
@@ -71,3 +71,8 @@ def birthday_in(month: Month, born: date) -> date | None:
         return None
     last = _cal.monthrange(month.year, month.month)[1]
     return date(month.year, month.month, min(born.day, last))
+
+
+def festival_send_day(festival: Festival, rules: dict) -> date:
+    """When a festival's greeting goes out: ``greetings.festival_days_before`` days before it."""
+    return festival.day - timedelta(days=rules["greetings"]["festival_days_before"])
