@@ -26,6 +26,7 @@ from kehu.load.files import InputFolderError
 from kehu.month import Month
 from kehu.outfolder import OutputError, OutputFolder, write_trouble
 from kehu.pipeline import EXIT_FAILURE, EXIT_INPUT, EXIT_OK, EXIT_USAGE
+from kehu.organisation import unfilled
 from kehu.rules import RulesError, load_rules, rules_toml
 
 SHOWN_PROBLEMS = 20                 # problems on the console; the report has them all
@@ -239,12 +240,14 @@ def validate(input_dir, month, rules_path, report_path):
 @click.option("--calendar", "calendar_year", type=int, metavar="YYYY",
               help="只生成该年的日历表 日历_YYYY.xlsx：按放假办法推算、待核对（内置安排没有的年份用）。")
 @click.option("--plan", "plan_template", is_flag=True, help="只生成 kehu plan 的年度指标模板 年度指标.xlsx。")
+@click.option("--organisation", "organisation", is_flag=True,
+              help="只生成信函落款的填写模板 单位信息.toml（公司名称、地址、服务电话、公章），填好后用 --rules 指定。")
 @rules_option
 @guarded
-def init(directory, calendar_year, plan_template, rules_path):
+def init(directory, calendar_year, plan_template, organisation, rules_path):
     """生成空白的输入工作簿（带下拉选项、日期格式、填写说明和一行示例）。
 
-    加 --calendar 或 --plan 时只生成日历表或年度指标模板，不生成输入工作簿。
+    加 --calendar、--plan 或 --organisation 时只生成日历表、年度指标模板或信函落款模板，不生成输入工作簿。
 
     Example:
 
@@ -253,16 +256,23 @@ def init(directory, calendar_year, plan_template, rules_path):
         kehu init 2027-01输入 --calendar 2027
 
         kehu init 年度计划 --plan
+
+        kehu init 规则 --organisation
     """
     from kehu.init_inputs import REFUSED, write_init_files
     rules = _rules(rules_path)
     try:
-        paths = write_init_files(directory, rules, calendar_year, plan_template)
+        paths = write_init_files(directory, rules, calendar_year, plan_template, organisation)
     except REFUSED as exc:
         click.echo(str(exc), err=True)
         sys.exit(EXIT_USAGE)
     for p in paths:
         click.echo(f"已生成 {p}")
+    if organisation:
+        click.echo("请用记事本打开它，把“（请填写…）”改为实际内容；运行时加 --rules 指定该文件（已有规则文件的，把其中的"
+                   " [organisation] 一节复制过去）。")
+    elif calendar_year is None and not plan_template and unfilled(rules["organisation"]):
+        click.echo("客户信函的落款（公司名称、地址、服务电话）尚未填写：可运行 kehu init 文件夹 --organisation 生成填写模板。")
     if calendar_year is not None:
         click.echo(f"请对照国务院办公厅关于{calendar_year}年部分节假日安排的通知核对日历表（加上调休），"
                    f"核对后把各行的「核对状态」改为「已核对」。")

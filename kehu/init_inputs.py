@@ -6,7 +6,9 @@ overwritten), and a 填写说明 sheet explaining every column.
 
 ``--calendar YEAR`` (kehu.init_calendar) and ``--plan`` (kehu.init_plan) write only their
 one workbook each instead: the year's 日历 for a month's input folder, the annual target
-template for ``kehu plan`` — which belongs in no month's input folder.
+template for ``kehu plan`` — which belongs in no month's input folder. ``--organisation``
+writes only 单位信息.toml, the rules-file snippet of the letters' sender with placeholders
+(kehu/organisation.py): a rules file, kept with the department's rules, not in an input folder.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from kehu.examples import EXAMPLES
 from kehu.init_calendar import CalendarYearKnown, write_year_calendar
 from kehu.init_plan import write_plan_template
 from kehu.load.values import EXPECTED
+from kehu.organisation import TEMPLATE_FILE, template_text
 from kehu.rules import load_rules
 from kehu.schema import DATASETS, Column, Dataset, column_choices
 
@@ -36,12 +39,25 @@ REFUSED = (FileExistsError, CalendarYearKnown, YearOutOfRange)
 
 
 def write_init_files(directory: Path, rules: dict, calendar_year: int | None = None,
-                     plan_template: bool = False) -> list[Path]:
-    """The blank input workbooks; or only the year's 日历 and/or the annual target template."""
-    if calendar_year is None and not plan_template:
+                     plan_template: bool = False, organisation: bool = False) -> list[Path]:
+    """The blank input workbooks; or only the year's 日历, the annual target template and/or the
+    organisation profile."""
+    if calendar_year is None and not plan_template and not organisation:
         return write_blank_inputs(directory, rules)
     paths = [write_year_calendar(directory, calendar_year)] if calendar_year is not None else []
-    return paths + ([write_plan_template(directory, rules)] if plan_template else [])
+    paths += [write_plan_template(directory, rules)] if plan_template else []
+    return paths + ([write_organisation_template(directory)] if organisation else [])
+
+
+def write_organisation_template(directory: Path) -> Path:
+    """单位信息.toml: the letters' sender with placeholders, to fill in and pass with --rules."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / TEMPLATE_FILE
+    if path.exists():
+        raise FileExistsError(f"{path} 已存在，未覆盖。请直接编辑它，或换一个文件夹。")
+    path.write_text(template_text(), encoding="utf-8")
+    return path
 
 
 def write_blank_inputs(directory: Path, rules: dict | None = None) -> list[Path]:

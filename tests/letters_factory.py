@@ -81,7 +81,8 @@ def make_result(month="2026-10", customers=None, events=None, employees=None, st
 
 
 def demo_result() -> MonthResult:
-    """December 2026: 回访函, 元旦 greetings, January birthdays, a 奖状 — one of each at least."""
+    """December 2026: 回访函 (one of each case), 元旦 greetings, January birthdays, a 奖状 — one of
+    each at least."""
     customers = [
         customer("C1001", "华东精密机械制造有限公司", "1001", key_person="赵建国", phone="13800000001",
                  birthday="1970-01-15", address="江苏省南京市江宁区科学园路 88 号"),
@@ -97,6 +98,12 @@ def demo_result() -> MonthResult:
               item="集团彩铃开通及话务员培训,现场演示操作流程并留存操作手册"),
         event("C1001", "华东精密机械制造有限公司", "1001", "2026-12-22", "missing", item=None),
         event("C1003", "市第一人民医院", "1002", "2026-12-09", "on_time", item="企信通续约"),
+        # one 回访函 of each case (issue 14 item 10): C1001 mixed, C1003 not called, C1002 by letter
+        # (no phone on file), C1004 called and not reached
+        event("C1003", "市第一人民医院", "1002", "2026-12-16", "missing", item="专线扩容"),
+        event("C1002", "<script>alert(1)</script>新城物流", "1001", "2026-12-10", "missing", item="物联网卡开通"),
+        event("C1004", "欧阳长长长长长长长长长长长长长长长长长长长长长长长长长长长长长科技", "1001", "2026-12-28",
+              "pending", failed=2, item="集团短信平台培训"),
     ]
     employees = [employee("1001", "张伟", certificate=True), employee("1002", "李娜")]
     return make_result("2026-12", customers=customers, events=events, employees=employees)

@@ -374,15 +374,29 @@ def test_policy_words_follow_the_rules_in_force(tmp_path):
     rules["callbacks"]["window_days"] = 5
     rules["churn_warning"]["history_months"] = 6
     rules["kpi"]["retention_points_per_percent"] = 4
-    folder = write_month(tmp_path / "in", tiny_month())
+    rules["assessment"]["appeal_day"] = 20                              # issue 14 items 7, 10, 11
+    rules["attendance"]["tiers"] = [{"max_minutes": 15, "amount": 20}, {"max_minutes": 0, "amount": 80}]
+    rules["learning"]["streak_step"] = 2
+    rules["learning"]["worst_deduction_rate"] = 0.05
+    rules["organisation"]["department"] = "政企客户部"
+    month = tiny_month()
+    del month["回访记录.xlsx"]["回访"][2]                                # 000102 never called back: a 回访函
+    month["打卡记录.xlsx"]["打卡"][1][1] = "2026-10-09 10:10"               # 1001 late 20 minutes: the second tier
+    folder = write_month(tmp_path / "in", month)
     assert run(folder, Month(2026, 10), tmp_path / "out", rules).exit_code == 0
     done = tmp_path / "out" / "2026-10"
     manager = strings(openpyxl.load_workbook(done / "managers" / "1001_张伟.xlsx"))
     assert "超过5次扣款" in manager and "超过3次扣款" not in manager
     assert any("五天内回访" in t for t in manager) and not any("三天" in t for t in manager)
     assert any("±4 分" in t for t in manager)
+    assert any("如有异议，请于 11月20日前向政企客户部提出。" in t for t in manager)
+    assert "15分钟以上" in manager and "30分钟以内" not in manager
     department = strings(openpyxl.load_workbook(done / DEPARTMENT))
     assert any("前六月" in t for t in department) and not any("前三月" in t or "seed" in t for t in department)
+    letter = (done / "letters" / "1002" / "回访函_000102.html").read_text(encoding="utf-8")
+    assert "每次服务后五天之内回访" in letter and "三天" not in letter and "政企客户部" in letter
+    from kehu.render.wording import policy_words
+    assert policy_words(rules)["learning_worst"] == "连续二次最差，扣绩效基数的 5%"
 
 
 def _november(month: dict) -> dict:
