@@ -36,7 +36,7 @@ def write_summary_golden(month_folder: Path) -> None:
     import openpyxl
 
     from sheet_text import sheet_text
-    book = openpyxl.load_workbook(month_folder / "managers" / f"{SUMMARY_OF}.xlsx")
+    book = openpyxl.load_workbook(month_folder / "managers" / f"{SUMMARY_OF}.xlsx", data_only=True)
     SUMMARY_GOLDEN.write_text(sheet_text(book["考核汇总"]), encoding="utf-8")
 
 

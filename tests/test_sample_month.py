@@ -136,7 +136,7 @@ def manager_sheet(out, name: str, sheet: str) -> str:
     import openpyxl
 
     from sheet_text import sheet_text
-    return sheet_text(openpyxl.load_workbook(out / "managers" / f"{name}.xlsx")[sheet])
+    return sheet_text(openpyxl.load_workbook(out / "managers" / f"{name}.xlsx", data_only=True)[sheet])
 
 
 def test_wang_fangs_signed_form_matches_the_golden_text(out):

@@ -15,8 +15,8 @@ from pathlib import Path
 from kehu.model import MonthResult
 from kehu.render.wording import policy_words
 from kehu.schema import CALLBACK_RESULTS
-from kehu.render.manager_sheets import (CALLBACK_STATUS, EVENT_TYPES, NOTE_COL, PAY_COLS, RATE_COLS,
-                                        employee_line, findings_sheet, money, rate_or_dash)
+from kehu.render.manager_sheets import (CALLBACK_STATUS, EVENT_TYPES, PAY_COLS, RATE_COLS, employee_line,
+                                        findings_sheet, money, rate_or_dash)
 from kehu.render.xlsx_cells import EMPTY_RATE, is_missing
 from kehu.render.xlsx_layout import Col, Sheet, signoff_lines
 from kehu.render.xlsx_style import Formats, close_workbook, month_title, open_workbook
@@ -171,8 +171,8 @@ def room_managers_sheet(wb, fmt, result: MonthResult, employees: list) -> None:
     recs = [{**r, "person": name_of.get(r["employee_id"], "")} for r in detail.to_dict("records")]
     sh.table([Col("工号", "employee_id"), Col("姓名", "person"), Col("指标", "name"), Col("权重", "weight", "int"),
               Col("基本目标", "base", "figure"), Col("目标值", "target", "figure"),
-              Col("挑战目标", "challenge", "figure"), Col("完成值", "actual", "figure"), Col("得分", "score", "score"),
-              NOTE_COL], recs, autofilter=False, empty_text="无指标")
+              Col("挑战目标", "challenge", "figure"), Col("完成值", "actual", "figure"), Col("得分", "score", "score")],
+             recs, autofilter=False, empty_text="无指标")       # the scoring notes: in each head's own workbook
     sh.signoff(signoff_lines()[1:])
     sh.finish()
 

@@ -135,9 +135,8 @@ def attendance_sheet(wb, fmt, s: "ManagerSlice") -> None:
     sh.table(ATTENDANCE_COLS, attendance_records(s), total_label="合计",
              alerts=[("amount", ">0", "alert"), ("type", ["缺卡"], "warn")],
              empty_text="本月无考勤扣款或缺卡记录")
-    sh.skip()
-    sh.note("应打卡时间：迟到为上班时间、早退为下班时间（请假外出后顺延或提前）；分钟 = 实际打卡与应打卡时间之差。"
-            + appeal_line(s.words, s.month), 30)
+    sh.note("应打卡时间：迟到为上班时间、早退为下班时间（请假外出后顺延或提前）；分钟 = 实际打卡与应打卡时间之差。", 18)
+    sh.text_line(appeal_line(s.words, s.month), fmt.text)
     sh.set_width(0, 12)
     sh.finish()
 
