@@ -31,7 +31,8 @@ SMS_FILE = "短信发送清单.csv"
 SMS_HEADERS = ["手机号", "姓名", "客户", "类型", "发送日期", "短信内容"]
 NO_MOBILE = "无有效手机号"
 CERTIFICATES = "奖状"                 # the folder of the certificates, at the month's root
-ROOT_FILES = (INDEX_FILE, SMS_FILE)   # the files beside the managers' folders: no folder takes their names
+# the files beside the managers' folders (the seal: kehu.render.letter_templates.SEAL_STEM): no folder takes their names
+ROOT_FILES = (INDEX_FILE, SMS_FILE, "公章.png", "公章.jpg")
 
 
 def name_files(groups: dict[str, list[Letter]]) -> dict[str, str]:
@@ -137,10 +138,11 @@ class MonthLetters:
         self.env = LetterEnvironment(templates_dir)
         self.env.check(all_template_names())            # a syntax error fails before any output
         self.common = common_context(result, department, self.env.css()) | {"asset_root": "../"}
+        self.directory: Directory | None = None         # the month's staff and customers, once batches() read them
 
     def batches(self, count: int = 1) -> list[LetterBatch]:
         """The month's letters in ``count`` batches (or fewer) of whole managers, in filing order."""
-        directory = Directory(self.result)
+        directory = self.directory = Directory(self.result)
         letters = select_letters(self.result, directory)
         groups: dict[str, list[Letter]] = {}
         for letter in letters:
@@ -169,7 +171,7 @@ class MonthLetters:
 
     def write_certificates(self) -> list[Path]:
         """奖状/<工号>_<姓名>.html and 奖状/合并打印.html — apart from the customers' letters."""
-        letters = certificate_letters(self.result, Directory(self.result))
+        letters = certificate_letters(self.result, self.directory or Directory(self.result))
         if not letters:
             return []
         folder = self.out_dir / CERTIFICATES

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from kehu.organisation import is_placeholder
+
 _DIGITS = "零一二三四五六七八九十"
 
 
@@ -58,7 +60,8 @@ def leave_note(words: dict, count: int) -> str:
 def policy_words(rules: dict) -> dict:
     att, cb, kpi, churn = rules["attendance"], rules["callbacks"], rules["kpi"], rules["churn_warning"]
     limit = att["leave_limit"]
-    department = rules["organisation"]["department"].strip() or "集团客户部"
+    department = "集团客户部" if is_placeholder(rules["organisation"]["department"]) else \
+        rules["organisation"]["department"].strip()
     window = cn_count(cb["window_days"])
     months = cn_count(churn["history_months"])
     cap = _plain(kpi["total_cap"])
