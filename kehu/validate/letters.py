@@ -29,7 +29,8 @@ PHONE_ALIAS, PHONE_HEADER = "key_person_phone", "关键人电话"
 def letter_findings(frames: dict[str, pd.DataFrame], month: Month, rules: dict, locate=None) -> list[Finding]:
     greeted = greeted_key_persons(frames["customers"], month)
     # a number that is there but no mobile is W-phone at the same cell already (kehu/load): not twice
-    findings = [no_mobile(row, month, locate) for row in greeted.to_dict("records") if not _text(row.get(PHONE_ALIAS))]
+    lacking = greeted.loc[greeted[PHONE_ALIAS].map(_text).eq("").to_numpy()]
+    findings = [no_mobile(row, month, locate) for row in lacking.to_dict("records")]
     missing = unfilled(rules["organisation"])
     if missing and (len(greeted) or callback_letters_due(frames, month, rules)):
         findings.append(make("W-letter-sender", fields="、".join(missing)))
