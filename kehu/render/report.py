@@ -18,6 +18,7 @@ import xlsxwriter
 from kehu.findings import ERROR, Finding, column_index
 from kehu.load.reader import RawSheet, read_file
 from kehu.load.safety import UnsafeFile
+from kehu.render.import_check import write_import_check
 from kehu.render.xlsx_style import column_width
 
 FULL_COPY_ROWS = 20_000          # larger sheets are copied as header + offending rows only
@@ -33,16 +34,18 @@ RESERVED_SHEET = "History"                       # Excel keeps it for itself
 
 
 def write_report(path: Path, findings: list[Finding], sheets: list, sources: dict, month_label: str,
-                 vetted: dict | None = None, set_aside: list = ()) -> Path:
+                 vetted: dict | None = None, set_aside: list = (), import_check=None) -> Path:
     """The report of the month whose input files are ``sources`` (name → InputFile; the offending
     sheets are read again; ``vetted``: file name → the load's safety pre-scan of that workbook, not
-    repeated if unchanged; ``set_aside``: the folder's entries that were not read, and why)."""
+    repeated if unchanged; ``set_aside``: the folder's entries that were not read, and why;
+    ``import_check``: the 导入核对 rows of the attendance exports, kehu.validate.import_check)."""
     wb = xlsxwriter.Workbook(str(path), WB_OPTIONS)
     wb.set_properties({"title": f"kehu 校验报告 {month_label}", "created": datetime(2000, 1, 1)})
     fmt = _formats(wb)
     ordered = sorted(findings, key=lambda f: (f.severity != ERROR, f.file, f.sheet, f.row or 0, f.letter, f.code))
     _summary(wb, fmt, ordered, sheets, month_label, set_aside)
     _finding_list(wb, fmt, ordered)
+    write_import_check(wb, import_check, month_label)
     _annotated(wb, fmt, ordered, sources, vetted or {})
     wb.close()
     return path
