@@ -112,7 +112,8 @@ class KehuDays:
         self.month, self.grid, self.sessions = month, *month_sessions(staff, punches, leave, month, rules, calendar)
         self.events = _events_by_day(session_events(self.sessions, self.grid, rules))
         times = punch_times(punches, leave, rules)
-        self.punches = times.groupby([times["employee_id"], times["at"].dt.normalize()])["at"].agg(
+        at = pd.to_datetime(times["at"]).dt.floor("min")      # (an empty leave frame leaves "at" untyped)
+        self.punches = at.groupby([times["employee_id"], at.dt.normalize()]).agg(
             lambda s: "、".join(f"{t:%H:%M}" for t in sorted(set(s)))).to_dict() if len(times) else {}
 
     def compare(self, day) -> dict | None:

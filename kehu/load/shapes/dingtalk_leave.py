@@ -19,7 +19,7 @@ from datetime import date, datetime
 import pandas as pd
 
 from kehu.compute.attendance import season_of
-from kehu.findings import WARNING, Finding
+from kehu.findings import ERROR, WARNING, Finding
 from kehu.load.ledger import Ledger
 from kehu.load.reader import RawSheet
 from kehu.load.shapes.exports import (DINGTALK, Band, People, Reshaped, at, cell_text, count_sheet,
@@ -51,11 +51,14 @@ class DingTalkLeave:
         people = People(band, DINGTALK, ACCOUNT)
         kind_col, status_col = band.col("假期类型", "请假类型"), band.col("审批单状态", "审批状态")
         span_col, start_col, end_col = band.col("请假时间"), band.col("开始时间"), band.col("结束时间")
-        leave, pending = Reshaped(raw, "leave", LEAVE), []
+        leave, pending, unsplit = Reshaped(raw, "leave", LEAVE), [], []
         for row, cells in count_sheet(raw, band, "leave", ledger, findings):
             person, status = people.of(cells), cell_text(at(cells, status_col))
             if status not in APPROVED:
                 pending.append((row, person, status, _leave_words(cells, kind_col, span_col, start_col, end_col)))
+                continue
+            if span_col is not None and len(_RANGE.split(cell_text(at(cells, span_col)))) != 2:
+                unsplit.append((row, person))
                 continue
             (start, s_cell), (end, e_cell) = _interval(cells, band, span_col, start_col, end_col, rules)
             leave.add(row, {"employee_id": person.key, "kind": leave_kind(at(cells, kind_col)), "starts_at": start,
@@ -63,7 +66,20 @@ class DingTalkLeave:
                       {"employee_id": people.cell(person, band), "kind": band.where(kind_col), "starts_at": s_cell,
                        "ends_at": e_cell}, people.carry(person))
         not_approved(raw, band, status_col, pending, "请假", ledger, findings)
+        _unsplit(raw, band, span_col, unsplit, ledger, findings)
         return leave.parse(rules, ledger, findings)
+
+
+def _unsplit(raw: RawSheet, band: Band, span_col: int, rows: list, ledger: Ledger, findings: list) -> None:
+    """请假时间 cells that are not ``开始 ~ 结束``: rejected, each a finding at its cell."""
+    drop_rows(raw, [row for row, _ in rows], "rejected", ledger)
+    header, letter = band.where(span_col) if rows else ("", "")
+    for row, person in rows:
+        value = cell_text(at(raw.rows[row - 1], span_col))
+        findings.append(Finding(ERROR, "E-datetime", f"请假外出第 {row} 行「{header}」应为「开始 ~ 结束」"
+                                f"（如 2026-09-03 09:00 ~ 2026-09-03 18:00），" + (f"实际为「{value}」。" if value else "实际为空。")
+                                + "请改正后重新运行。", raw.file, raw.sheet, row, header, letter, value, "leave",
+                                person.key or "", rejected=True))
 
 
 def leave_kind(cell) -> str | None:
@@ -75,11 +91,8 @@ def leave_kind(cell) -> str | None:
 def _interval(cells: list, band: Band, span_col, start_col, end_col, rules: dict) -> tuple:
     """((start, cell), (end, cell)) of a leave: one 请假时间 cell ``a ~ b``, or 开始时间 and 结束时间."""
     if span_col is not None:
-        text = cell_text(at(cells, span_col))
-        parts = _RANGE.split(text) if text else []
+        parts = _RANGE.split(cell_text(at(cells, span_col)))         # two parts: rows() made sure
         where = band.where(span_col)
-        if len(parts) != 2:
-            return (text or None, where), (None, where)
         return (_moment(parts[0], True, rules), where), (_moment(parts[1], False, rules), where)
     start, end = at(cells, start_col), at(cells, end_col)
     return ((_moment(start, True, rules), band.where(start_col)),
