@@ -117,16 +117,23 @@ class Ledger:
         return out
 
     def _count_source_rows(self, count: SheetCount, key: tuple, frames: dict) -> None:
-        """A one-to-many sheet: each source row once, under the first of used, rejected, ignored, duplicate."""
+        """A one-to-many sheet: each source row once, under the first of used, rejected, ignored,
+        duplicate — and, last, used again for the rows marked used that nothing else counted."""
         used = [f.loc[(f["_file"] == key[0]) & (f["_sheet"] == key[1]), "_row"].to_numpy()
                 for f in frames.values() if len(f)]
-        seen = np.unique(np.concatenate(used)) if used else np.array([], dtype=np.int64)
+        seen = _distinct(used)
         count.used = len(seen)
         for kind in KINDS + ("marked",):
-            parts = self._many[key][kind]
-            rows = np.setdiff1d(np.unique(np.concatenate(parts)), seen) if parts else seen[:0]
+            rows = _distinct(self._many[key][kind])
+            rows = rows[~np.isin(rows, seen)]
             if kind == "marked":
                 count.used += len(rows)
             else:
                 setattr(count, kind, len(rows))
-            seen = np.union1d(seen, rows)
+            seen = np.concatenate([seen, rows])
+
+
+def _distinct(parts: list) -> np.ndarray:
+    """The distinct row numbers of ``parts`` (sorting: numpy 2.4's np.unique hashes, ~25× slower here)."""
+    rows = np.sort(np.concatenate(parts).astype(np.int64)) if parts else np.array([], dtype=np.int64)
+    return rows[np.concatenate(([True], rows[1:] != rows[:-1]))] if len(rows) else rows

@@ -11,7 +11,6 @@ cell (header, letter) behind each value, so that a finding points at the clerk's
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,11 +24,10 @@ from kehu.load.rows import finish_rows
 from kehu.schema import Dataset
 
 ROSTERS = ("staff", "customers")        # their rejected rows are kept aside: others refer to them
-_SPACES = re.compile(r"[\s\u3000]+")
 
 
 def is_blank(v) -> bool:
-    return v is None or (isinstance(v, str) and not _SPACES.sub("", v)) or (isinstance(v, float) and np.isnan(v))
+    return v is None or (isinstance(v, str) and not v.strip()) or (isinstance(v, float) and np.isnan(v))
 
 
 @dataclass

@@ -24,8 +24,8 @@ import pandas as pd
 
 from kehu.load.ledger import Ledger
 from kehu.load.reader import RawSheet
-from kehu.load.shapes.exports import (DINGTALK, WECOM, Band, People, Reshaped, Verdicts, at, cell_text,
-                                      count_sheet, drop_rows, find_band, hhmm, unused_rows)
+from kehu.load.shapes.export_rows import People, Punches, Verdicts, count_sheet, drop_rows, unused_rows
+from kehu.load.shapes.exports import DINGTALK, WECOM, Band, at, cell_text, find_band, hhmm
 
 CHINA = timedelta(hours=8)
 EPOCH = datetime(1970, 1, 1)
@@ -33,7 +33,6 @@ DINGTALK_RESULTS = {"Normal": "正常", "Early": "早退", "Late": "迟到", "Se
                     "Absenteeism": "旷工迟到", "NotSigned": "缺卡"}
 CHECK_TYPES = {"OnDuty": "上班", "OffDuty": "下班"}
 ADMIN_SOURCE = "BOSS"
-PUNCHES = ("employee_id", "punched_at")
 
 
 def china_time(value, unit_seconds: float):
@@ -64,7 +63,7 @@ class DingTalkApi:
     def rows(self, raw: RawSheet, band: Band, rules: dict, ledger: Ledger, findings: list) -> list[tuple[str, pd.DataFrame]]:
         people = People(band, DINGTALK, ("userId",))
         col = {name: band.col(name) for name in ("userCheckTime", "checkType", "timeResult", "sourceType", "workDate")}
-        punches = Reshaped(raw, "punches", PUNCHES)
+        punches = Punches(raw, people)
         verdicts = Verdicts(raw, people, self.name, complete=False)
         quiet = []
         for row, cells in count_sheet(raw, band, "punches", ledger, findings):
@@ -81,9 +80,7 @@ class DingTalkApi:
             if result == "NotSigned":
                 quiet.append(row)
                 continue
-            punches.add(row, {"employee_id": person.key, "punched_at": when},
-                        {"employee_id": people.cell(person, band), "punched_at": band.where(col["userCheckTime"])},
-                        people.carry(person))
+            punches.punch(row, person, when, band.where(col["userCheckTime"]))
         ledger.mark_used(raw.file, raw.sheet, quiet)
         verdicts.keep(ledger)
         return punches.parse(rules, ledger, findings)
@@ -98,7 +95,7 @@ class WeComApi:
     def rows(self, raw: RawSheet, band: Band, rules: dict, ledger: Ledger, findings: list) -> list[tuple[str, pd.DataFrame]]:
         people = People(band, WECOM, ("userid",))
         col = {name: band.col(name) for name in ("checkin_time", "checkin_type", "exception_type", "sch_checkin_time")}
-        punches = Reshaped(raw, "punches", PUNCHES)
+        punches = Punches(raw, people)
         verdicts = Verdicts(raw, people, self.name, complete=False)
         outside, quiet = [], []
         for row, cells in count_sheet(raw, band, "punches", ledger, findings):
@@ -113,9 +110,7 @@ class WeComApi:
             if "未打卡" in exception:
                 quiet.append(row)
                 continue
-            punches.add(row, {"employee_id": person.key, "punched_at": when},
-                        {"employee_id": people.cell(person, band), "punched_at": band.where(col["checkin_time"])},
-                        people.carry(person))
+            punches.punch(row, person, when, band.where(col["checkin_time"]))
         unused_rows(raw, outside, "外出打卡（不是上下班打卡）", findings)
         drop_rows(raw, outside, "ignored", ledger)
         ledger.mark_used(raw.file, raw.sheet, quiet)

@@ -24,9 +24,9 @@ import pandas as pd
 from kehu.findings import ERROR, Finding
 from kehu.load.ledger import Ledger
 from kehu.load.reader import RawSheet
-from kehu.load.shapes.exports import (DINGTALK, Band, at, hhmm, People, Reshaped, Verdicts, cell_text, clean_result,
-                                      count_sheet, drop_rows, export_day, find_band, punch_value, punches_in,
-                                      stated_period, title_text)
+from kehu.load.shapes.export_rows import People, Punches, Verdicts, clean_result, count_sheet, drop_rows
+from kehu.load.shapes.exports import (DINGTALK, Band, at, cell_text, export_day, find_band, hhmm, punch_value,
+                                      punches_in, stated_period, title_text)
 
 ACCOUNT = ("UserId", "钉钉UserId", "用户ID")
 SLOT = r"(上班|下班)([1-3])打卡时间"
@@ -49,7 +49,7 @@ class DingTalkDaily:
         day_col, shift_col = band.col("日期"), band.col("班次")
         slots = [(f"{m.group(1)}{m.group(2)}", i, band.col(f"{m.group(1)}{m.group(2)}打卡结果"))
                  for i, m in band.cols(SLOT)]
-        punches = Reshaped(raw, "punches", ("employee_id", "punched_at"))
+        punches = Punches(raw, people)
         verdicts = Verdicts(raw, people, self.name, complete=True)
         quiet, bad_days = [], []
         for row, cells in count_sheet(raw, band, "punches", ledger, findings):
@@ -58,8 +58,7 @@ class DingTalkDaily:
             for slot, time_col, result_col in slots:
                 value, cell = punch_value(at(cells, time_col), day, band, time_col, day_col)
                 if value is not None:
-                    punches.add(row, {"employee_id": person.key, "punched_at": value},
-                                {"employee_id": people.cell(person, band), "punched_at": cell}, people.carry(person))
+                    punches.punch(row, person, value, cell)
                     made += 1
                 verdicts.add(row, person, day, slot, clean_result(at(cells, result_col)), hhmm(value))
             shift = cell_text(at(cells, shift_col))
@@ -96,15 +95,13 @@ class DingTalkTimes:
         if dates is None:
             _no_period(raw, band, [row for row, _ in rows], ledger, findings)
             return []
-        punches = Reshaped(raw, "punches", ("employee_id", "punched_at"))
+        punches = Punches(raw, people)
         quiet = []
         for row, cells in rows:
             person, made = people.of(cells), 0
             for col, day in dates:
                 for value in punches_in(at(cells, col), day):
-                    punches.add(row, {"employee_id": person.key, "punched_at": value},
-                                {"employee_id": people.cell(person, band), "punched_at": band.where(col)},
-                                people.carry(person))
+                    punches.punch(row, person, value, band.where(col))
                     made += 1
             if not made:
                 quiet.append(row)

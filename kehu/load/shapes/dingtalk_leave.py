@@ -22,8 +22,8 @@ from kehu.compute.attendance import season_of
 from kehu.findings import ERROR, WARNING, Finding
 from kehu.load.ledger import Ledger
 from kehu.load.reader import RawSheet
-from kehu.load.shapes.exports import (DINGTALK, Band, People, Reshaped, at, cell_text, count_sheet,
-                                      drop_rows, export_day, find_band, punch_at, punch_value)
+from kehu.load.shapes.export_rows import People, Reshaped, count_sheet, drop_rows
+from kehu.load.shapes.exports import DINGTALK, Band, at, cell_text, export_day, find_band, punch_at, punch_value
 
 ACCOUNT = ("UserId", "钉钉UserId", "用户ID")
 APPROVED = ("审批通过", "已通过", "通过", "已同意", "同意")
@@ -63,7 +63,7 @@ class DingTalkLeave:
             (start, s_cell), (end, e_cell) = _interval(cells, band, span_col, start_col, end_col, rules)
             leave.add(row, {"employee_id": person.key, "kind": leave_kind(at(cells, kind_col)), "starts_at": start,
                             "ends_at": end},
-                      {"employee_id": people.cell(person, band), "kind": band.where(kind_col), "starts_at": s_cell,
+                      {"employee_id": people.cell(person), "kind": band.where(kind_col), "starts_at": s_cell,
                        "ends_at": e_cell}, people.carry(person))
         not_approved(raw, band, status_col, pending, "请假", ledger, findings)
         _unsplit(raw, band, span_col, unsplit, ledger, findings)
@@ -173,7 +173,7 @@ class DingTalkPunchFix:
                 continue
             value, cell = _fix_time(cells, band, day, fix_col, due_col, day_col)
             fixes.add(row, {"employee_id": person.key, "kind": "补卡", "starts_at": value},
-                      {"employee_id": people.cell(person, band), "starts_at": cell,
+                      {"employee_id": people.cell(person), "starts_at": cell,
                        "kind": band.where(result_col if result_col is not None else status_col)},
                       people.carry(person))
         not_approved(raw, band, result_col if result_col is not None else status_col, pending, "补卡", ledger, findings)

@@ -19,8 +19,8 @@ import pandas as pd
 from kehu.findings import WARNING, Finding
 from kehu.load.ledger import Ledger
 from kehu.load.reader import RawSheet
-from kehu.load.shapes.exports import (DINGTALK, Band, at, hhmm, People, Reshaped, Verdicts, cell_text, clean_result,
-                                      count_sheet, drop_rows, export_day, find_band, punch_value)
+from kehu.load.shapes.export_rows import People, Punches, Verdicts, clean_result, count_sheet, drop_rows
+from kehu.load.shapes.exports import DINGTALK, Band, at, cell_text, export_day, find_band, hhmm, punch_value
 
 ACCOUNT = ("UserId", "钉钉UserId", "用户ID")
 SUPERSEDED = "打卡无效"
@@ -41,7 +41,7 @@ class DingTalkRawPunches:
         people = People(band, DINGTALK, ACCOUNT)
         day_col, time_col, result_col = band.col("考勤日期", "日期"), band.col("打卡时间"), band.col("打卡结果")
         slot_col = band.col("考勤时间", "打卡类型")
-        punches = Reshaped(raw, "punches", ("employee_id", "punched_at"))
+        punches = Punches(raw, people)
         verdicts = Verdicts(raw, people, self.name, complete=False)
         superseded = []
         for row, cells in count_sheet(raw, band, "punches", ledger, findings):
@@ -51,8 +51,7 @@ class DingTalkRawPunches:
                 continue
             person, day = people.of(cells), export_day(at(cells, day_col))
             value, cell = punch_value(at(cells, time_col), day, band, time_col, day_col)
-            punches.add(row, {"employee_id": person.key, "punched_at": value},
-                        {"employee_id": people.cell(person, band), "punched_at": cell}, people.carry(person))
+            punches.punch(row, person, value, cell)
             verdicts.add(row, person, _attendance_day(day, value), cell_text(at(cells, slot_col)), result, hhmm(value))
         _superseded(raw, superseded, ledger, findings)
         verdicts.keep(ledger)

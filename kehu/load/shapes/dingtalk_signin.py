@@ -18,8 +18,8 @@ import pandas as pd
 
 from kehu.load.ledger import Ledger
 from kehu.load.reader import RawSheet
-from kehu.load.shapes.exports import (CARRIED, DINGTALK, Band, People, Reshaped, at, cell_text, count_sheet,
-                                      drop_rows, export_day, find_band, punch_at, unused_rows)
+from kehu.load.shapes.export_rows import CARRIED, People, Reshaped, count_sheet, drop_rows, unused_rows
+from kehu.load.shapes.exports import DINGTALK, Band, at, cell_text, export_day, find_band, punch_at
 
 ACCOUNT = ("UserId", "钉钉UserId", "用户ID")
 VISIT = ("date", "manager_id", "customer_id", "method", "start_time", "end_time", "service_item")
@@ -68,10 +68,10 @@ def _visit(out: Reshaped, band: Band, people: People, cols: dict, customer: str,
         return band.where(cols[name]) if cols[name] is not None else (default, "")
     out.add(row, {"date": day, "manager_id": person.key, "customer_id": customer, "method": "上门",
                   "start_time": start, "end_time": end, "service_item": cell_text(at(cells, cols["work"])) or None},
-            {"date": where("day", "日期"), "manager_id": people.cell(person, band), "customer_id": where("customer", "拜访客户"),
+            {"date": where("day", "日期"), "manager_id": people.cell(person), "customer_id": where("customer", "拜访客户"),
              "method": where("customer", "拜访客户"), "start_time": where("time", "时间"), "end_time": where("time", "时间"),
              "service_item": where("work", "工作内容")},
-            people.carry(person) | {"_customer_by_name": True})
+            people.carry(person) + (True,))
 
 
 def _clock(v, day) -> str | None:

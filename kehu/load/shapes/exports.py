@@ -8,27 +8,17 @@ write them: dates ``26-09-01 星期二`` or ``2026/09/05 星期五``, times ``09
 or ``昨日 23:50``, several punches in one cell, ``--`` for nothing, ids as text with a leading
 ``'`` or tab.
 
-A shape turns an export's rows into rows of kehu's datasets with ``Reshaped`` (typed by
-kehu.load.sheet_parser, each value's finding at the export's own cell), keeps what the export
-says of each day with ``Verdicts`` (for the 导入核对 sheet: kehu never uses it for money) and
-counts the sheet's source rows in the ledger (one export row may make several rows, or none).
+How a shape makes kehu's rows of what it reads is kehu.load.shapes.export_rows.
 """
 from __future__ import annotations
 
 import re
-import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-import numpy as np
-import pandas as pd
-
-from kehu.findings import ERROR, WARNING, Finding, column_letter
+from kehu.findings import column_letter
 from kehu.load.headers import normalise_header
-from kehu.load.ledger import Ledger
-from kehu.load.reader import RawSheet
-from kehu.load.sheet_parser import SheetParser, Source, is_blank
-from kehu.schema import BY_KEY
+from kehu.load.sheet_parser import is_blank
 
 SCAN_ROWS = 12                      # an export's header band lies within its first rows
 MAX_HEADER_COLUMNS = 256            # and within its first columns (a 打卡时间 sheet has ~40)
@@ -41,6 +31,9 @@ _DATA_LIKE = re.compile(r"\d{1,2}[:：]\d{2}|\d{2,4}[-/.]\d{1,2}[-/.]\d{1,2}")
 
 def cell_text(v) -> str:
     """A cell as trimmed text: "" for a blank, NaN or an export's ``--``; 1001.0 → "1001"."""
+    if v.__class__ is str:                  # the usual cell, first
+        text = v.strip(_STRIP)
+        return "" if text in NOTHING else text
     if v is None:
         return ""
     if isinstance(v, float):
@@ -59,7 +52,7 @@ def at(cells: list, col: int | None):
 
 def hhmm(value) -> str:
     """A punch as shown on the 导入核对 sheet: ``09:02`` (or "" for none or a bad value)."""
-    return f"{value:%H:%M}" if isinstance(value, datetime) else ""
+    return f"{value.hour:02d}:{value.minute:02d}" if isinstance(value, datetime) else ""
 
 
 def export_id(v) -> str | None:
@@ -85,6 +78,9 @@ class Band:
     names: list
     shown: list
 
+    def __post_init__(self):
+        self.letters = [column_letter(i) for i in range(len(self.names))]
+
     @property
     def start(self) -> int:
         """The index of the first body row."""
@@ -105,7 +101,7 @@ class Band:
 
     def where(self, col: int) -> tuple[str, str]:
         """(header as shown, column letter) of ``col``."""
-        return self.shown[col], column_letter(col)
+        return self.shown[col], self.letters[col]
 
     def has(self, *names: str) -> bool:
         return all(self.col(n) is not None for n in names)
@@ -170,8 +166,23 @@ _SHIFT = {"昨日": -1, "前一天": -1, "次日": 1, "第二天": 1, "翌日": 
 _SEPARATORS = re.compile(r"[\s,，;；、|]+")
 
 
+_DAYS: dict = {}
+
+
 def export_day(v):
-    """A day cell → ``date``; None for a blank; the text itself when it is no date."""
+    """A day cell → ``date``; None for a blank; the text itself when it is no date (each text
+    read once: a month's rows repeat a few dozen days)."""
+    if v.__class__ is str:
+        day = _DAYS.get(v)
+        if day is None:
+            if len(_DAYS) > 10_000:
+                _DAYS.clear()
+            day = _DAYS[v] = _read_day(v)
+        return day
+    return _read_day(v)
+
+
+def _read_day(v):
     if isinstance(v, datetime):
         return v.date()
     if isinstance(v, date):
@@ -197,11 +208,11 @@ def punch_at(v, day: date | None):
     if isinstance(v, datetime):
         return v
     if isinstance(v, time):
-        return datetime.combine(day, v) if day else _shown(v)
+        return datetime.combine(day, v) if day else str(v)
     if isinstance(v, (int, float)) and not isinstance(v, bool):
         if 0 <= v < 1 and day:
             return datetime.combine(day, time()) + timedelta(seconds=round(v * 86400))
-        return EXCEL_EPOCH + timedelta(seconds=round(v * 86400)) if v >= 1 else _shown(v)
+        return EXCEL_EPOCH + timedelta(seconds=round(v * 86400)) if v >= 1 else str(v)
     text = cell_text(v)
     if not text:
         return None
@@ -263,10 +274,6 @@ def _stamp(text: str) -> datetime | None:
         return None
 
 
-def _shown(v) -> str:
-    return str(v)
-
-
 _PERIOD = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*(?:至|到|~|～|－|—|-)\s*"
                      r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _FILE_PERIOD = re.compile(r"(?<!\d)(\d{4})(\d{2})(\d{2})\s*[-_~～至]\s*(\d{4})(\d{2})(\d{2})(?!\d)")
@@ -285,162 +292,3 @@ def stated_period(*texts: str) -> tuple[date, date] | None:
                 except ValueError:
                     continue
     return None
-
-
-# -- who a row is ------------------------------------------------------------------------------------
-
-@dataclass
-class Person:
-    """Who an export row is: the 工号 (when the export has one) or the account (钉钉 UserId /
-    企业微信 账号) to be looked up in 员工名册 (kehu.load.shapes.resolve) — never the name, which
-    is kept only to name the person in a message."""
-    employee_id: str | None
-    account: str | None
-    name: str
-
-    @property
-    def key(self) -> str | None:
-        """What goes into the 工号 column: the 工号, else the account (resolved after loading)."""
-        return self.employee_id or self.account
-
-
-class People:
-    """The identity columns of an export sheet (工号, the account column, 姓名)."""
-
-    def __init__(self, band: Band, system: str, account_headers: tuple[str, ...]):
-        self.system = system
-        self.id_col = band.col("工号", "员工工号", "employee_id")
-        self.account_col = band.col(*account_headers)
-        self.name_col = band.col("姓名", "员工姓名", "name")
-
-    def of(self, row: list) -> Person:
-        def at(col):
-            return row[col] if col is not None and col < len(row) else None
-        return Person(export_id(at(self.id_col)), export_id(at(self.account_col)), cell_text(at(self.name_col)))
-
-    def cell(self, person: Person, band: Band) -> tuple[str, str]:
-        """(header, letter) of the cell that names ``person``: 工号, else the account."""
-        col = self.id_col if person.employee_id or self.account_col is None else self.account_col
-        return band.where(col) if col is not None else ("工号", "")
-
-    def carry(self, person: Person) -> dict:
-        """The columns kehu.load.shapes.resolve needs, for a reshaped row of ``person``."""
-        return {"_account": person.account, "_by_account": person.employee_id is None and person.account is not None,
-                "_system": self.system, "_name": person.name}
-
-
-CARRIED = ("_account", "_by_account", "_system", "_name")
-
-
-# -- rows for kehu's datasets --------------------------------------------------------------------------
-
-class Reshaped:
-    """The rows a shape makes for one of kehu's datasets out of an export sheet: each with the
-    Excel row it came from and, per value, the export's cell (header, letter) behind it; typed
-    by kehu.load.sheet_parser (a value that cannot be read is a finding at that cell)."""
-
-    def __init__(self, raw: RawSheet, key: str, aliases: tuple[str, ...], carried: tuple[str, ...] = CARRIED):
-        self.raw, self.dataset, self.aliases = raw, BY_KEY[key], aliases
-        self.body: list[list] = []
-        self.rows: list[int] = []
-        self.cells = {a: ([], []) for a in aliases}
-        self.carry: dict[str, list] = {name: [] for name in carried}
-
-    def __len__(self) -> int:
-        return len(self.body)
-
-    def add(self, row: int, values: dict, cells: dict, carry: dict | None = None) -> None:
-        """One row: ``values`` and ``cells`` (alias → (header, letter)) by alias; ``carry`` by name."""
-        self.body.append([values.get(a) for a in self.aliases])
-        self.rows.append(row)
-        for alias in self.aliases:
-            heads, letters = self.cells[alias]
-            head, letter = cells.get(alias, (self.dataset.column(alias).name, ""))
-            heads.append(head)
-            letters.append(letter)
-        for name, values_of in self.carry.items():
-            values_of.append((carry or {}).get(name))
-
-    def parse(self, rules: dict, ledger: Ledger, findings: list) -> list[tuple[str, pd.DataFrame]]:
-        """``[(dataset key, typed frame)]``, or ``[]`` when the sheet made no row."""
-        if not self.body:
-            return []
-        header = [self.dataset.column(a).name for a in self.aliases]
-        raw = RawSheet(self.raw.file, self.raw.sheet, [header] + self.body)
-        source = Source(np.asarray(self.rows, dtype=np.int64), self.cells, self.carry)
-        parser = SheetParser(raw, self.dataset, 0, dict(enumerate(self.aliases)), rules, ledger, findings, source)
-        return [(self.dataset.key, parser.parse())]
-
-
-def count_sheet(raw: RawSheet, band: Band, key: str | None, ledger: Ledger, findings: list) -> list[tuple[int, list]]:
-    """Count the sheet's body in the ledger (source rows; one may make several rows or none) and
-    return its non-empty rows as (Excel row, cells) — without a last row cut short."""
-    body = raw.rows[band.start:]
-    rows = [(band.start + 1 + i, row) for i, row in enumerate(body) if not all(is_blank(c) for c in row)]
-    ledger.sheet(raw.file, raw.sheet, key, read=len(body), empty=len(body) - len(rows), one_to_one=False)
-    if rows and _cut_short(raw, band, rows[-1][1]):
-        row = rows.pop()[0]
-        drop_rows(raw, [row], "rejected", ledger)
-        findings.append(Finding(ERROR, "E-export-truncated",
-                                f"最后一行（第 {row} 行）只有 {len(raw.rows[row - 1])} 列，表头有 {len(raw.rows[band.last])} 列："
-                                "文件可能没有下载完整。该行未使用；请重新导出或下载完整的文件后再运行。",
-                                raw.file, raw.sheet, row, dataset=key or "", rejected=True))
-    return rows
-
-
-def _cut_short(raw: RawSheet, band: Band, last: list) -> bool:
-    """A CSV whose last line stops before the header's last column (a download cut off). Rows of a
-    workbook are all as wide as the sheet; a CSV's are as wide as their line."""
-    width = len(raw.rows[band.last])
-    return len(last) < width and not is_blank(last[-1]) and any(len(r) >= width for r in raw.rows[band.start:])
-
-
-def drop_rows(raw: RawSheet, rows: list[int], kind: str, ledger: Ledger) -> None:
-    """Source rows the shape does not turn into any dataset row, counted as ``kind``."""
-    if rows:
-        frame = pd.DataFrame({"_file": raw.file, "_sheet": raw.sheet, "_row": np.asarray(rows, dtype=np.int64)})
-        ledger.drop(frame, pd.Series(True, index=frame.index), kind)
-
-
-def unused_rows(raw: RawSheet, rows: list[int], what: str, findings: list, code: str = "W-export-rows-unused") -> None:
-    """One warning for the rows of a sheet kehu leaves out by design (what: why, in Chinese)."""
-    if rows:
-        findings.append(Finding(WARNING, code, f"{what}共 {len(rows):,} 行（第 {rows[0]} 行起），未使用。"
-                                "这是导出中的正常内容，无需处理；如有疑问请核对原表。", raw.file, raw.sheet, rows[0]))
-
-
-# -- what the export says of each day --------------------------------------------------------------------
-
-VERDICT_COLUMNS = ("employee_id", "_account", "_by_account", "_system", "_name", "date", "slot", "result", "shown",
-                   "complete", "export", "_file", "_sheet", "_row")
-
-
-@dataclass
-class Verdicts:
-    """What an export says of a person's day, slot by slot (``上班1``: ``迟到``), for the
-    导入核对 sheet. ``complete``: the export speaks of the whole day (每日统计, 概况统计) — not
-    only of the punches it lists (原始记录, 打卡详情, the APIs), which know nothing of a missing one."""
-    raw: RawSheet
-    people: People
-    export: str
-    complete: bool
-    records: list = field(default_factory=list)
-
-    def add(self, row: int, person: Person, day: date, slot: str, result: str, shown: str = "") -> None:
-        if day is None or not isinstance(day, date) or not (person.key and result):
-            return
-        carry = self.people.carry(person)
-        self.records.append((person.key, carry["_account"], carry["_by_account"], self.people.system, person.name,
-                             pd.Timestamp(day), slot, result, shown, self.complete, self.export,
-                             self.raw.file, self.raw.sheet, row))
-
-    def keep(self, ledger: Ledger) -> None:
-        if self.records:
-            frame = pd.DataFrame(self.records, columns=list(VERDICT_COLUMNS))
-            frame["date"] = frame["date"].astype("datetime64[ns]")
-            ledger.keep_verdicts(frame)
-
-
-def clean_result(text: str) -> str:
-    """An export's verdict text, trimmed and NFKC'd (``管理员 张三 改为正常`` stays readable)."""
-    return unicodedata.normalize("NFKC", cell_text(text))

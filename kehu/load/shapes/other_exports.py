@@ -21,7 +21,8 @@ from kehu.load.headers import recognise
 from kehu.load.ledger import Ledger
 from kehu.load.reader import RawSheet
 from kehu.load.shapes.dingtalk_daily import COUNTERS, day_columns
-from kehu.load.shapes.exports import Band, count_sheet, drop_rows, find_band
+from kehu.load.shapes.export_rows import count_sheet, drop_rows
+from kehu.load.shapes.exports import Band, find_band
 
 EXPORT_WORDS = ("考勤组", "UserId", "所属规则", "打卡结果", "考勤日期", "审批单状态", "打卡类型", "班次",
                 "打卡时间记录", "签到来源", "假期类型")

@@ -27,7 +27,8 @@ import pandas as pd
 
 from kehu.findings import ERROR, WARNING, Finding
 from kehu.load.ledger import Ledger
-from kehu.load.shapes.exports import CARRIED, DINGTALK, WECOM
+from kehu.load.shapes.export_rows import CARRIED
+from kehu.load.shapes.exports import DINGTALK, WECOM
 from kehu.schema import BY_KEY
 
 ACCOUNT_COLUMNS = {DINGTALK: "dingtalk_userid", WECOM: "wecom_userid"}
@@ -100,7 +101,8 @@ class AccountBook:
     def quietly(self, verdicts: pd.DataFrame) -> pd.DataFrame:
         """The verdicts of the people found (the rows of the others are already said)."""
         keep = []
-        for eid, by_account, system in zip(verdicts["employee_id"], verdicts["_by_account"], verdicts["_system"]):
+        for eid, by_account, system in zip(verdicts["employee_id"].tolist(), verdicts["_by_account"].tolist(),
+                                           verdicts["_system"].tolist()):
             keep.append(eid if not by_account else self.lookup(system, eid)[0])
         verdicts = verdicts.assign(employee_id=keep)
         return verdicts.loc[verdicts["employee_id"].notna()].drop(columns=["_account", "_by_account"]).reset_index(drop=True)

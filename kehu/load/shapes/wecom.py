@@ -26,13 +26,13 @@ import pandas as pd
 
 from kehu.load.ledger import Ledger
 from kehu.load.reader import RawSheet
-from kehu.load.shapes.exports import (WECOM, Band, People, Reshaped, Verdicts, at, cell_text, clean_result,
-                                      count_sheet, drop_rows, export_day, find_band, hhmm, punch_value,
-                                      punches_in, unused_rows)
+from kehu.load.shapes.export_rows import (People, Punches, Verdicts, clean_result, count_sheet, drop_rows,
+                                          unused_rows)
+from kehu.load.shapes.exports import (WECOM, Band, at, cell_text, export_day, find_band, hhmm, punch_value,
+                                      punches_in)
 
 ACCOUNT = ("账号", "企业微信账号", "userid", "成员账号")
 DAY = ("时间", "日期", "打卡日期")
-PUNCHES = ("employee_id", "punched_at")
 
 
 def _fits_daily(band: Band) -> bool:
@@ -51,7 +51,7 @@ class WeComDaily:
         sources = _punch_columns(band)
         states = [(f"{m.group(1)}{m.group(2)}", i) for i, m in band.cols(r"(上班|下班)(\d)打卡(?:状态|结果)")]
         leave_col = band.col("假勤申请", "假勤")
-        punches = Reshaped(raw, "punches", PUNCHES)
+        punches = Punches(raw, people)
         verdicts = Verdicts(raw, people, self.name, complete=bool(states))
         quiet = []
         for row, cells in count_sheet(raw, band, "punches", ledger, findings):
@@ -60,8 +60,7 @@ class WeComDaily:
             for col in sources:
                 for value in _values(at(cells, col), day):
                     value, cell = punch_value(value, day, band, col, day_col)
-                    punches.add(row, {"employee_id": person.key, "punched_at": value},
-                                {"employee_id": people.cell(person, band), "punched_at": cell}, people.carry(person))
+                    punches.punch(row, person, value, cell)
                     made += 1
             for slot, col in states:
                 verdicts.add(row, person, day, slot, clean_result(at(cells, col)))
@@ -103,7 +102,7 @@ class WeComDetail:
         people, day_col = People(band, WECOM, ACCOUNT), band.col("日期", "打卡日期", "时间")
         time_col, kind_col = band.col("实际打卡时间", "打卡时间"), band.col("打卡类型")
         result_col = band.col("打卡状态", "打卡结果", "异常类型", "校准状态")
-        punches = Reshaped(raw, "punches", PUNCHES)
+        punches = Punches(raw, people)
         verdicts = Verdicts(raw, people, self.name, complete=False)
         outside, quiet = [], []
         for row, cells in count_sheet(raw, band, "punches", ledger, findings):
@@ -117,8 +116,7 @@ class WeComDetail:
                 verdicts.add(row, person, day, cell_text(at(cells, kind_col)), result or "未打卡")
                 continue
             value, where = punch_value(cell, day, band, time_col, day_col)
-            punches.add(row, {"employee_id": person.key, "punched_at": value},
-                        {"employee_id": people.cell(person, band), "punched_at": where}, people.carry(person))
+            punches.punch(row, person, value, where)
             verdicts.add(row, person, day, cell_text(at(cells, kind_col)), result, hhmm(value))
         unused_rows(raw, outside, "外出打卡（不是上下班打卡）", findings)
         drop_rows(raw, outside, "ignored", ledger)
