@@ -106,3 +106,21 @@ def test_json_that_is_cut_short_stops_and_other_json_is_left_aside(tmp_path):
     inputs = validate_month(folder, MONTH, RULES)
     found = {(f.code, f.file) for f in inputs.findings}
     assert ("E-file-format", "listRecord.json") in found and ("W-file-ignored", "设置.json") in found
+
+
+def test_exports_loaded_by_the_pool_are_counted_and_checked_as_in_one_process(tmp_path, monkeypatch):
+    """A pool worker's ledger brings back (pickled) the rows it marked used and the exports' verdicts."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from kehu.load import folder as loading
+    exports = write_exports(tmp_path / "in", make_month(5), "钉钉", "每日统计")
+    serial = validate_month(exports, MONTH, RULES)
+    context = multiprocessing.get_context("fork")
+    monkeypatch.setattr(loading, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(loading, "available_cores", lambda: 2)
+    monkeypatch.setattr(loading, "ProcessPoolExecutor", lambda **options: ProcessPoolExecutor(mp_context=context, **options))
+    pooled = validate_month(exports, MONTH, RULES)
+    assert pooled.sheets == serial.sheets
+    assert pooled.import_check.equals(serial.import_check) and len(serial.import_check) > 0
+    assert [f.code for f in pooled.findings] == [f.code for f in serial.findings]
