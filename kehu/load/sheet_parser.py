@@ -192,9 +192,13 @@ class SheetParser:
     def _excel_errors(self, index) -> pd.Series:
         """Cells holding an Excel error (#DIV/0!, #N/A…), which calamine reads as blank."""
         bad = pd.Series(False, index=index)
+        if not self.raw.error_cells:
+            return bad
         letters = {letter: alias for alias, (_, letter) in self.where.items()}
+        rows = pd.Index(self.rows)                  # Excel row → frame rows (several for a reshaped table)
         for (row, letter), text in sorted(self.raw.error_cells.items()):
-            hits = np.flatnonzero(self.rows == row)
+            hits = rows.get_indexer_for([row])
+            hits = hits[hits >= 0]
             if len(hits) and letter in letters:
                 header = self.where[letters[letter]][0]
                 self.findings.append(Finding(

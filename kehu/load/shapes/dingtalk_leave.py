@@ -55,7 +55,7 @@ class DingTalkLeave:
         for row, cells in count_sheet(raw, band, "leave", ledger, findings):
             person, status = people.of(cells), cell_text(at(cells, status_col))
             if status not in APPROVED:
-                pending.append((row, person, status, _leave_words(cells, kind_col, span_col, start_col, end_col)))
+                pending.append((row, person, status, _leave_words(cells, kind_col, span_col, start_col, end_col), status_col))
                 continue
             if span_col is not None and len(_RANGE.split(cell_text(at(cells, span_col)))) != 2:
                 unsplit.append((row, person))
@@ -65,7 +65,7 @@ class DingTalkLeave:
                             "ends_at": end},
                       {"employee_id": people.cell(person), "kind": band.where(kind_col), "starts_at": s_cell,
                        "ends_at": e_cell}, people.carry(person))
-        not_approved(raw, band, status_col, pending, "请假", ledger, findings)
+        not_approved(raw, band, pending, "请假", ledger, findings)
         _unsplit(raw, band, span_col, unsplit, ledger, findings)
         return leave.parse(rules, ledger, findings)
 
@@ -122,11 +122,11 @@ def _half_day(day: date, half: str, is_start: bool, rules: dict):
     session and ends the day (seed 004 考勤制度 1、上班时间, from the rules file's seasons)."""
     season = season_of(day, rules["schedule"])
     if half == "上午":
-        return day if is_start else datetime.combine(day, _clock(season["am"][1]))
-    return datetime.combine(day, _clock(season["pm"][0])) if is_start else day
+        return day if is_start else datetime.combine(day, _time_of(season["am"][1]))
+    return datetime.combine(day, _time_of(season["pm"][0])) if is_start else day
 
 
-def _clock(text: str):
+def _time_of(text: str):
     return datetime.strptime(text, "%H:%M").time()
 
 
@@ -137,14 +137,15 @@ def _leave_words(cells: list, kind_col, span_col, start_col, end_col) -> str:
     return f"{cell_text(at(cells, kind_col))} {when}".strip()
 
 
-def not_approved(raw: RawSheet, band: Band, status_col, rows: list, what: str, ledger: Ledger, findings: list) -> None:
-    """Rows whose approval did not pass: unused, each listed (W-not-approved)."""
+def not_approved(raw: RawSheet, band: Band, rows: list, what: str, ledger: Ledger, findings: list) -> None:
+    """Rows whose approval did not pass — (row, person, status, the leave in words, the status's
+    column) — unused, each listed (W-not-approved)."""
     drop_rows(raw, [row for row, *_ in rows], "ignored", ledger)
-    header, letter = band.where(status_col) if status_col is not None else ("", "")
-    for row, person, status, words in rows:
+    for row, person, status, words, col in rows:
+        header, letter = band.where(col) if col is not None else ("", "")
         who = f"{person.name}（{person.key}）" if person.name else str(person.key or "")
         findings.append(Finding(WARNING, "W-not-approved",
-                                f"{what}第 {row} 行：{who}的{words}，审批状态为「{status or '空'}」。只有审批通过的{what}才计入，"
+                                f"{what}第 {row} 行：{who}的{words}，状态为「{status or '空'}」。只有审批通过的{what}才计入，"
                                 "本行未使用。如已审批通过，请重新导出后再运行。", raw.file, raw.sheet, row, header, letter,
                                 status, "leave", person.key or "", rejected=True))
 
@@ -167,16 +168,18 @@ class DingTalkPunchFix:
         for row, cells in count_sheet(raw, band, "leave", ledger, findings):
             person, day = people.of(cells), export_day(at(cells, day_col))
             result, status = cell_text(at(cells, result_col)), cell_text(at(cells, status_col))
-            if (result_col is not None and result not in FIXED) or (status_col is not None and status not in APPROVED):
+            failed = result_col if result_col is not None and result not in FIXED else \
+                status_col if status_col is not None and status not in APPROVED else None
+            if failed is not None:
                 words = f"补卡 {cell_text(at(cells, day_col))} {cell_text(at(cells, fix_col))}".strip()
-                pending.append((row, person, result if result_col is not None and result not in FIXED else status, words))
+                pending.append((row, person, cell_text(at(cells, failed)), words, failed))
                 continue
             value, cell = _fix_time(cells, band, day, fix_col, due_col, day_col)
             fixes.add(row, {"employee_id": person.key, "kind": "补卡", "starts_at": value},
                       {"employee_id": people.cell(person), "starts_at": cell,
                        "kind": band.where(result_col if result_col is not None else status_col)},
                       people.carry(person))
-        not_approved(raw, band, result_col if result_col is not None else status_col, pending, "补卡", ledger, findings)
+        not_approved(raw, band, pending, "补卡", ledger, findings)
         return fixes.parse(rules, ledger, findings)
 
 

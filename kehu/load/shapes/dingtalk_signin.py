@@ -64,6 +64,7 @@ def _visit(out: Reshaped, band: Band, people: People, cols: dict, customer: str,
     times = sorted(t for t in (_clock(at(c, cols["time"]), day) for _, c, _ in signs) if t)
     start = times[0] if times else cell_text(at(cells, cols["time"])) or None
     end = times[-1] if len(times) > 1 else None
+
     def where(name: str, default: str) -> tuple[str, str]:
         return band.where(cols[name]) if cols[name] is not None else (default, "")
     out.add(row, {"date": day, "manager_id": person.key, "customer_id": customer, "method": "上门",
