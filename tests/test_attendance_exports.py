@@ -124,3 +124,12 @@ def test_exports_loaded_by_the_pool_are_counted_and_checked_as_in_one_process(tm
     assert pooled.sheets == serial.sheets
     assert pooled.import_check.equals(serial.import_check) and len(serial.import_check) > 0
     assert [f.code for f in pooled.findings] == [f.code for f in serial.findings]
+
+
+@pytest.mark.parametrize("layout, suffix", [("每日统计", ".xls"), ("原始记录", ".xlsx")])
+def test_a_half_downloaded_workbook_export_is_refused_by_name(layout, suffix, tmp_path):
+    folder = write_exports(tmp_path / "in", make_month(2), "钉钉", layout)
+    export = next(folder.glob(f"客户部_*{suffix}"))
+    export.write_bytes(export.read_bytes()[: export.stat().st_size // 2])
+    inputs = validate_month(folder, MONTH, RULES)
+    assert ("E-file-format", export.name) in {(f.code, f.file) for f in inputs.findings}
