@@ -8,15 +8,20 @@ there so the clerk can see why. Written only when the month's inputs hold an att
 """
 from __future__ import annotations
 
+import math
+
 import pandas as pd
+
+from kehu.render.xlsx_style import display_width
 
 SHEET = "导入核对"
 HEADERS = ["工号", "姓名", "日期", "导出", "导出的结果", "kehu 的结果", "kehu 的作息", "kehu 使用的打卡", "说明",
            "文件", "工作表", "行"]
 FIELDS = ["employee_id", "name", "date", "export", "export_says", "kehu_says", "schedule", "punches", "note",
           "file", "sheet", "row"]
-WIDTHS = [10, 8, 11, 16, 34, 30, 22, 22, 40, 22, 14, 6]
+WIDTHS = [9, 8, 11, 12, 30, 24, 13, 16, 30, 16, 10, 5]
 HEADER_ROW = 3
+LINE_HEIGHT = 15                    # points per line of wrapped text (the default font)
 EXPLAINED = ("钉钉、企业微信导出中的考勤结果（迟到、缺卡、管理员改为正常等）只用于核对，不用于扣款：kehu 按考勤制度的作息"
              "和日历，从打卡记录和审批通过的请假、补卡重新计算。下表列出两者不一致的每一天，以及管理员修改过结果的每一天。")
 
@@ -28,7 +33,8 @@ def write_import_check(wb, rows: pd.DataFrame | None, month_label: str) -> None:
     ws = wb.add_worksheet(SHEET)
     fmt = _formats(wb)
     ws.write(0, 0, f"导入核对 — {month_label}", fmt["title"])
-    ws.write(1, 0, EXPLAINED, fmt["note"])
+    ws.merge_range(1, 0, 1, len(HEADERS) - 1, EXPLAINED, fmt["note"])
+    ws.set_row(1, LINE_HEIGHT * _lines(EXPLAINED, sum(WIDTHS)))
     ws.write(2, 0, f"共 {len(rows):,} 天需要核对。" if len(rows) else "导出的考勤结果与 kehu 的计算一致，没有需要核对的日子。",
              fmt["bold"])
     ws.write_row(HEADER_ROW, 0, HEADERS, fmt["head"])
@@ -45,6 +51,8 @@ def write_import_check(wb, rows: pd.DataFrame | None, month_label: str) -> None:
 
 
 def _write_line(ws, fmt, i: int, record) -> None:
+    texts = [(str(v), w) for v, w in zip(record, WIDTHS) if isinstance(v, str)]
+    ws.set_row(i, LINE_HEIGHT * max([_lines(t, w) for t, w in texts] + [1]))    # print shows every line
     for j, value in enumerate(record):
         if j == 2 and not pd.isna(value):
             ws.write_datetime(i, j, pd.Timestamp(value).to_pydatetime(), fmt["date"])
@@ -55,10 +63,15 @@ def _write_line(ws, fmt, i: int, record) -> None:
                             fmt["wrap"])
 
 
+def _lines(text: str, width: int) -> int:
+    """How many lines ``text`` wraps to in a column ``width`` characters wide (CJK count double)."""
+    return max(1, math.ceil(display_width(text) / max(width - 2, 1)))
+
+
 def _formats(wb) -> dict:
     return {
         "title": wb.add_format({"bold": True, "font_size": 14}),
-        "note": wb.add_format({"font_color": "#404040"}),
+        "note": wb.add_format({"font_color": "#404040", "text_wrap": True, "valign": "top"}),
         "bold": wb.add_format({"bold": True}),
         "head": wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"}),
         "cell": wb.add_format({"border": 1, "valign": "top"}),

@@ -60,7 +60,7 @@ class DingTalkDaily:
                 if value is not None:
                     punches.punch(row, person, value, cell)
                     made += 1
-                verdicts.add(row, person, day, slot, clean_result(at(cells, result_col)), hhmm(value))
+                verdicts.add(row, person, day, slot, clean_result(at(cells, result_col)), hhmm(value, day))
             shift = cell_text(at(cells, shift_col))
             if shift in ("休息", "不在考勤组") or shift.startswith("未加入"):
                 verdicts.add(row, person, day, "班次", shift)

@@ -50,9 +50,13 @@ def at(cells: list, col: int | None):
     return cells[col] if col is not None and col < len(cells) else None
 
 
-def hhmm(value) -> str:
-    """A punch as shown on the 导入核对 sheet: ``09:02`` (or "" for none or a bad value)."""
-    return f"{value.hour:02d}:{value.minute:02d}" if isinstance(value, datetime) else ""
+def hhmm(value, day=None) -> str:
+    """A punch as shown on the 导入核对 sheet: ``09:02``, ``次日 00:12`` when it is the day after
+    ``day`` ("" for none or a bad value)."""
+    if not isinstance(value, datetime):
+        return ""
+    shifted = isinstance(day, date) and value.date() != day
+    return ("次日 " if shifted and value.date() > day else "昨日 " if shifted else "") + f"{value.hour:02d}:{value.minute:02d}"
 
 
 def export_id(v) -> str | None:
