@@ -264,13 +264,14 @@ def daily_rows(month: AttendanceMonth) -> list[list]:
 
 
 def punch_time_rows(month: AttendanceMonth) -> list[list]:
-    """DingTalk 打卡时间: a row per person, a column per day, a day's punches in one cell (calendar days)."""
+    """DingTalk 打卡时间: a row per person, a column per day, a day's punches in one cell in time
+    order — a punch past midnight under the day it ends, without 次日."""
     head = ["姓名", "考勤组", "部门", "工号", "UserId"] + [str(d.day) for d in days()]
     under = [None] * 5 + [WEEKDAYS[d.weekday()] for d in days()]
     rows = [["打卡时间表 统计日期：2026-10-01 至 2026-10-31"], ["报表生成时间：2026-11-01 09:12"], head, under]
     for person in PEOPLE + [OUTSIDER]:
         ats = month.punches[person.employee_id]
-        cells = ["\n".join(f"{at:%H:%M}" for at in sorted(ats) if at.date() == d) or None for d in days()]
+        cells = ["\n".join(f"{at:%H:%M}" for at in sorted(ats) if attendance_day(at)[0] == d) or None for d in days()]
         rows.append([person.name, "客户部考勤", person.dept, _id_cell(person), person.userid] + cells)
     return rows
 

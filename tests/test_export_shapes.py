@@ -131,6 +131,16 @@ def test_daily_statistics_under_a_two_row_band_with_up_to_three_pairs():
     assert ("班次", "休息") in set(zip(verdicts["slot"], verdicts["result"]))
 
 
+def test_a_punch_past_midnight_without_next_day_written_is_the_next_days():
+    """The slots are in time order: 下班2 00:12 after 上班2 15:10 is the next day's; 09:40 after
+    09:45 (a few minutes back) is not."""
+    rows = [DAILY_TOP, DAILY_UNDER,
+            daily("张伟", "1001", "26-10-09 星期五", "A", "09:45", "正常", "09:40", "早退", "15:10", "正常", "00:12", "正常")]
+    frames, _, findings, _ = load(rows)
+    assert [p[1] for p in punches(frames)] == ["2026-10-09 09:40", "2026-10-09 09:45", "2026-10-09 15:10",
+                                              "2026-10-10 00:12"]
+
+
 def test_daily_statistics_as_the_csv_with_one_header_row():
     head = [c for c in DAILY_TOP if c not in ("请假", None)]
     row = daily("李娜", "1002", "2026-10-09", "A", "09:30:12", "正常", "18:31", "正常")

@@ -25,8 +25,8 @@ from kehu.findings import ERROR, Finding
 from kehu.load.ledger import Ledger
 from kehu.load.reader import RawSheet
 from kehu.load.shapes.export_rows import People, Punches, Verdicts, clean_result, count_sheet, drop_rows
-from kehu.load.shapes.exports import (DINGTALK, Band, at, cell_text, export_day, find_band, hhmm, punch_value,
-                                      punches_in, stated_period, title_text)
+from kehu.load.shapes.exports import (DINGTALK, Band, at, cell_text, export_day, find_band, hhmm, in_order,
+                                      punch_value, punches_in, stated_period, title_text)
 
 ACCOUNT = ("UserId", "钉钉UserId", "用户ID")
 SLOT = r"(上班|下班)([1-3])打卡时间"
@@ -54,13 +54,13 @@ class DingTalkDaily:
         quiet, bad_days = [], []
         for row, cells in count_sheet(raw, band, "punches", ledger, findings):
             person, day = people.of(cells), export_day(at(cells, day_col))
-            made = 0
-            for slot, time_col, result_col in slots:
-                value, cell = punch_value(at(cells, time_col), day, band, time_col, day_col)
+            read = [punch_value(at(cells, time_col), day, band, time_col, day_col) for _, time_col, _ in slots]
+            values = in_order([value for value, _ in read])         # the slots are in time order
+            for (slot, _, result_col), value, (_, cell) in zip(slots, values, read):
                 if value is not None:
                     punches.punch(row, person, value, cell)
-                    made += 1
                 verdicts.add(row, person, day, slot, clean_result(at(cells, result_col)), hhmm(value, day))
+            made = sum(value is not None for value in values)
             shift = cell_text(at(cells, shift_col))
             if shift in ("休息", "不在考勤组") or shift.startswith("未加入"):
                 verdicts.add(row, person, day, "班次", shift)

@@ -243,7 +243,24 @@ def punches_in(v, day: date | None) -> list:
     if rest or not found or day is None:
         return [text]
     times = [_clock(m, day) for m in found]
-    return [text] if any(t is None for t in times) else times
+    return [text] if any(t is None for t in times) else in_order(times)
+
+
+BACKWARDS = timedelta(hours=6)
+
+
+def in_order(punches: list) -> list:
+    """A day's punches as the export lists them, in time order: one that falls many hours
+    (> 6 h) before the one listed before it is past midnight, the next day's (``18:40`` then
+    ``00:12``) — also when the export does not write 次日. Values that are no time stay."""
+    out, last = [], None
+    for value in punches:
+        if isinstance(value, datetime):
+            if last is not None and value < last - BACKWARDS:
+                value += timedelta(days=1)
+            last = value
+        out.append(value)
+    return out
 
 
 def punch_value(v, day, band: Band, time_col: int | None, day_col: int | None) -> tuple:
