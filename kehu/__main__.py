@@ -1,4 +1,6 @@
+import sys
+
 from kehu.cli import main
 
 if __name__ == "__main__":   # a spawned worker process imports this module too
-    main()
+    sys.exit(main())

@@ -8,30 +8,24 @@ back, the lock released), with exit 143.
 """
 from __future__ import annotations
 
-import errno
 import multiprocessing
-import os
 import signal
 import sys
-import traceback
-from functools import wraps
 from pathlib import Path
 
 import click
 
 from kehu import __version__
-from kehu.findings import ERROR
-from kehu.history_check import HistoryError
-from kehu.load.files import InputFolderError
-from kehu.month import Month
-from kehu.outfolder import OutputError, OutputFolder, write_trouble
+from kehu.cli_common import (finding_line, guarded, input_argument, month_option, rules_of, rules_option)
+from kehu.cli_history import history_group
+from kehu.cli_plan import plan
+from kehu.cli_text import ExistingPath, KehuGroup, PositiveInt
+from kehu.findings_order import problems
 from kehu.pipeline import EXIT_FAILURE, EXIT_INPUT, EXIT_OK, EXIT_USAGE
-from kehu.rules import RulesError, load_rules, rules_toml
+from kehu.rules import rules_toml
 
-SHOWN_FINDINGS = 20
+SHOWN_PROBLEMS = 20                 # problems on the console; the report has them all
 EXIT_TERMINATED = 128 + 15          # what a shell reports for a process ended by SIGTERM
-# an OSError the user can fix (permissions, a full or read-only disk): exit 2, not 3
-USER_ERRNOS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, getattr(errno, "EDQUOT", -1)}
 
 
 def _console_safe() -> None:
@@ -43,71 +37,12 @@ def _console_safe() -> None:
             pass
 
 
-def _month(ctx, param, value):
-    if value is None:
-        return None
-    try:
-        return Month.parse(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
-
-
-def _rules(path):
-    try:
-        return load_rules(path)
-    except RulesError as exc:
-        click.echo(str(exc), err=True)   # names the file, the key, the value and what is allowed
-        sys.exit(EXIT_USAGE)
-
-
-def guarded(func):
-    """Unexpected failures end with one line and exit 3; -v shows the traceback. What the
-    user can fix (a letter template, the output folder, the history store) is exit 2."""
-    @wraps(func)
-    def wrapper(*args, **kwargs):
-        verbose = kwargs.pop("verbose", False)
-        try:
-            return func(*args, **kwargs)
-        except (SystemExit, click.exceptions.Exit, click.ClickException, click.Abort):
-            raise
-        except Exception as exc:
-            message = _user_can_fix(exc)
-            if message:
-                click.echo(message, err=True)
-                sys.exit(EXIT_USAGE)
-            if verbose:
-                traceback.print_exc()
-            click.echo(f"kehu 意外失败: {type(exc).__name__}: {exc}(加 -v 查看详细信息)", err=True)
-            sys.exit(EXIT_FAILURE)
-    return click.option("-v", "--verbose", is_flag=True, help="出错时显示完整的技术信息 (traceback)。")(wrapper)
-
-
-def _user_can_fix(exc: Exception) -> str | None:
-    """The message for an error the user must fix (exit 2), or None."""
-    letters = sys.modules.get("kehu.render.letters")
-    if letters is not None and isinstance(exc, letters.LetterTemplateError):
-        return f"函件模板错误: {exc}"
-    if isinstance(exc, (OutputError, HistoryError, InputFolderError)):
-        return str(exc)
-    if isinstance(exc, OSError) and exc.errno in USER_ERRNOS:
-        return (f"无法读写 {exc.filename or '文件'}（{write_trouble(exc)}）。"
-                f"请检查该文件和所在文件夹的权限、磁盘空间后重试。")
-    return None
-
-
-month_option = click.option("--month", required=True, callback=_month, metavar="YYYY-MM",
-                            help="考核月份,如 2026-10。")
-rules_option = click.option("--rules", "rules_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-                            help="覆盖默认规则的 TOML 文件(只写要改的键)。")
-input_argument = click.argument("input_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="kehu")
+@click.group(cls=KehuGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kehu", help="显示版本号并退出。", message="%(prog)s %(version)s")
 def cli():
     """kehu — 集团客户部月度考核。
 
-    把当月导出的 Excel/CSV 放进一个文件夹,然后运行:
+    把当月导出的 Excel/CSV 放进一个文件夹，然后运行：
 
         kehu run 输入文件夹 --month 2026-10
     """
@@ -140,33 +75,47 @@ def _progress():
 
 
 def _print_findings(outcome) -> None:
-    """The first findings (all of them when there is no report to see the rest in)."""
+    """The problems in the order the clerk fixes them, causes first, each consequence under its
+    cause and the findings of one code in one column as one line (kehu.findings_order) — the
+    first ``SHOWN_PROBLEMS``, or every finding when there is no report to see the rest in."""
     errors, warnings = outcome.errors, outcome.warnings
-    shown = (errors + warnings)[:None if outcome.report_error else SHOWN_FINDINGS]
-    for f in shown:
-        where = " ".join(x for x in (f.file, f.sheet, f.cell or (f"第{f.row}行" if f.row else "")) if x)
-        click.echo(f"[{'错误' if f.severity == ERROR else '提示'}] {f.code}{' ' + where if where else ''}: {f.message}")
-    more = len(errors) + len(warnings) - len(shown)
-    if more > 0:
-        click.echo(f"…… 另有 {more} 条,详见校验报告。")
-    click.echo(f"错误 {len(errors)} 条,提示 {len(warnings)} 条。")
+    found = problems(errors + warnings)
+    if outcome.report_error:
+        for p in found:
+            for f in (*p.findings, *p.consequences):
+                click.echo(finding_line(f))
+    else:
+        for p in found[:SHOWN_PROBLEMS]:
+            _echo_problem(p)
+        if len(found) > SHOWN_PROBLEMS:
+            rest = found[SHOWN_PROBLEMS:]
+            click.echo(f"…… 另有 {len(rest)} 个问题（{sum(p.count + len(p.consequences) for p in rest)} 条），详见校验报告。")
+    click.echo(f"错误 {len(errors)} 条，警告 {len(warnings)} 条。")
     if outcome.report:
-        click.echo(f"校验报告: {outcome.report}")
+        click.echo(f"校验报告：{outcome.report}")
     if outcome.report_error:
         click.echo(f"{outcome.report_error}。以上已列出全部问题；要得到报告，请用 --report 指定一个可以写入的位置。",
                    err=True)
+
+
+def _echo_problem(p) -> None:
+    more = f"（同类共 {p.count:,} 条，见校验报告）" if p.count > 1 else ""
+    click.echo(finding_line(p.lead) + more)
+    for c in p.consequences:
+        click.echo("    └ " + finding_line(c))
 
 
 @cli.command()
 @input_argument
 @month_option
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("kehu-out"),
-              show_default=True, help="输出文件夹;结果写在其中的 YYYY-MM 子文件夹。")
+              metavar="输出文件夹", show_default=True, help="输出文件夹；结果写在其中的 YYYY-MM 子文件夹。")
 @rules_option
-@click.option("--skip-invalid", is_flag=True, help="跳过有错误的行继续计算(每一行都列在校验报告中)。")
-@click.option("--templates", "templates_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="使用自己修改过的函件模板文件夹。")
-@click.option("--jobs", type=int, default=None, help="写工作簿的并行进程数(默认为 CPU 核数)。")
+@click.option("--skip-invalid", is_flag=True, help="跳过有错误的行继续计算（每一行都列在校验报告中）。")
+@click.option("--templates", "templates_dir", type=ExistingPath(exists=True, file_okay=False, path_type=Path),
+              metavar="模板文件夹", help="使用自己修改过的函件模板文件夹。")
+@click.option("--jobs", type=PositiveInt(), default=None, metavar="进程数",
+              help="写工作簿的并行进程数（默认为 CPU 核数）。")
 @guarded
 def run(input_dir, month, out_dir, rules_path, skip_invalid, templates_dir, jobs):
     """计算当月考核并写出全部结果。
@@ -176,12 +125,14 @@ def run(input_dir, month, out_dir, rules_path, skip_invalid, templates_dir, jobs
         kehu run sample_inputs --month 2026-10 --out kehu-out
     """
     from kehu import pipeline
-    rules = _rules(rules_path)
+    rules = rules_of(rules_path)
     outcome = pipeline.run(input_dir, month, out_dir, rules, str(rules_path or "default"), skip_invalid,
                            templates_dir, jobs, _progress())
     _print_findings(outcome)
     if outcome.exit_code == EXIT_INPUT:
-        click.echo("输入有错误,未生成考核结果。请按校验报告改正后重新运行(或加 --skip-invalid 跳过错误行)。")
+        click.echo("输入有错误，未生成考核结果。请按校验报告改正后重新运行（或加 --skip-invalid 跳过错误行）。")
+        if outcome.previous:
+            click.echo(outcome.previous)
         sys.exit(EXIT_INPUT)
     done = outcome.result
     click.echo(f"完成：{len(done.results['employees'])} 名员工已考核，结果在 {outcome.out_dir}")
@@ -195,17 +146,17 @@ def run(input_dir, month, out_dir, rules_path, skip_invalid, templates_dir, jobs
 @month_option
 @rules_option
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="校验报告工作簿的位置(默认 kehu-out/校验报告_YYYY-MM.xlsx)。")
+              metavar="报告文件", help="校验报告工作簿的位置（默认 kehu-out/校验报告_YYYY-MM.xlsx）。")
 @guarded
 def validate(input_dir, month, rules_path, report_path):
-    """只校验输入,列出问题,不计算、不写结果。
+    """只校验输入，列出问题，不计算、不写结果。
 
     Example:
 
         kehu validate sample_inputs --month 2026-10
     """
     from kehu import pipeline
-    rules = _rules(rules_path)
+    rules = rules_of(rules_path)
     report_path = report_path or Path("kehu-out") / f"校验报告_{month.label}.xlsx"
     outcome = pipeline.validate(input_dir, month, rules, report_path)
     _print_findings(outcome)
@@ -213,153 +164,54 @@ def validate(input_dir, month, rules_path, report_path):
 
 
 @cli.command()
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("directory", metavar="文件夹", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--calendar", "calendar_year", type=int, metavar="YYYY",
+              help="只生成该年的日历表 日历_YYYY.xlsx：按放假办法推算、待核对（内置安排没有的年份用）。")
+@click.option("--plan", "plan_template", is_flag=True, help="只生成 kehu plan 的年度指标模板 年度指标.xlsx。")
+@rules_option
 @guarded
-def init(directory):
-    """生成空白的输入工作簿(带下拉选项、日期格式、填写说明和一行示例)。
+def init(directory, calendar_year, plan_template, rules_path):
+    """生成空白的输入工作簿（带下拉选项、日期格式、填写说明和一行示例）。
+
+    加 --calendar 或 --plan 时只生成日历表或年度指标模板，不生成输入工作簿。
 
     Example:
 
         kehu init 2026-11输入
+
+        kehu init 2027-01输入 --calendar 2027
+
+        kehu init 年度计划 --plan
     """
-    from kehu.init_inputs import write_blank_inputs
+    from kehu.init_inputs import REFUSED, write_init_files
+    rules = rules_of(rules_path)
     try:
-        paths = write_blank_inputs(directory)
-    except FileExistsError as exc:
+        paths = write_init_files(directory, rules, calendar_year, plan_template)
+    except REFUSED as exc:
         click.echo(str(exc), err=True)
         sys.exit(EXIT_USAGE)
     for p in paths:
         click.echo(f"已生成 {p}")
+    if calendar_year is not None:
+        click.echo(f"请对照国务院办公厅关于{calendar_year}年部分节假日安排的通知核对日历表（加上调休），"
+                   f"核对后把各行的「核对状态」改为「已核对」。")
 
 
 @cli.command(name="rules")
 @rules_option
 @guarded
 def rules_command(rules_path):
-    """显示生效的规则(默认规则,加上 --rules 文件的覆盖)。
+    """显示生效的规则（默认规则，加上 --rules 文件的覆盖）。
 
     Example:
 
         kehu rules --rules 我的规则.toml
     """
-    click.echo(rules_toml(_rules(rules_path)), nl=False)
+    click.echo(rules_toml(rules_of(rules_path)), nl=False)
 
 
-out_option = click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-                          help="输出文件夹（默认 kehu-out）；历史库是其中的 history.sqlite。")
-
-
-@cli.group(name="history", invoke_without_command=True)
-@out_option
-@click.pass_context
-@guarded
-def history_group(ctx, out_dir):
-    """列出历史库中保存的月份（默认），或删除一个月份（drop）。
-
-    历史库 OUT/history.sqlite 保存每月的学习标记、客户收入和出访记录，供以后的月份使用
-    （学习连续三次、离网预警、两三个月的拜访周期）。跑错了月份，用 drop 删掉它。
-
-    Example:
-
-        kehu history --out kehu-out
-
-        kehu history drop 2026-11 --out kehu-out
-    """
-    ctx.obj = out_dir or Path("kehu-out")
-    if ctx.invoked_subcommand is None:
-        _list_months(ctx.obj)
-
-
-@history_group.command(name="list")
-@out_option
-@click.pass_obj
-@guarded
-def history_list(group_out, out_dir):
-    """列出历史库中保存的月份，以及每个月份写入的时间。
-
-    Example:
-
-        kehu history list --out kehu-out
-    """
-    _list_months(out_dir or group_out)
-
-
-@history_group.command(name="drop")
-@click.argument("month", callback=_month, metavar="YYYY-MM")
-@out_option
-@click.option("--yes", is_flag=True, help="不再询问，直接删除。")
-@click.pass_obj
-@guarded
-def history_drop(group_out, month, out_dir, yes):
-    """从历史库中删除一个月份的全部记录（先询问，除非加 --yes）。
-
-    该月的输出文件夹不会被删除。删除前的历史库备份在 history.sqlite.bak。
-
-    Example:
-
-        kehu history drop 2026-11 --out kehu-out --yes
-    """
-    from kehu.history import drop_stored_month, stored_months_of
-    out_dir = out_dir or group_out
-    path = out_dir / "history.sqlite"
-    if not out_dir.is_dir():
-        _no_store(path, EXIT_USAGE)
-    with OutputFolder(out_dir, "history drop", month):
-        if not path.exists():
-            _no_store(path, EXIT_USAGE)
-        found = next((m for m in stored_months_of(path) if m.label == month.label), None)
-        if found is None:
-            kept = "、".join(m.label for m in stored_months_of(path)) or "没有任何月份"
-            click.echo(f"历史库 {path} 中没有 {month.label} 的记录（现有：{kept}）。", err=True)
-            sys.exit(EXIT_USAGE)
-        if not yes and not _confirmed(f"确定从历史库 {path} 删除 {month.label} 的全部记录吗？"
-                                      f"（{_counts(found)}）"):
-            return
-        backup = drop_stored_month(path, month.label)
-    click.echo(f"已从 {path} 删除 {month.label} 的记录（{_counts(found)}）。删除前的历史库备份在 {backup}。")
-    if (out_dir / month.label).exists():
-        click.echo(f"输出文件夹 {out_dir / month.label} 没有删除；如不再需要，请手动删除。")
-
-
-def _list_months(out_dir: Path) -> None:
-    from kehu.history import stored_months_of
-    path = out_dir / "history.sqlite"
-    months = None
-    if out_dir.is_dir():
-        with OutputFolder(out_dir, "history"):      # a run interrupted here is repaired first
-            if path.exists():
-                months = stored_months_of(path)
-    if months is None:
-        _no_store(path, EXIT_OK)
-    if not months:
-        click.echo(f"历史库 {path} 中没有任何月份。")
-        return
-    click.echo(f"历史库 {path} 中保存的月份：")
-    for m in months:
-        when = m.written_at[:19].replace("T", " ") if m.written_at else "时间不详（旧版本 kehu 写入）"
-        click.echo(f"  {m.label}  写入于 {when}  {_counts(m)}")
-    click.echo(f"共 {len(months)} 个月份。删除某个月份：kehu history drop YYYY-MM --out {out_dir}")
-
-
-def _no_store(path: Path, code: int) -> None:
-    click.echo(f"{path} 不存在：这个输出文件夹还没有保存过任何月份。", err=code != EXIT_OK)
-    sys.exit(code)
-
-
-def _counts(month) -> str:
-    return f"学习标记 {month.flags} 条、客户收入 {month.customers} 条、出访 {month.visits} 条"
-
-
-def _confirmed(question: str) -> bool:
-    """The user's yes; no answer possible (no terminal) is a usage error."""
-    try:
-        if click.confirm(question, default=False):
-            return True
-    except click.Abort:
-        click.echo("\n未删除：需要确认。在脚本中请加 --yes。", err=True)
-        sys.exit(EXIT_USAGE)
-    click.echo("未删除。")
-    return False
+cli.add_command(plan)
+cli.add_command(history_group)
 
 
 class Terminated(BaseException):
@@ -373,15 +225,16 @@ def _on_sigterm(signum, frame) -> None:
     raise Terminated()
 
 
-def main() -> None:
-    if hasattr(signal, "SIGTERM"):
-        signal.signal(signal.SIGTERM, _on_sigterm)
-    code = _exit_code()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    # The run is complete and every file closed: ending here skips freeing a province
-    # month's millions of objects one by one (~0.2 s), which nobody waits for.
-    os._exit(code)
+def main() -> int:
+    """The ``kehu`` command: its exit code (see the module doc), returned — the console script
+    and ``python -m kehu`` end the process with it, a Python caller just gets it."""
+    if not hasattr(signal, "SIGTERM"):
+        return _exit_code()
+    before = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        return _exit_code()
+    finally:
+        signal.signal(signal.SIGTERM, before if before is not None else signal.SIG_DFL)
 
 
 def _exit_code() -> int:

@@ -2,18 +2,22 @@
 
 A finding names the clerk's cell — file, sheet, Excel row, column header and
 letter — carries the offending value and a Chinese message saying what was
-expected and what was found. Codes are stable: ``E-…`` errors, ``W-…``
-warnings; each code is documented in docs/FINDINGS.md (a test keeps them in step).
+expected, what was found and what to do. Codes are stable: ``E-…`` errors, ``W-…``
+warnings; each is defined once in kehu/finding_codes.py (severity, title, message
+template, hint) and built with ``make(code, …)``; docs/FINDINGS.md is tested against
+those definitions.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Iterable, Iterator
+from dataclasses import asdict, dataclass
 
 import pandas as pd
 
-ERROR = "error"
-WARNING = "warning"
+from kehu.finding_codes import CODES, ERROR, WARNING  # noqa: F401  (ERROR, WARNING re-exported)
+from kehu.schema import BY_KEY
+
+# the Finding fields a call to make() may set; every other keyword is a field of the code's template
+LOCATION = ("file", "sheet", "row", "column", "letter", "value", "dataset", "employee_id", "rejected")
 
 
 def column_index(letters: str) -> int:
@@ -74,35 +78,28 @@ class Finding:
         return d
 
 
-@dataclass
-class Findings:
-    """An ordered collection of findings with counts; never prints."""
-    items: list = field(default_factory=list)
+def make(code: str, *, hint: str | None = None, **fields) -> Finding:
+    """The finding of ``code`` at the location among ``fields`` (file, sheet, row, column, letter,
+    value, dataset, employee_id, rejected); its message is the code's template and hint filled
+    from ``fields`` (the location included, and ``table``: the dataset's Chinese name). ``hint``
+    replaces the code's hint where one variant of a code needs another next step."""
+    spec = CODES[code]
+    where = {k: fields.pop(k) for k in LOCATION if k in fields}
+    finding = Finding(spec.severity, code, "", **where)
+    named = {**where, "table": BY_KEY[finding.dataset].name if finding.dataset in BY_KEY else "", **fields}
+    message = spec.template.format_map(named) + (spec.hint if hint is None else hint).format_map(named)
+    return Finding(spec.severity, code, message, **where)
 
-    def add(self, finding: Finding) -> None:
-        self.items.append(finding)
 
-    def extend(self, findings: Iterable[Finding]) -> None:
-        self.items.extend(findings)
+def worded(code: str, message: str, **where) -> Finding:
+    """The finding of ``code`` (its severity as defined) with a message written for its case:
+    ``kehu plan`` reports on its own annual workbook, whose sheets the run's templates do not
+    describe. Everything the run reports goes through ``make``."""
+    spec = CODES[code]
+    return Finding(spec.severity, code, message, **where)
 
-    def __iter__(self) -> Iterator[Finding]:
-        return iter(self.items)
 
-    def __len__(self) -> int:
-        return len(self.items)
-
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.items if f.severity == ERROR]
-
-    @property
-    def warnings(self) -> list[Finding]:
-        return [f for f in self.items if f.severity == WARNING]
-
-    def sorted(self) -> list[Finding]:
-        """Deterministic order: file, sheet, row, column, code."""
-        return sorted(self.items, key=lambda f: (f.file, f.sheet, f.row or 0, f.letter.rjust(3), f.code, f.message))
-
-    def flatten(self, fields=("sheet", "row", "letter", "code")) -> list[tuple]:
-        """Tuples for tests, e.g. [("打卡记录", 7, "C", "E-time")]."""
-        return [tuple(getattr(f, k) for k in fields) for f in self.sorted()]
+def more(code: str, count: int, **where) -> Finding:
+    """One finding for the ``count`` further rows of a code in one column that are not listed one by one."""
+    return Finding(CODES[code].severity, code, f"另有 {count:,} 行同样的问题（{CODES[code].title}，未逐条列出）。",
+                   **where)

@@ -19,7 +19,7 @@ class Month:
         """'2026-10', '2026/10' or '2026年10月' → Month; ValueError otherwise."""
         m = _MONTH.match(str(text))
         if not m or not 1 <= int(m.group(2)) <= 12:
-            raise ValueError(f"月份应为 YYYY-MM (如 2026-10),实际为 {text!r}")
+            raise ValueError(f"月份应为 YYYY-MM（如 2026-10），实际为「{text}」。")
         return cls(int(m.group(1)), int(m.group(2)))
 
     @property

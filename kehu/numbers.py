@@ -41,3 +41,11 @@ def rates(numerator, denominator) -> pd.Series:
     # Python's round, as ``rate`` does: numpy's rounds some halves differently
     out[measured] = [round(v, RATE_PLACES) for v in (num[measured] / den[measured]).tolist()]
     return pd.Series(out, index=getattr(numerator, "index", None), dtype=object)
+
+
+def exact_rate(numerator, denominator) -> Decimal | None:
+    """numerator ÷ denominator as a Decimal rounded half-up to 4 places — a rate a KPI line is
+    scored on, exactly as its note shows it; None when the denominator is 0."""
+    if not denominator:
+        return None
+    return (Decimal(int(numerator)) / Decimal(int(denominator))).quantize(Decimal(1).scaleb(-RATE_PLACES), ROUND_HALF_UP)

@@ -9,30 +9,31 @@ the previous output of that month, with its history, or the complete new one.
 from __future__ import annotations
 
 import gc
-from concurrent.futures import Future, ProcessPoolExecutor, wait
+from concurrent.futures import wait
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from xlsxwriter.exceptions import FileCreateError
 
 from kehu.compute.assemble import compute_month
-from kehu.compute.history_rows import history_rows, read_history
-from kehu.cores import available_cores, die_with_parent
+from kehu.compute.history_rows import read_history
 from kehu.findings import ERROR, Finding
-from kehu.history import PendingMonth
-from kehu.history_check import check_store
+from kehu.history import PendingMonth, stored_months_of
+from kehu.history_check import HistoryError, check_store
 from kehu.model import MonthInputs
 from kehu.month import Month
 from kehu.load.folder import large_folder
 from kehu.outfolder import OutputFolder, replace_file, write_trouble
 from kehu.validate import validate_month
+from kehu.render.outputs import report_meanwhile, write_outputs
 from kehu.render.report import write_report
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_FAILURE = 0, 1, 2, 3
 REPORT = "校验报告.xlsx"
 # errors that --skip-invalid cannot skip: there is no row to drop, the month cannot be computed
-FATAL_CODES = ("E-calendar-year", "E-dataset-missing", "E-column-missing", "E-folder-empty", "E-month-mismatch")
-LETTER_BATCHES_PER_JOB = 8      # small enough that the workers finish together, big enough to pay the IPC
+FATAL_CODES = ("E-calendar-year", "E-calendar-unreviewed", "E-dataset-missing", "E-column-missing", "E-folder-empty",
+               "E-month-mismatch")
 
 
 @dataclass
@@ -44,6 +45,7 @@ class Outcome:
     outputs: list = field(default_factory=list)
     result: object = None                       # the MonthResult of a finished run
     report_error: str | None = None             # why the report could not be written (validate)
+    previous: str | None = None                 # a failed run: where the month's last good results still are
 
     @property
     def errors(self) -> list[Finding]:
@@ -76,30 +78,16 @@ def validated_month(input_dir: Path, month: Month, rules: dict) -> MonthInputs:
     return validate_month(input_dir, month, rules)
 
 
-def write_month_report(path: Path, inputs: MonthInputs, input_dir: Path) -> Path:
-    """The report workbook: summary, 问题清单 and the annotated sheets."""
+def write_month_report(path: Path, inputs: MonthInputs, input_dir: Path, note: str | None = None) -> Path:
+    """The report workbook: summary, 问题清单 and the annotated sheets; ``note`` heads its summary."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    return write_report(*_report_arguments(path, inputs, input_dir))
+    return write_report(*_report_arguments(path, inputs, input_dir), note=note)
 
 
 def _report_arguments(path: Path, inputs: MonthInputs, input_dir: Path) -> tuple:
     """``write_report``'s arguments: only what the report needs, not the month's frames."""
     return (path, inputs.findings, inputs.sheets, inputs.sources, inputs.month.label, inputs.vetted, inputs.set_aside,
             inputs.import_check)
-
-
-def _report_meanwhile(path: Path, inputs: MonthInputs, input_dir: Path) -> Future:
-    """The report, written by a child process for a big folder while this process computes the
-    month (it reads the annotated sheets again: seconds on a province month); else at once."""
-    if not large_folder(input_dir):
-        done: Future = Future()
-        done.set_result(write_month_report(path, inputs, input_dir))
-        return done
-    pool = ProcessPoolExecutor(max_workers=1, initializer=die_with_parent)
-    try:      # only what the report needs crosses to the child: not the month's frames
-        return pool.submit(write_report, *_report_arguments(path, inputs, input_dir))
-    finally:
-        pool.shutdown(wait=False)           # the submitted report still runs to its end
 
 
 def run(input_dir: Path, month: Month, out_root: Path, rules: dict, rules_source: str = "default",
@@ -122,13 +110,15 @@ def _run_locked(out: OutputFolder, input_dir: Path, month: Month, rules: dict, r
         fatal = any(f.code in FATAL_CODES for f in errors)
         if errors and (not skip_invalid or fatal):
             failed = out.root / f"校验报告_{month.label}.xlsx"
-            replace_file(write_month_report(tmp / REPORT, inputs, input_dir), failed)
+            previous = previous_results(out, month)
+            replace_file(write_month_report(tmp / REPORT, inputs, input_dir, previous), failed)
             out.abandon()
-            return Outcome(EXIT_INPUT, inputs, failed)
+            return Outcome(EXIT_INPUT, inputs, failed, previous=previous)
         # the month's millions of objects live to the end: the collector's full passes over them
         # are wasted time, and in a forked child they would unshare its pages
         gc.freeze()
-        report = _report_meanwhile(tmp / REPORT, inputs, input_dir)
+        report = report_meanwhile(write_report, *_report_arguments(tmp / REPORT, inputs, input_dir),
+                                  in_child=large_folder(input_dir))
         step("计算考核结果")
         result = compute_month(inputs, rules, read_history(out.history_path, month, rules))
         history = PendingMonth(out.history_path, out.run_id)
@@ -151,27 +141,34 @@ def _run_locked(out: OutputFolder, input_dir: Path, month: Month, rules: dict, r
     return Outcome(EXIT_OK, inputs, final / REPORT, final, outputs, result)
 
 
+def previous_results(out: OutputFolder, month: Month) -> str | None:
+    """A failed run leaves the month's last good results in place (issue 14 item 4): the line that
+    says so, with when they were written (the history store's, else manifest.json's time)."""
+    folder = out.root / month.label
+    if not (folder / "manifest.json").is_file():
+        return None
+    return f"上次成功运行的结果（{_written_at(out, folder, month)}）仍在 {folder}，本次未更新。"
+
+
+def _written_at(out: OutputFolder, folder: Path, month: Month) -> str:
+    stored = None
+    if out.history_path.is_file():
+        try:
+            stored = next((m for m in stored_months_of(out.history_path) if m.label == month.label), None)
+        except (HistoryError, OSError):
+            pass                                 # the folder's own time says it as well
+    if stored is not None and stored.written_at:
+        return stored.written_at[:16].replace("T", " ")
+    return datetime.fromtimestamp((folder / "manifest.json").stat().st_mtime).strftime("%Y-%m-%d %H:%M")
+
+
 def _render(result, tmp: Path, templates_dir, jobs, step, history: PendingMonth) -> list[str]:
-    """Every output but the report and the manifest (their paths, relative to ``tmp``); the
-    month's history rows are made and written into ``history`` meanwhile, to be committed
-    once the output is in place."""
-    from kehu.render.letters import MonthLetters, write_letter_batch
-    from kehu.render.results import write_payroll, write_results_json
-    from kehu.render.workbooks import write_workbooks
+    """Every output but the report and the manifest (kehu.render.outputs: what runs where), as
+    paths relative to ``tmp``; the month's history rows go into ``history`` meanwhile."""
     step("写出考核工作簿、结果文件和客户函件")
     bar = getattr(step, "bar", None)
-    letters, batches, made = MonthLetters(result, tmp, templates_dir), [], {}
-    jobs = jobs or available_cores()
-
-    def meanwhile(submit):              # in this process, while the pool writes the managers' workbooks
-        # the letters queue in the pool's work, in batches small enough that the cores finish together
-        batches.extend(submit(write_letter_batch, b) for b in letters.batches(LETTER_BATCHES_PER_JOB * jobs))
-        made["files"] = [write_results_json(result, tmp / "results.json"), write_payroll(result, tmp / "payroll.csv")]
-        history.write(history_rows(result))
-        return lambda: made.setdefault("letters", letters.write_index([b.result() for b in batches]))
-    books = write_workbooks(result, tmp, jobs=jobs, advance=bar(len(result.results["employees"])) if bar else None,
-                            meanwhile=meanwhile)
-    written = made["files"] + books + made["letters"]
+    advance = bar(len(result.results["employees"])) if bar else None
+    written = write_outputs(result, tmp, templates_dir, jobs, history, advance)
     return [Path(p).relative_to(tmp).as_posix() for p in written]
 
 

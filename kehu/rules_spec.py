@@ -7,7 +7,7 @@ the KPI schemes), ``[]`` any item of an array of tables (``attendance.tiers``).
 ``RELATIONS`` are the checks between values (tiers ascending and open at the
 top, morning before afternoon, seasons covering the year once, …); they run
 only on rules whose every value has passed its own check. A key that may be
-left out is ``OptionalKey(kind)`` (e.g. a later ``kpi.customer_manager.*.scope``);
+left out is ``OptionalKey(kind)`` (e.g. ``kpi.customer_manager.*.scope``);
 a new table (e.g. ``[organisation]``) is the lines of its keys.
 
 The ranges are what the engines need to compute sensible pay: a negative rate
@@ -16,16 +16,19 @@ here rather than paid out (SPEC §10.1).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Callable, Iterator
 
-from kehu.rules_check import (Boolean, Choice, Entries, Integer, MonthDay, Number, Problem, Session, Spec,
-                              Tables, Text, TextList, as_decimal, bad_value, clock_minutes, written)
-from kehu.schema import CALLBACK_RESULTS, CUSTOMER_CLASSES, INDICATORS, LEAVE_KINDS, ROLES, VISIT_METHODS
+from kehu.rules_check import (Boolean, Choice, Entries, Integer, MonthDay, Number, OptionalKey, Problem, Session,
+                              Spec, Tables, Text, TextList, as_decimal, bad_value, clock_minutes, written)
+from kehu.schema import CALLBACK_RESULTS, CUSTOMER_CLASSES, LEAVE_KINDS, ROLES, VISIT_METHODS
+from kehu.schemes import (BLEND, RETENTION, ROOM, ROOM_MANAGER, SCHEME_WORDS, SCHEMES, SCOPES, SCORINGS, SLOPE,
+                          SOURCES, default_scope, default_scoring, points)
 
-# Where a KPI indicator's 完成值 comes from (kehu.compute.kpi): a per-customer figure,
-# the 指标 row's 完成值, or the room's churn rate.
-KPI_SOURCES = ("customers.revenue", "customers.info_revenue", "customers.member_growth", "targets.actual", "retention")
+# Where a KPI indicator's 完成值 comes from (kehu.schemes, kehu.compute.kpi): a per-customer figure,
+# the 指标 row's 完成值, the churn rate, or a rate of callbacks or visits.
+KPI_SOURCES = SOURCES
 VISIT_CYCLES = (1, 2, 3, 4, 6, 12)     # months; a cycle divides the year (SPEC §2.6)
 KPI_POINTS = 100                      # a scheme's weights share 100 points (SPEC §2.8, §2.9)
 MONEY_MAX = 10 ** 9                   # 元: above any deduction or 年用量 band; larger is a typo
@@ -39,12 +42,31 @@ SESSION = Session()
 MONTH_DAY = MonthDay()
 NAME = Text()
 
-# One KPI indicator: code = { name, weight, source } (seed 004 客户经理/重要室经理考核制度).
-INDICATOR = {
-    "name": NAME,
-    "weight": Integer(0, KPI_POINTS, "分"),
-    "source": Text(KPI_SOURCES),
-}
+
+@dataclass(frozen=True)
+class Source(Text):
+    """An indicator's ``source``: one kehu computes or reads; a wrong one names the scheme's role."""
+    scheme: str = ""
+
+    def problems(self, path, value):
+        reason = self.problem(value)
+        if reason:
+            reason = "不是 kehu 能计算或读取的指标来源" if reason == "不在可选值中" else reason
+            yield bad_value(path, value, f"{reason}（{SCHEME_WORDS[self.scheme]}考核方案）", self.allowed)
+
+
+def indicator_fields(scheme: str) -> dict:
+    """One KPI indicator: code = { name, weight, source [, scope, scoring, own_share, cap] } (seed 004
+    客户经理/重要室经理考核制度; issue 16). Weight 0 switches a (default) indicator off."""
+    return {
+        "name": NAME,
+        "weight": Integer(0, KPI_POINTS, "分"),
+        "source": Source(KPI_SOURCES, scheme=scheme),
+        "scope": OptionalKey(Text(SCOPES)),
+        "scoring": OptionalKey(Text(SCORINGS)),
+        "own_share": OptionalKey(Number(0, 1, "小数", "如 0.7 表示本人 70%、本室 30%", above_low=True)),
+        "cap": OptionalKey(BOOLEAN),
+    }
 
 
 def entries(table: str, fields: dict) -> dict:
@@ -103,10 +125,12 @@ SPEC = {
     "kpi.retention_points_per_percent": POINTS,
     "kpi.retention_max_bonus": POINTS,
     "kpi.total_cap": Number(0, 10 * KPI_POINTS, "分数", "如 100", above_low=True),
+    "kpi.points.customer_manager": Integer(1, 10 * KPI_POINTS, "分"),
+    "kpi.points.room_manager": Integer(1, 10 * KPI_POINTS, "分"),
     "kpi.customer_manager": Entries("考核指标"),
-    **entries("kpi.customer_manager", INDICATOR),
+    **entries("kpi.customer_manager", indicator_fields("customer_manager")),
     "kpi.room_manager": Entries("考核指标"),
-    **entries("kpi.room_manager", INDICATOR),
+    **entries("kpi.room_manager", indicator_fields("room_manager")),
 
     "classes.low_classes": TextList(CUSTOMER_CLASSES, min_items=1),
     "classes.bands": Tables(1, len(CUSTOMER_CLASSES), "年用量分级 [[classes.bands]]"),
@@ -118,6 +142,7 @@ SPEC = {
 
     "roles.customer_manager": TextList(ROLES, min_items=1),
     "roles.room_manager": Text(ROLES),
+    "roles.acting_head": Text(ROLES),
 }
 
 
@@ -190,22 +215,46 @@ def callback_window_fits(rules: dict) -> Iterator[Problem]:
 
 
 def schemes_share_100_points(rules: dict) -> Iterator[Problem]:
-    """KPI 得分 is out of 100 (pay = 绩效基数 × min(KPI, cap) / 100, SPEC §2.9): a scheme's weights
-    sum to 100; its indicators have distinct names, a target indicator one of the 指标 names."""
-    for scheme in ("customer_manager", "room_manager"):
-        table = rules["kpi"][scheme]
-        total = sum(spec["weight"] for spec in table.values())
-        if total != KPI_POINTS:
-            yield bad_value(("kpi", scheme), None, "不符合要求", f" {KPI_POINTS}（KPI 得分按 {KPI_POINTS} 分计）",
-                            what="各指标 weight 之和", shown=str(total))
+    """KPI 得分 is out of the scheme's points (100; pay = 绩效基数 × min(KPI, cap) / 100, SPEC §2.9):
+    the weights of a scheme's active indicators sum to ``kpi.points.<scheme>``; they have
+    distinct names; a scheme has at least one indicator."""
+    for scheme in SCHEMES:
+        role = SCHEME_WORDS[scheme]
+        total, out_of = sum(spec["weight"] for spec in rules["kpi"][scheme].values()), points(rules, scheme)
+        if total != out_of:
+            yield bad_value(("kpi", scheme), None, f"不等于该方案的满分 {out_of}（kpi.points.{scheme}）",
+                            f" {out_of}：各指标权重相加应等于满分（权重为 0 的指标不考核）",
+                            what=f"{role}考核方案各指标权重（weight）之和", shown=str(total))
         seen = set()
-        for code, spec in table.items():
-            if spec["source"] != "retention" and spec["name"] not in INDICATORS:
-                yield bad_value(("kpi", scheme, code, "name"), spec["name"], "不是「指标」表中的指标名称",
-                                "以下之一：" + "、".join(f'"{n}"' for n in INDICATORS))
-            elif spec["name"] in seen:
-                yield bad_value(("kpi", scheme, code, "name"), spec["name"], "与同一方案的另一指标重名", "本方案中唯一的名称")
-            seen.add(spec["name"])
+        for code, spec in rules["kpi"][scheme].items():
+            if spec["weight"] and spec["name"] in seen:
+                yield bad_value(("kpi", scheme, code, "name"), spec["name"], f"与{role}考核方案的另一指标重名",
+                                "本方案中唯一的名称（权重为 0 的指标除外）")
+            seen.add(spec["name"] if spec["weight"] else None)
+
+
+def indicators_are_scorable(rules: dict) -> Iterator[Problem]:
+    """Each indicator's scope and scoring fit its source and role (docs/RULES.md 考核方案): the churn
+    rate is scored on the slope around the reference rate and nothing else is; a room scheme is
+    scored on the room's totals; a blend names its own share, strictly between 0 and 1."""
+    for scheme in SCHEMES:
+        role = SCHEME_WORDS[scheme]
+        for code, spec in rules["kpi"][scheme].items():
+            path = ("kpi", scheme, code)
+            scope = spec.get("scope", default_scope(scheme))
+            scoring = spec.get("scoring", default_scoring(spec["source"]))
+            if (scoring == SLOPE) != (spec["source"] == RETENTION):
+                yield bad_value(path + ("scoring",), scoring, f"不适用于指标来源 \"{spec['source']}\"（{role}考核方案）",
+                                ' "slope"（离网率加减分）当且仅当 source = "retention"，其余来源为 "tiers"（基本/目标/挑战三档）')
+            if scheme == ROOM_MANAGER and scope != ROOM:
+                yield bad_value(path + ("scope",), scope, f"不适用于{role}考核方案",
+                                ' "room"：重要室经理按本室合计考核')
+            if scope == BLEND and not 0 < as_decimal(spec.get("own_share", 0)) < 1:
+                yield bad_value(path + ("own_share",), spec.get("own_share"), '缺少或不在 0 与 1 之间（scope = "blend"）',
+                                " 大于 0、小于 1 的小数：本人部分的比重（如 0.7 表示本人 70%、本室 30%）")
+            if scope != BLEND and "own_share" in spec:
+                yield bad_value(path + ("own_share",), spec["own_share"], f'只用于 scope = "blend"，本指标 scope = "{scope}"',
+                                ' 删除此键，或把 scope 改为 "blend"')
 
 
 def bands_descend(rules: dict) -> Iterator[Problem]:
@@ -224,18 +273,21 @@ def bands_descend(rules: dict) -> Iterator[Problem]:
 
 
 def roles_partition(rules: dict) -> Iterator[Problem]:
-    """Every 岗位 is scored by exactly one KPI scheme (a role in none would be paid on a KPI of 0)."""
+    """Every 岗位 is scored by exactly one KPI scheme (a role in none would be paid on a KPI of 0);
+    the room scheme scores the 重要室经理 and the 临时负责人, two different 岗位."""
     roles = rules["roles"]
-    managers, head = roles["customer_manager"], roles["room_manager"]
-    if head in managers or set(managers) | {head} != set(ROLES):
+    managers, head, acting = roles["customer_manager"], roles["room_manager"], roles["acting_head"]
+    given = list(managers) + [head, acting]
+    if len(set(given)) != len(given) or set(given) != set(ROLES):
         yield bad_value(("roles",), None, "不符合要求",
                         "每个岗位恰好属于一个考核方案：" + "、".join(ROLES) + " 各出现一次",
-                        what="岗位划分", shown=f"customer_manager = {written(managers)}，room_manager = {written(head)}")
+                        what="岗位划分", shown=f"customer_manager = {written(managers)}，room_manager = {written(head)}，"
+                                              f"acting_head = {written(acting)}")
 
 
 RELATIONS: tuple[Callable[[dict], Iterator[Problem]], ...] = (
     tiers_open_at_top, morning_before_afternoon, seasons_cover_the_year, punch_fix_excuses_nothing,
-    callback_window_fits, schemes_share_100_points, bands_descend, roles_partition,
+    callback_window_fits, schemes_share_100_points, indicators_are_scorable, bands_descend, roles_partition,
 )
 
 RULES_SPEC = Spec(SPEC)

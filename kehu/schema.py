@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kehu.schemes import indicator_names
+
 # Column types (see kehu.load.values for the accepted forms of each):
 #   id        string id; Excel number 1001 → "1001", text keeps leading zeros
 #   text      free text (str or None)
-#   enum      text from a fixed list (``choices``; or the rules-file key in ``choices_rule``)
+#   enum      text from a fixed list (``choices``), or from the rules in force (``choices_rule``:
+#             a table's keys, or INDICATOR_NAMES — the names of the KPI schemes' indicators)
 #   money     Decimal ≥ 0
 #   int       integer ≥ 0
 #   number    Decimal (any sign)
@@ -24,16 +27,19 @@ from dataclasses import dataclass, field
 #   month     "YYYY-MM"
 #   phone     11-digit mobile as text
 
-ROLES = ("客户经理", "行业客户经理", "重要室经理")
+ROLES = ("客户经理", "行业客户经理", "重要室经理", "临时负责人")
 CUSTOMER_CLASSES = ("A1", "A2", "B1", "B2", "C", "D")
 VISIT_METHODS = ("上门", "电话", "短信", "邮件", "其他")
 LEAVE_KINDS = ("事假", "病假", "年假", "婚假", "产假", "丧假", "调休", "出差", "外出走访", "补卡")
-INDICATORS = ("集团收入", "信息化收入", "成员净增", "行业产品", "企信通", "其他集团指标")
 CALLBACK_METHODS = ("电话", "短信", "邮件", "上门")
 CALLBACK_RESULTS = ("满意", "一般", "不满意", "未接通")
 ACTIVE, CHURNED = "在网", "离网"        # 客户名册 状态
 STATUSES = (ACTIVE, CHURNED)
 CALENDAR_KINDS = ("工作日", "休息日")
+INDICATOR_NAMES = "kpi indicator names"    # choices_rule of 指标's 指标: kehu.schemes.indicator_names
+# 核对状态 of a 日历 row: `kehu init --calendar YEAR` writes 待核对 (computed, 调休 not yet in);
+# a month with 待核对 rows is refused (E-calendar-unreviewed). No column / blank: the clerk's own.
+CALENDAR_UNREVIEWED, CALENDAR_REVIEWED = "待核对", "已核对"
 
 
 @dataclass(frozen=True)
@@ -44,7 +50,7 @@ class Column:
     required: bool = True     # must be present in the header to recognise the sheet
     mandatory: bool = True    # a blank cell is an error (E-required)
     choices: tuple = ()
-    choices_rule: str = ""    # dotted rules key whose table keys are the choices
+    choices_rule: str = ""    # dotted rules key whose table keys are the choices, or INDICATOR_NAMES
     unique: bool = False
     limit: int | None = None  # money / number / int: the largest plausible magnitude (E-range beyond)
 
@@ -68,6 +74,18 @@ class Dataset:
         if not self.alternatives:
             return [base]
         return [base | set(alt) for alt in self.alternatives]
+
+
+def column_choices(col: Column, rules: dict) -> list[str]:
+    """The values an enum column accepts: its fixed ``choices``, or those the rules in force give."""
+    if col.choices_rule == INDICATOR_NAMES:
+        return indicator_names(rules)
+    if col.choices_rule:
+        table = rules
+        for part in col.choices_rule.split("."):
+            table = table[part]
+        return list(table)
+    return list(col.choices)
 
 
 C = Column
@@ -137,7 +155,7 @@ VIOLATIONS = Dataset("violations", "违纪记录", (
 ))
 TARGETS = Dataset("targets", "指标", (
     C("工号", "employee_id", "id"),
-    C("指标", "indicator", "enum", choices=INDICATORS),
+    C("指标", "indicator", "enum", choices_rule=INDICATOR_NAMES),   # the rules' schemes name them
     C("基本目标", "base", "number", limit=10**12),                              # a room's year, ≤ 1 万亿
     C("目标值", "target", "number", limit=10**12),
     C("挑战目标", "challenge", "number", limit=10**12),
@@ -161,6 +179,8 @@ CALENDAR = Dataset("calendar", "日历", (
     C("日期", "date", "date", unique=True),
     C("类型", "kind", "enum", choices=CALENDAR_KINDS),
     C("说明", "note", "text", required=False, mandatory=False),
+    C("核对状态", "review", "enum", required=False, mandatory=False,
+      choices=(CALENDAR_UNREVIEWED, CALENDAR_REVIEWED)),
 ))
 del C
 

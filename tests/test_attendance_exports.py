@@ -23,7 +23,9 @@ from kehu.compute.assemble import compute_month
 from kehu.compute.history_rows import read_history
 from kehu.month import Month
 from kehu.rules import load_rules
+from kehu.finding_codes import CODES
 from kehu.validate import validate_month
+from test_finding_codes import half_width_punctuation
 
 MONTH, RULES = Month(2026, 10), load_rules()
 LAYOUTS = [("钉钉", layout) for layout in DINGTALK_LAYOUTS] + [("企业微信", layout) for layout in WECOM_LAYOUTS]
@@ -48,6 +50,19 @@ def native(tmp_path_factory):
 @pytest.mark.parametrize("system, layout", LAYOUTS)
 def test_each_export_layout_gives_the_month_kehus_own_sheets_give(system, layout, native, tmp_path):
     assert month_results(write_exports(tmp_path / "in", make_month(7), system, layout)) == native
+
+
+@pytest.mark.parametrize("system, layout", LAYOUTS)
+def test_what_kehu_says_of_an_export_is_a_defined_finding_in_chinese(system, layout, tmp_path):
+    """Every finding of an export month is one of the registry's codes, its message in full-width
+    punctuation — the cells it quotes aside (a 请假时间 such as 2026-10-29 09:00 ~ … is the export's)."""
+    findings = validate_month(write_exports(tmp_path / "in", make_month(7), system, layout), MONTH, RULES).findings
+    assert findings and {f.code for f in findings} <= set(CODES)
+    for f in findings:
+        said = f.message
+        for theirs in (f.value, f.file, f.sheet, f.column):
+            said = said.replace(theirs, "") if theirs else said
+        assert half_width_punctuation(said) == [], f.message
 
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -25,6 +25,7 @@ from bad_inputs import CASES, FORMULA_NAMES, PUNCH_ROWS
 from kehu.month import Month
 from kehu.rules import load_rules
 from kehu.validate import validate_month
+from test_finding_codes import half_width_punctuation
 
 REPO = Path(__file__).resolve().parents[1]
 MEMORY_LIMIT = 4 * 1024**3
@@ -73,13 +74,13 @@ def outcomes(tmp_path_factory):
 
 def _report_codes(report: Path) -> list[str]:
     wb = openpyxl.load_workbook(report, read_only=True)
-    return [r[1] for r in wb["问题清单"].iter_rows(min_row=2, values_only=True) if r[1]]
+    return [r[1] for r in wb["问题清单"].iter_rows(min_row=3, values_only=True) if r[1]]
 
 
 def _report_manifest(report: Path) -> list[tuple]:
     wb = openpyxl.load_workbook(report, read_only=True)
     rows = []
-    for r in wb["概要"].iter_rows(min_row=5, values_only=True):
+    for r in wb["读取情况"].iter_rows(min_row=3, values_only=True):
         if not r or not r[0]:
             break                           # the manifest table ends; the files not read follow
         rows.append(r)
@@ -115,6 +116,11 @@ def test_bad_input_in_process_accounts_for_every_row(outcomes, name):
     found = {f.code for f in inputs.findings}
     assert set(CASES[name].codes) <= found
     assert (1 if any(f.severity == "error" for f in inputs.findings) else 0) == outcomes[name]["code"]
+    for f in inputs.findings:                  # the clerk's own text (value, file, sheet, header) aside
+        said = f.message
+        for theirs in (f.value, f.file, f.sheet, f.column):
+            said = said.replace(theirs, "") if theirs else said
+        assert half_width_punctuation(said) == [], f.message
 
 
 # -- what some cases must have produced, beyond "no crash" ----------------------------------------

@@ -56,10 +56,10 @@ def test_band_edges():
                            ("客户", 7, "客户级别", "W-class-mismatch", "C", "m1", "warning"),
                            ("客户", 10, "客户级别", "W-class-mismatch", "B2", "m3", "warning")]
     assert [f.message for f in found] == [
-        "客户级别为 A2,但年用量 500,000.00 元按大客户分级应为 A1;请核对客户级别或年用量",
-        "客户级别为 A1,但年用量 499,999.99 元按大客户分级应为 A2;请核对客户级别或年用量",
-        "客户级别为 C,但年用量 20,000.00 元按大客户分级应为 B2;请核对客户级别或年用量",
-        "客户级别为 B2,但年用量 19,999.99 元低于 20,000.00 元,按大客户分级应为 C 或 D;请核对客户级别或年用量"]
+        "客户级别为 A2，但年用量 500,000.00 元，按大客户分级应为 A1。请核对客户级别或年用量。",
+        "客户级别为 A1，但年用量 499,999.99 元，按大客户分级应为 A2。请核对客户级别或年用量。",
+        "客户级别为 C，但年用量 20,000.00 元，按大客户分级应为 B2。请核对客户级别或年用量。",
+        "客户级别为 B2，但年用量 19,999.99 元，低于 20,000.00 元，按大客户分级应为 C 或 D。请核对客户级别或年用量。"]
     assert all(not f.rejected and f.file == "客户名册.xlsx" and f.dataset == "customers" for f in found)
 
 
@@ -68,7 +68,7 @@ def test_gap_closed_downward_and_locate_gives_the_letter():
     cust = customers(("1", "B2", "m1", "260000"))
     found = class_findings(cust, RULES, locate=lambda file, sheet, alias: ("客户级别 ", "C"))
     assert [(f.cell, f.column) for f in found] == [("C2", "客户级别 ")]
-    assert found[0].message == "客户级别为 B2,但年用量 260,000.00 元按大客户分级应为 A2;请核对客户级别或年用量"
+    assert found[0].message == "客户级别为 B2，但年用量 260,000.00 元，按大客户分级应为 A2。请核对客户级别或年用量。"
 
 
 def test_no_annual_spend_column_values_no_findings():

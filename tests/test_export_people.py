@@ -123,6 +123,12 @@ def test_the_import_check_lists_the_days_kehu_reads_otherwise(tmp_path):
     assert [c.value for c in sheet[5]][:6] == ["1001", "张伟", sheet["C5"].value, "钉钉 每日统计",
                                                check["export_says"][0], "上午正常；下午迟到 10 分钟"]
     assert f"{sheet['C5'].value:%Y-%m-%d}" == "2026-10-09"
+    # printed as the report's own sheets: A4 landscape one page wide, title and header on every page
+    assert sheet.print_title_rows == "$1:$4" and sheet.freeze_panes == "A5"
+    assert sheet.page_setup.paperSize == 9 and sheet.page_setup.orientation == "landscape"
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth in (1, None)
+    assert sheet.row_dimensions[5].height >= 2 * 16                 # 导出的结果 wraps to two lines, shown whole
+    assert openpyxl.load_workbook(outcome.report).sheetnames[:4] == ["概要", "问题清单", "读取情况", "导入核对"]
 
 
 def test_an_export_that_lists_punches_only_is_compared_on_late_and_early_only(tmp_path):

@@ -9,12 +9,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from kehu.month import Month
 from kehu.render.holidays import birthday_in, festival_day, festivals_in
-from kehu.render.letters import (LetterTemplateError, default_templates_dir, select_letters, sms_units,
-                                 write_letters)
+from kehu.render.letter_selection import select_letters
+from kehu.render.letter_templates import default_templates_dir, sms_units
+from kehu.render.letters import write_letters
+from kehu.render.template_files import LetterTemplateError
 from kehu.model import MonthResult
 from letters_factory import customer, employee, event, make_result, staff_frame
 
@@ -279,42 +281,16 @@ def test_missing_parent_template_is_named(tmp_path):
     assert "找不到模板 my_base.html" in str(caught.value)
 
 
-# ---------------------------------------------------------------- the fast paths write the same bytes
+# ---------------------------------------------------------------- Jinja2's own sandbox, as it is
 
-def _letter_files(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+def test_letters_render_in_jinja2s_own_sandbox_and_escape():
+    from jinja2.sandbox import SandboxedEnvironment
 
-
-def test_fast_escape_and_writes_give_the_same_bytes_as_markupsafe_and_write_text(tmp_path, monkeypatch):
-    import os
-
-    import kehu.render.letters as letters_module
-    from letters_factory import demo_result
-    result = demo_result()
-    write_letters(result, tmp_path / "fast")
-    # markupsafe's own escape (the fallback when its inner escape is not found) and Path.write_text
-    monkeypatch.setattr(letters_module, "_escape_text", None)
-    monkeypatch.setattr(letters_module, "_write_text",
-                        lambda path, content: Path(path).write_text(content, encoding="utf-8"))
-    write_letters(result, tmp_path / "stock")
-    fast, stock = _letter_files(tmp_path / "fast"), _letter_files(tmp_path / "stock")
-    assert fast == stock and len(fast) > 5
-    assert "&lt;script&gt;" in fast["letters/index.html"].decode("utf-8")
-    # the platform's newline is written, as write_text does
-    monkeypatch.undo()
-    monkeypatch.setattr(os, "linesep", "\r\n")
-    letters_module._write_text(str(tmp_path / "crlf.txt"), "a\nb\n")
-    assert (tmp_path / "crlf.txt").read_bytes() == b"a\r\nb\r\n"
-
-
-def test_the_fast_escape_is_bound_in_the_compiled_templates():
-    import kehu.render.letters as letters_module
-    env = letters_module.LetterEnvironment()
-    template = env.template("callback_letter.html")
-    assert template.root_render_func.__globals__["escape"] is letters_module._escape
-    for value in ["<a href='x'>&\"", "", "纯文本", 12, None, Markup("<b>ok</b>")]:
-        assert letters_module._escape(value) == escape(value)
-        assert type(letters_module._escape(value)) is Markup
+    from kehu.render.letter_templates import LetterEnvironment
+    env = LetterEnvironment()
+    assert type(env.env) is SandboxedEnvironment            # no subclass overriding its attribute lookup
+    page = env.env.from_string("{{ a.b }}|{{ c }}|{{ a.missing | default('') }}")
+    assert page.render(a={"b": "<x>&"}, c=Markup("<i>")) == "&lt;x&gt;&amp;|<i>|"    # a dict key by attribute
 
 
 # ---------------------------------------------------------------- letters written in batches by pool workers

@@ -16,7 +16,8 @@ from hypothesis import given, strategies as st
 from builders import tiny_month, write_month
 from kehu.cli import cli
 from kehu.render import safe
-from kehu.render.letters import Letter, name_files
+from kehu.render.letter_selection import Letter
+from kehu.render.letters import name_files
 from kehu.render.safe import safe_filename, unique_names
 
 # ids that differ only in what a file name cannot hold, or in case; a Windows device name
@@ -152,8 +153,8 @@ LONG = "考勤" * 15 + "'补"                      # its 31-character cut ends i
 
 def _sheet_names(*pairs) -> list[str]:
     from kehu.load.reader import RawSheet
-    from kehu.render.report import _sheet_name
-    used = {"概要", "问题清单", "history"}
+    from kehu.render.report_copies import _sheet_name
+    used = {"概要", "问题清单", "读取情况", "history"}
     return [_sheet_name(RawSheet(file, sheet, []), used) for file, sheet in pairs]
 
 
@@ -186,6 +187,6 @@ def test_hostile_input_file_names_reach_the_report_not_exit_3(tmp_path):
     run = CliRunner().invoke(cli, ["validate", str(folder), "--month", "2026-10", "--report", str(report)])
     assert run.exit_code == 1, run.output
     book = openpyxl.load_workbook(report)
-    assert book.sheetnames == ["概要", "问题清单", "引号-测评", "V-数据", "v-数据(2)", "考勤" * 15]
-    listed = [row[2] for row in book["问题清单"].iter_rows(min_row=2, values_only=True)]
+    assert book.sheetnames == ["概要", "问题清单", "读取情况", "引号-测评", "V-数据", "v-数据(2)", "考勤" * 15]
+    listed = [row[2] for row in book["问题清单"].iter_rows(min_row=3, values_only=True)]
     assert set(listed) == {"'引号.xlsx", f"{LONG}.xlsx", "v.xlsx", "V.xlsx"}

@@ -136,7 +136,28 @@ REFUSED = [
     ("weights sum 101", CM + GROUP.format(31), "kpi.customer_manager"),
     ("unknown source", CM + 'group_revenue = { name = "集团收入", weight = 30, source = "customers.profit" }\n',
      "kpi.customer_manager.group_revenue.source"),
-    ("indicator name unknown", "[kpi.room_manager.qixintong]\nname = \"短信\"\n", "kpi.room_manager.qixintong.name"),
+    ("slope on revenue", "[kpi.customer_manager.group_revenue]\nscoring = \"slope\"\n",
+     "kpi.customer_manager.group_revenue.scoring"),
+    ("tiers on retention", "[kpi.room_manager.retention]\nscoring = \"tiers\"\n", "kpi.room_manager.retention.scoring"),
+    ("scoring unknown", "[kpi.room_manager.retention]\nscoring = \"steps\"\n", "kpi.room_manager.retention.scoring"),
+    ("room scheme on own customers", "[kpi.room_manager.group_revenue]\nscope = \"own\"\n",
+     "kpi.room_manager.group_revenue.scope"),
+    ("scope unknown", "[kpi.customer_manager.group_revenue]\nscope = \"team\"\n", "kpi.customer_manager.group_revenue.scope"),
+    ("blend without share", "[kpi.customer_manager.group_revenue]\nscope = \"blend\"\n",
+     "kpi.customer_manager.group_revenue.own_share"),
+    ("blend share 1", "[kpi.customer_manager.group_revenue]\nscope = \"blend\"\nown_share = 1\n",
+     "kpi.customer_manager.group_revenue.own_share"),
+    ("blend share 0", "[kpi.customer_manager.group_revenue]\nscope = \"blend\"\nown_share = 0\n",
+     "kpi.customer_manager.group_revenue.own_share"),
+    ("share without blend", "[kpi.customer_manager.group_revenue]\nown_share = 0.7\n",
+     "kpi.customer_manager.group_revenue.own_share"),
+    ("cap as text", "[kpi.customer_manager.group_revenue]\ncap = \"否\"\n", "kpi.customer_manager.group_revenue.cap"),
+    ("points 0", "[kpi.points]\ncustomer_manager = 0\n", "kpi.points.customer_manager"),
+    ("points not the weights' sum", "[kpi.points]\nroom_manager = 90\n", "kpi.room_manager"),
+    ("a scheme switched off", "[kpi.customer_manager]\n" + "".join(
+        f"{c} = {{ weight = 0 }}\n" for c in ("group_revenue", "info_revenue", "member_growth", "industry_products",
+                                              "retention")), "kpi.customer_manager"),
+    ("acting head also room manager", '[roles]\nacting_head = "重要室经理"\n', "roles"),
     ("indicator name twice", "[kpi.room_manager.qixintong]\nname = \"其他集团指标\"\n", "kpi.room_manager.qixintong.name"),
     ("indicator without source", CM + 'extra = { name = "企信通", weight = 0 }\n', "kpi.customer_manager.extra"),
     ("indicator unknown field", CM + 'extra = { name = "企信通", weight = 0, source = "targets.actual", x = 1 }\n',
@@ -214,6 +235,22 @@ ACCEPTED = [
     ("band floor 0", bands(500000, 200000, 50000, 0), "classes.bands.3.min_annual_spend", 0),
     ("a new violation kind", '[violations.kinds."迟到早退"]\namount = 0\nnotice = false\n',
      "violations.kinds.迟到早退.amount", 0),
+    ("an indicator name of the department's", "[kpi.room_manager.qixintong]\nname = \"短信\"\n",
+     "kpi.room_manager.qixintong.name", "短信"),
+    ("blend 70/30", "[kpi.customer_manager.group_revenue]\nscope = \"blend\"\nown_share = 0.7\n",
+     "kpi.customer_manager.group_revenue.own_share", 0.7),
+    ("customer managers on the room", "[kpi.customer_manager.group_revenue]\nscope = \"room\"\n",
+     "kpi.customer_manager.group_revenue.scope", "room"),
+    ("slope spelt out", "[kpi.customer_manager.retention]\nscoring = \"slope\"\ncap = false\n",
+     "kpi.customer_manager.retention.cap", False),
+    ("an indicator switched off", CM + 'industry_products = { weight = 0 }\n' + GROUP.format(45),
+     "kpi.customer_manager.industry_products.weight", 0),
+    ("satisfaction scored", CM + GROUP.format(20) + 'satisfaction = { name = "满意度", weight = 10, '
+     'source = "callbacks.satisfaction" }\n', "kpi.customer_manager.satisfaction.source", "callbacks.satisfaction"),
+    ("points 120", "[kpi.points]\ncustomer_manager = 120\n" + CM + GROUP.format(50),
+     "kpi.points.customer_manager", 120),
+    ("points 101", "[kpi.points]\nroom_manager = 101\n[kpi.room_manager.group_revenue]\nweight = 31\n",
+     "kpi.points.room_manager", 101),
     ("roles swapped", '[roles]\ncustomer_manager = ["客户经理", "重要室经理"]\nroom_manager = "行业客户经理"\n',
      "roles.room_manager", "行业客户经理"),
 ]
@@ -435,7 +472,8 @@ def test_a_gbk_console_can_print_every_message(tmp_path):
 def test_every_kpi_source_is_one_the_engine_computes():
     from kehu.compute import kpi
     for source in KPI_SOURCES:
-        assert source in (kpi.RETENTION, kpi.TARGET_ACTUAL) or source.removeprefix(kpi.CUSTOMER_SOURCE) in kpi.FIGURES
+        assert source in (kpi.RETENTION, kpi.TARGET_ACTUAL, *kpi.RATE_SOURCES) or \
+            source.removeprefix(kpi.CUSTOMER_SOURCE) in kpi.FIGURES
 
 
 def test_the_longest_visit_cycle_is_one_the_history_reads():
@@ -451,6 +489,18 @@ def test_the_season_relation_reads_seasons_as_attendance_does():
         for day in (date(2028, 1, 1) + timedelta(days=i) for i in range(366)):
             held = [s for s in schedule_.values() if in_season(f"{day:%m-%d}", s)]
             assert held == [season_of(day, schedule_)]
+
+
+def test_a_wrong_scheme_names_the_weights_or_the_source_and_the_role(tmp_path):
+    """Issue 16: refused at load with exit 2 naming 权重 or the source, and the role."""
+    result = kehu("rules", "--rules", rules_file(tmp_path, CM + GROUP.format(25)))
+    assert result.exit_code == 2
+    assert "kpi.customer_manager" in result.output and "客户经理考核方案各指标权重（weight）之和 95" in result.output
+    fanghao = '[kpi.room_manager]\nfanghao = { name = "放号", weight = 5, source = "boss.fanghao" }\n'
+    result = kehu("rules", "--rules", rules_file(tmp_path, fanghao))
+    assert result.exit_code == 2
+    assert 'kpi.room_manager.fanghao.source 的值 "boss.fanghao" 不是 kehu 能计算或读取的指标来源（重要室经理考核方案）' \
+        in result.output and '"callbacks.satisfaction"' in result.output
 
 
 def test_a_new_optional_key_is_one_line():
@@ -494,6 +544,8 @@ JUNK = st.recursive(st.one_of(st.integers(-10**40, 10**40), st.floats(allow_nan=
 
 def plausible(kind):
     """Values near and across the kind's limits, valid as often as not."""
+    if isinstance(kind, OptionalKey):
+        return plausible(kind.kind)
     if isinstance(kind, Integer):
         edges = [kind.low - 1, kind.low, kind.high, kind.high + 1]
         return st.integers(kind.low - 1, min(kind.high + 1, kind.low + 40)) | st.sampled_from(edges)
@@ -515,7 +567,8 @@ def plausible(kind):
         return st.builds(lambda m, d: f"{m:02d}-{d:02d}", st.integers(1, 13), st.sampled_from([1, 15, 28, 29, 30, 31]))
     prefix = kind_key(kind) + ("[]." if isinstance(kind, Tables) else ".*.")
     fields = {k.removeprefix(prefix): v for k, v in SPEC.items() if k.startswith(prefix)}
-    entry = st.fixed_dictionaries({k: plausible(v) for k, v in fields.items()})
+    entry = st.fixed_dictionaries({k: plausible(v) for k, v in fields.items() if not isinstance(v, OptionalKey)},
+                                  optional={k: plausible(v) for k, v in fields.items() if isinstance(v, OptionalKey)})
     if isinstance(kind, Tables):
         return st.lists(entry, min_size=0, max_size=4)
     assert isinstance(kind, Entries)

@@ -37,7 +37,7 @@ def results(out: Path, month="2026-10") -> dict:
 def report_codes(path: Path) -> list[tuple]:
     """(code, file, sheet, row, column letter …) of the report's 问题清单."""
     wb = openpyxl.load_workbook(path, read_only=True)
-    return [r for r in wb["问题清单"].iter_rows(min_row=2, values_only=True) if r[1]]
+    return [r for r in wb["问题清单"].iter_rows(min_row=3, values_only=True) if r[1]]
 
 
 def codes(path: Path) -> set[str]:

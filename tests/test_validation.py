@@ -23,9 +23,9 @@ import xlsxwriter
 from click.testing import CliRunner
 
 from builders import tiny_month, write_month
+from test_finding_codes import half_width_punctuation
 from kehu import pipeline
 from kehu.cli import cli
-from kehu.findings import Findings
 from kehu.month import Month
 from kehu.rules import load_rules
 from kehu.validate import validate_month
@@ -62,8 +62,10 @@ def validate(tmp_path: Path, month: dict, when: Month = MONTH):
     return inputs
 
 
-def flat(findings) -> list[tuple]:
-    return Findings(list(findings)).flatten()
+def flat(findings, fields=("sheet", "row", "letter", "code")) -> list[tuple]:
+    """Tuples in a fixed order (file, sheet, row, column, code), e.g. [("打卡记录", 7, "C", "E-time")]."""
+    ordered = sorted(findings, key=lambda f: (f.file, f.sheet, f.row or 0, f.letter.rjust(3), f.code, f.message))
+    return [tuple(getattr(f, k) for k in fields) for f in ordered]
 
 
 def assert_accounted(inputs) -> None:
@@ -76,6 +78,7 @@ def assert_clerk_message(finding) -> None:
     assert CJK.search(finding.message), finding
     if finding.value:
         assert finding.value in finding.message or finding.code in VALUE_ELSEWHERE, finding
+    assert half_width_punctuation(finding.message.replace(finding.value, "")) == [], finding.message
 
 
 # codes whose message describes the row rather than echoing the cell
@@ -433,12 +436,14 @@ def test_ids_number_equals_text_and_zeros_kept(tmp_path):
     assert inputs.frames["tests"]["employee_id"].iloc[0] == "1001"
 
 
-def test_ids_without_zeros_do_not_match(tmp_path):
+def test_ids_without_zeros_do_not_match_but_are_named_as_lost_zeros(tmp_path):
+    """The number 101 is not the text id 000101 — never used as it — but said as the pattern it is."""
     month = tiny_month()
-    rows(month, CALLBACK)[1][1] = 101          # the number 101 is not the text id 000101
+    rows(month, CALLBACK)[1][1] = 101
     inputs = validate(tmp_path, month)
-    assert flat(inputs.findings) == [("回访", 2, "B", "E-unknown-customer")]
-    assert "101" in inputs.findings[0].message
+    assert flat(inputs.findings) == [("回访", 2, "B", "E-id-lost-zeros")]
+    [f] = inputs.findings
+    assert f.rejected and f.value == "101 → 000101" and "文本格式" in f.message
 
 
 @pytest.mark.parametrize("encoding", ["gbk", "utf-8", "utf-8-sig"])
@@ -527,7 +532,7 @@ def test_cli_validate_clean_month(tmp_path):
     assert result.exit_code == 0, result.output
     assert "错误 0 条" in result.output
     wb = openpyxl.load_workbook(tmp_path / "r.xlsx")
-    assert wb.sheetnames == ["概要", "问题清单"]
+    assert wb.sheetnames == ["概要", "问题清单", "读取情况"]
 
 
 def test_cli_validate_planted_error_and_report(tmp_path):
@@ -539,13 +544,14 @@ def test_cli_validate_planted_error_and_report(tmp_path):
     assert result.exit_code == 1, result.output
     assert "E-score" in result.output
     wb = openpyxl.load_workbook(report)
-    assert wb.sheetnames[:2] == ["概要", "问题清单"] and len(wb.sheetnames) == 3
-    listing = [[c.value for c in r] for r in wb["问题清单"].iter_rows(min_row=2)]
+    assert wb.sheetnames[:3] == ["概要", "问题清单", "读取情况"] and len(wb.sheetnames) == 4
+    listing = [[c.value for c in r] for r in wb["问题清单"].iter_rows(min_row=3)]
     assert [(r[1], r[3], r[4], r[6], r[7]) for r in listing] == [("E-score", "测评", 3, "C3", "七十")]
-    annotated = wb[wb.sheetnames[2]]
+    annotated = wb[wb.sheetnames[3]]
     assert annotated["C3"].value == "七十" and "成绩" in annotated["C3"].comment.text
     assert annotated["A1"].value == "工号" and annotated["A2"].value == "1001"
-    manifest = {r[1].value: [c.value for c in r[3:9]] for r in wb["概要"].iter_rows(min_row=5) if r[1].value}
+    assert annotated["D1"].value == "问题说明" and annotated["D3"].value.startswith("E-score：") and "成绩" in annotated["D3"].value
+    manifest = {r[1].value: [c.value for c in r[3:9]] for r in wb["读取情况"].iter_rows(min_row=3) if r[1].value}
     assert manifest["测评"] == [2, 1, 1, 0, 0, 0]
 
 
@@ -558,7 +564,7 @@ def _month_with_a_score_error(tmp_path: Path):
 
 def _annotated_cell(report: Path, cell: str):
     wb = openpyxl.load_workbook(report)
-    return wb[wb.sheetnames[2]][cell].value if len(wb.sheetnames) == 3 else None
+    return wb[wb.sheetnames[3]][cell].value if len(wb.sheetnames) == 4 else None
 
 
 def test_report_reuses_the_loads_prescan_of_an_unchanged_file(tmp_path, monkeypatch):
@@ -584,7 +590,7 @@ def test_report_scans_again_a_file_changed_since_it_was_loaded(tmp_path):
     (folder / TEST).write_bytes(_zip_of(entries))
     report = pipeline.write_month_report(tmp_path / "r.xlsx", inputs, folder)
     assert _annotated_cell(report, "C3") is None
-    listing = [[c.value for c in r] for r in openpyxl.load_workbook(report)["问题清单"].iter_rows(min_row=2)]
+    listing = [[c.value for c in r] for r in openpyxl.load_workbook(report)["问题清单"].iter_rows(min_row=3)]
     assert [r[1] for r in listing] == ["E-score"]
 
 

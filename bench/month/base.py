@@ -13,7 +13,7 @@ except ImportError:  # pragma: no cover - installed in the project env
     chinese_calendar = None
 
 # --- enums, mirrored from kehu/schema.py (tests/test_generator.py checks they agree)
-ROLES = ("客户经理", "行业客户经理", "重要室经理")
+ROLES = ("客户经理", "行业客户经理", "重要室经理", "临时负责人")
 CUSTOMER_CLASSES = ("A1", "A2", "B1", "B2", "C", "D")
 VISIT_METHODS = ("上门", "电话", "短信", "邮件", "其他")
 LEAVE_KINDS = ("事假", "病假", "年假", "婚假", "产假", "丧假", "调休", "出差", "外出走访", "补卡")

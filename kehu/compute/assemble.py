@@ -27,6 +27,7 @@ from kehu.model import MonthInputs, MonthResult
 from kehu.numbers import ZERO, cents, money_text, rate
 from kehu.roster import assessed_staff, room_of as roster_rooms
 from kehu.rules import money
+from kehu.schemes import BLEND, default_scope, head_roles, points, scheme_of
 
 @dataclass
 class History:
@@ -48,13 +49,13 @@ def compute_month(inputs: MonthInputs, rules: dict, history: History) -> MonthRe
     learning = compute_learning(f["staff"], f["tests"], month, rules, history.learning_flags)
     visits = compute_visits(f["customers"], f["visits"], month, rules, history.visits)
     callbacks = compute_callbacks(f["customers"], f["visits"], f["callbacks"], month, rules, staff=f["staff"])
-    kpi = compute_kpi(staff, f["customers"], f["targets"], month, rules, room_of)
+    kpi = compute_kpi(staff, f["customers"], f["targets"], month, rules, room_of, callbacks=callbacks, visits=visits)
     people = _employee_table(staff, attendance, violations, learning, visits, callbacks, kpi, rules)
     rooms = _rooms(people, kpi.room_totals, rules, room_of, visits.detail, callbacks.events)
     handover = handover_list(f["staff"], f["customers"], f["visits"], history.visits, month, rules)
     left_out = not_assessed(inputs, set(staff["employee_id"]))
     results = _results_json(month, callbacks.as_of, people, attendance.events, kpi.indicators, rooms,
-                            violations.notices, left_out, handover)
+                            violations.notices, left_out, handover, rules)
     return MonthResult(
         month=month, results=results, staff=staff, customers=f["customers"],
         # the workbooks list violations among the deduction events; results.json keeps them apart (SPEC §6)
@@ -71,15 +72,15 @@ def compute_month(inputs: MonthInputs, rules: dict, history: History) -> MonthRe
         member_misses=callbacks.member_misses, dissatisfied=callbacks.dissatisfied, rules=rules)
 
 
-def _results_json(month, as_of, people, events, indicators, rooms, notices, left_out, handover) -> dict:
+def _results_json(month, as_of, people, events, indicators, rooms, notices, left_out, handover, rules) -> dict:
     """What results.json holds (SPEC §6), money rounded here, once."""
     events_of, indicators_of = _rows_by_employee(events), _rows_by_employee(indicators)
     return {
         "month": month.label,
         "kehu_version": __version__,
         "as_of": as_of.isoformat(),
-        "employees": [_employee_json(row, events_of.get(row.employee_id, []), indicators_of.get(row.employee_id, []))
-                      for row in people.itertuples(index=False)],
+        "employees": [_employee_json(row, events_of.get(row.employee_id, []), indicators_of.get(row.employee_id, []),
+                                     rules) for row in people.itertuples(index=False)],
         "rooms": [_room_json(r) for r in rooms.itertuples(index=False)],
         "notices": _notices_json(notices),
         "not_assessed": left_out,
@@ -169,14 +170,22 @@ def _employee_table(staff, attendance, violations, learning, visits, callbacks, 
 
 
 def _pay(t: pd.DataFrame, rules: dict) -> pd.DataFrame:
-    """SPEC §2.9 (seed 004 客户经理考核制度: 绩效 = 绩效基数 × KPI 得分 − 扣款)."""
+    """SPEC §2.9 (seed 004 客户经理考核制度: 绩效 = 绩效基数 × KPI 得分 − 扣款). A scheme out of other
+    than 100 points (``kpi.points``) pays on KPI得分 ÷ points × 100, capped the same way."""
     cap = money(rules["kpi"]["total_cap"])
     t["deductions_total"] = [a + v + cents(lrn) for a, v, lrn in
                              zip(t["attendance_deduction"], t["violation_deduction"], t["learning_deduction"])]
-    earned = [Decimal(base) * min(k, cap) / Decimal(100) for base, k in zip(t["performance_base"], t["kpi_total"])]
+    t["kpi_points"] = [_points(role, rules) for role in t["role"]]
+    earned = [Decimal(base) * min(k if p == 100 else k * 100 / Decimal(p), cap) / Decimal(100)
+              for base, k, p in zip(t["performance_base"], t["kpi_total"], t["kpi_points"])]
     t["performance_pay"] = [max(ZERO, e - d) for e, d in zip(earned, t["deductions_total"])]
     t["uncovered"] = [max(ZERO, d - e) for e, d in zip(earned, t["deductions_total"])]
     return t
+
+
+def _points(role: str, rules: dict) -> int:
+    scheme = scheme_of(role, rules)
+    return points(rules, scheme) if scheme else 100
 
 
 def _events_json(events: list) -> list[dict]:
@@ -193,7 +202,7 @@ def _number(value):
     return int(d) if d == d.to_integral_value() else float(d)
 
 
-def _employee_json(row, mine: list, inds: list) -> dict:
+def _employee_json(row, mine: list, inds: list, rules: dict) -> dict:
     learning = None
     if row.has_learning:
         learning = {"score": None if pd.isna(row.learning_score) else float(row.learning_score),
@@ -210,11 +219,7 @@ def _employee_json(row, mine: list, inds: list) -> dict:
         "visits": {"due": row.visits_due, "compliant": row.visits_compliant, "rate": rate(row.visits_compliant, row.visits_due)},
         "callbacks": {"events": row.cb_events, "on_time": row.cb_on_time, "late": row.cb_late, "missing": row.cb_missing,
                       "pending": row.cb_pending, "rate": rate(row.cb_on_time, row.cb_events - row.cb_pending)},
-        "kpi": {"total": money_text(row.kpi_total),
-                "indicators": [{"code": i.code, "name": i.name, "weight": int(i.weight), "base": _number(i.base),
-                                "target": _number(i.target), "challenge": _number(i.challenge),
-                                "actual": _number(i.actual), "score": money_text(i.score)}
-                               for i in inds]},
+        "kpi": _kpi_json(row, inds, rules),
         "deductions_total": money_text(row.deductions_total),
         "performance_base": money_text(row.performance_base),
         "performance_pay": money_text(row.performance_pay),
@@ -222,11 +227,33 @@ def _employee_json(row, mine: list, inds: list) -> dict:
     }
 
 
+def _kpi_json(row, inds: list, rules: dict) -> dict:
+    """The KPI of one employee; keys beyond today's only where a non-default scheme puts them
+    (a scheme out of other than 100 points, an indicator scored on the room or a blend)."""
+    out = {"total": money_text(row.kpi_total), "indicators": [_indicator_json(i, row.role, rules) for i in inds]}
+    if row.kpi_points != 100:
+        out["out_of"] = int(row.kpi_points)
+    return out
+
+
+def _indicator_json(i, role: str, rules: dict) -> dict:
+    out = {"code": i.code, "name": i.name, "weight": int(i.weight), "base": _number(i.base),
+           "target": _number(i.target), "challenge": _number(i.challenge),
+           "actual": _number(i.actual), "score": money_text(i.score)}
+    if i.scope != default_scope(scheme_of(role, rules)):
+        out["scope"] = i.scope
+    if i.scope == BLEND:
+        out["own_share"] = float(i.own_share)
+        out["room"] = {"base": _number(i.room_base), "target": _number(i.room_target),
+                       "challenge": _number(i.room_challenge), "actual": _number(i.room_actual)}
+    return out
+
+
 def _rooms(people: pd.DataFrame, room_totals: pd.DataFrame, rules: dict, room_of: pd.Series,
            visit_detail: pd.DataFrame, callback_events: pd.DataFrame) -> pd.DataFrame:
     """One row per room: its assessed people's pay, and the visits and callbacks of every customer
     whose manager belongs to the room — departed managers' customers included (SPEC §10.3)."""
-    rm = rules["roles"]["room_manager"]
+    rm, acting = head_roles(rules)
     g = people.groupby("room", sort=True)
     pay = pd.DataFrame({
         "managers": g.size(),
@@ -240,13 +267,23 @@ def _rooms(people: pd.DataFrame, room_totals: pd.DataFrame, rules: dict, room_of
         rooms[col] = rooms[col].fillna(0).astype(int)
     for col in ("deductions_total", "performance_pay"):
         rooms[col] = [v if isinstance(v, Decimal) else ZERO for v in rooms[col]]
-    heads = people[people["role"] == rm][["room", "employee_id", "name"]].rename(
-        columns={"employee_id": "room_manager_id", "name": "room_manager_name"})
-    rooms = rooms.merge(heads, on="room", how="left").merge(room_totals, on="room", how="left")
+    rooms = rooms.merge(_heads(people, rm, "room_manager"), on="room", how="left")
+    rooms = rooms.merge(_heads(people, acting, "acting_head"), on="room", how="left")
+    vacant = rooms["room_manager_id"].isna() & rooms["acting_head_id"].notna()   # the acting head runs the room
+    for col in ("id", "name"):
+        rooms[f"room_manager_{col}"] = rooms[f"room_manager_{col}"].astype(object).where(
+            ~vacant, rooms[f"acting_head_{col}"]).astype(object)
+    rooms = rooms.merge(room_totals, on="room", how="left")
     rooms["visit_rate"] = [rate(c, d) for c, d in zip(rooms["visits_compliant"], rooms["visits_due"])]
     rooms["callback_rate"] = [rate(o, e - p) for o, e, p in
                               zip(rooms["callbacks_on_time"], rooms["callback_events"], rooms["callbacks_pending"])]
     return rooms
+
+
+def _heads(people: pd.DataFrame, role: str, prefix: str) -> pd.DataFrame:
+    """room, <prefix>_id, <prefix>_name of the assessed person of ``role`` in each room (one at most)."""
+    heads = people.loc[people["role"].eq(role).to_numpy(), ["room", "employee_id", "name"]].drop_duplicates("room")
+    return heads.rename(columns={"employee_id": f"{prefix}_id", "name": f"{prefix}_name"}).astype(object)
 
 
 def _room_visits(detail: pd.DataFrame, room_of: pd.Series) -> pd.DataFrame:
@@ -268,13 +305,16 @@ def _room_callbacks(events: pd.DataFrame, room_of: pd.Series) -> pd.DataFrame:
 def _room_json(r) -> dict:
     def opt(v):
         return None if v is None or (not isinstance(v, (str, Decimal)) and pd.isna(v)) else v
-    return {"room": r.room, "room_manager_id": opt(r.room_manager_id), "managers": int(r.managers),
+    out = {"room": r.room, "room_manager_id": opt(r.room_manager_id), "managers": int(r.managers),
             "customers": int(opt(r.customers) or 0), "revenue": money_text(opt(r.revenue) or 0),
             "info_revenue": money_text(opt(r.info_revenue) or 0), "member_growth": int(opt(r.member_growth) or 0),
             "churn_rate": None if opt(r.churn_rate) is None else round(float(r.churn_rate), 4),
             "visits": {"due": int(r.visits_due), "compliant": int(r.visits_compliant), "rate": r.visit_rate},
             "callbacks": {"events": int(r.callback_events), "on_time": int(r.callbacks_on_time), "rate": r.callback_rate},
             "deductions_total": money_text(r.deductions_total), "performance_pay": money_text(r.performance_pay)}
+    if opt(r.acting_head_id) is not None:                       # a 临时负责人 this month (docs/RULES.md)
+        out["acting_head_id"] = r.acting_head_id
+    return out
 
 
 def _notices_json(notices: pd.DataFrame) -> list[dict]:

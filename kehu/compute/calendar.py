@@ -17,6 +17,7 @@ from typing import Iterable
 import chinese_calendar
 import pandas as pd
 
+from kehu.compute.statutory import FIRST_YEAR, LAST_YEAR
 from kehu.month import Month
 
 WORKDAY_KIND = "工作日"
@@ -54,7 +55,13 @@ class CalendarError(Exception):
             days = f"(缺 {first:%Y-%m-%d}" + (f" 至 {last:%Y-%m-%d} 共 {len(self.missing)} 天)" if last != first else ")")
         return (f"内置的国家法定节假日安排不含 {self.year} 年{days},无法判断哪些天是工作日。"
                 f"请在输入文件夹中加入「日历」工作表(列:日期、类型 工作日/休息日、说明),"
-                f"逐日列出 {self.year} 年本月的每一天后重新运行。")
+                f"逐日列出 {self.year} 年本月的每一天后重新运行。" + self._hint())
+
+    def _hint(self) -> str:
+        if not FIRST_YEAR <= self.year <= LAST_YEAR:
+            return ""
+        return (f"可以用 kehu init 输入文件夹 --calendar {self.year} 生成全年的日历表，"
+                "对照国务院的放假通知核对后使用。")
 
 
 def as_date(value) -> date:

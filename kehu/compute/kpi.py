@@ -1,15 +1,18 @@
-"""KPI scores of customer managers and room managers (SPEC §2.8).
+"""KPI scores of customer managers and room managers (SPEC §2.8; docs/RULES.md 考核方案).
 
 Seed 004 客户经理考核制度 (4、考核内容及依据): 集团收入, 集团信息化收入, 集团客户到达数
 (成员增加数), 集团产品 (行业产品), 集团客户保有 (“按照集团客户离网客户数/集团客户总数×100%(2%)
-进行加减分”). Seed 004 重要室经理考核制度: the room manager is scored on the room's
-figures plus “集团客户离网率10分 集团其他指标10分 企信通5分”, and every target
-indicator by “完成指标得满分,若只完成基本目标得全分值的90%,若完成挑战目标得全分”.
+进行加减分”) — “对客户经理所负责的集团单位月收入及重要室当月集团收入为标准”: his own customers,
+the room's, or both (an indicator's ``scope``). Seed 004 重要室经理考核制度: the room manager and
+the 临时负责人 are scored on the room's figures plus “集团客户离网率10分 集团其他指标10分 企信通5分”,
+and every target indicator by “完成指标得满分,若只完成基本目标得全分值的90%,若完成挑战目标得全分”.
+Seed 003 “将满意度指标纳入绩效考核” and seed 000 “必须保证会员客户的100%的回访” are sources a
+scheme may score (``callbacks.satisfaction``, ``callbacks.member_coverage``), as is ``visits.rate``.
 
-Weights, names and sources of the indicators are the rules file's
-``[kpi.customer_manager]`` / ``[kpi.room_manager]`` tables; the scoring
-constants are ``[kpi]``. Every indicator score is rounded half-up to 0.01 and
-the total is the sum of the rounded scores.
+The schemes are data: the rules file's ``[kpi.customer_manager]`` / ``[kpi.room_manager]``
+entries, read by ``kehu.schemes``; the scoring constants are ``[kpi]`` and the scorers with
+their notes are ``kehu.compute.kpi_scoring``. Every indicator score is rounded half-up to
+0.01 and the total is the sum of the rounded scores.
 """
 from __future__ import annotations
 
@@ -18,18 +21,23 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
+from kehu.compute.callbacks import callback_summary
+from kehu.compute.kpi_scoring import Part, score_line, slope, tiers
 from kehu.month import Month
-from kehu.numbers import ZERO, cents
+from kehu.numbers import ZERO, exact_rate
 from kehu.schema import CHURNED
-from kehu.rules import money
+from kehu.schemes import (BLEND, RATE_SOURCES, RETENTION, ROOM, ROOM_MANAGER, SCHEMES, TARGET_ACTUAL,
+                          Indicator, indicators, scheme_of, target_holders)
 
 PERCENT_PLACES = Decimal("0.0001")     # a churn rate in percent, exact to 4 places
-RETENTION = "retention"
-TARGET_ACTUAL = "targets.actual"
 CUSTOMER_SOURCE = "customers."
 FIGURES = ["customers", "revenue", "info_revenue", "member_growth", "churned", "base_customers"]
+# One row per (employee, indicator of his scheme). base … actual are the figures the line is
+# scored on — his own, or the room's for a room head or a customer manager's scope "room";
+# a blend's room part is room_base … room_actual. note: how the score came about (kpi_scoring).
 INDICATOR_COLUMNS = ["employee_id", "code", "name", "weight", "base", "target", "challenge",
-                     "actual", "score", "missing_target"]
+                     "actual", "score", "missing_target", "source", "scope", "own_share",
+                     "room_base", "room_target", "room_challenge", "room_actual", "note"]
 ROOM_COLUMNS = ["room", *FIGURES, "churn_rate"]
 
 
@@ -41,20 +49,19 @@ class KpiResult:
 
 
 def compute_kpi(staff: pd.DataFrame, customers: pd.DataFrame, targets: pd.DataFrame,
-                month: Month, rules: dict, room_of: pd.Series | None = None) -> KpiResult:
-    """Indicator lines of every assessed 客户经理 / 行业客户经理 / 重要室经理 in ``staff``.
+                month: Month, rules: dict, room_of: pd.Series | None = None,
+                callbacks=None, visits=None) -> KpiResult:
+    """Indicator lines of every assessed 客户经理 / 行业客户经理 / 重要室经理 / 临时负责人 in ``staff``.
     ``room_of`` (employee_id → 所属室, kehu.roster.room_of): who belongs to which room, over the
-    whole roster — by default the assessed ``staff`` only."""
-    cfg = rules["kpi"]
+    whole roster — by default the assessed ``staff`` only. ``callbacks`` / ``visits``: the
+    month's CallbackResult / VisitResult, needed when a scheme scores one of their rates."""
     per_customer = customer_figures(customers, month)
     if room_of is None:
         room_of = staff[["employee_id", "room"]].drop_duplicates("employee_id").set_index("employee_id")["room"]
     rooms = room_totals(staff, per_customer, room_of)
-    figures = _employee_figures(staff, per_customer, rooms, rules["roles"])
-    lines = _indicator_lines(staff, rules)
-    lines = lines.merge(figures, on="employee_id", how="left").merge(_target_rows(targets), on=["employee_id", "name"], how="left")
-    indicators = _score_lines(lines, cfg)
-    return KpiResult(indicators=indicators, totals=_totals(indicators, staff), room_totals=rooms)
+    figures = Figures(per_customer, rooms, room_of, rules, callbacks, visits)
+    indicators_ = _score_lines(staff, figures, _target_rows(targets), rules)
+    return KpiResult(indicators=indicators_, totals=_totals(indicators_, staff), room_totals=rooms)
 
 
 # -- figures from the customer roll ---------------------------------------------
@@ -107,19 +114,6 @@ def room_totals(staff: pd.DataFrame, per_customer: pd.DataFrame, room_of: pd.Ser
     return totals[ROOM_COLUMNS]
 
 
-def _employee_figures(staff: pd.DataFrame, per_customer: pd.DataFrame, rooms: pd.DataFrame,
-                      roles: dict) -> pd.DataFrame:
-    """The figures each employee is scored on: his own customers, or his room's for a 重要室经理."""
-    own = _sum_figures(per_customer, "manager_id").rename(columns={"manager_id": "employee_id"})
-    managers = staff.loc[staff["role"].isin(roles["customer_manager"]), ["employee_id"]]
-    heads = staff.loc[staff["role"] == roles["room_manager"], ["employee_id", "room"]]
-    frames = [managers.merge(own, on="employee_id", how="left"),
-              heads.merge(rooms.drop(columns="churn_rate"), on="room", how="left").drop(columns="room")]
-    figures = _fill_figures(pd.concat(frames, ignore_index=True))
-    figures["churn_rate"] = pd.Series(_churn_rates(figures), index=figures.index, dtype=object)
-    return figures
-
-
 def _fill_figures(frame: pd.DataFrame) -> pd.DataFrame:
     """No customers → zero of every figure (counts int, money Decimal)."""
     frame = frame.copy()
@@ -131,103 +125,153 @@ def _fill_figures(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _churn_rates(figures: pd.DataFrame) -> list:
+    return [_churn_rate(c, b) for c, b in zip(figures["churned"], figures["base_customers"])]
+
+
+def _churn_rate(churned, base) -> Decimal | None:
     """离网客户数 / 集团客户总数 × 100 (percent, exact Decimal); None without base customers."""
-    return [Decimal(int(c)) * 100 / Decimal(int(b)) if b else None
-            for c, b in zip(figures["churned"], figures["base_customers"])]
+    return Decimal(int(churned)) * 100 / Decimal(int(base)) if base else None
+
+
+# -- the figure of each source, for a person or a room --------------------------------
+
+class Figures:
+    """The 完成值 each source gives for a person (his own customers, callbacks, visits) or a room
+    (every customer whose manager belongs to it, SPEC §10.3): customer sums, the churn rate
+    (percent) and the rates kehu computes (0–1, 4 places; None with nothing to measure)."""
+
+    def __init__(self, per_customer: pd.DataFrame, rooms: pd.DataFrame, room_of: pd.Series, rules: dict,
+                 callbacks=None, visits=None):
+        own = _fill_figures(_sum_figures(per_customer, "manager_id"))
+        self.own = dict(zip(own["manager_id"], own.drop(columns="manager_id").to_dict("records")))
+        self.room = dict(zip(rooms["room"], rooms.drop(columns="room").to_dict("records")))
+        self.rates = _rates(rules, room_of, callbacks, visits)
+
+    def of(self, source: str, key, of_room: bool) -> tuple[Decimal | None, Decimal | None]:
+        """(完成值, the exact churn rate for the slope) of ``key`` — a 工号, or a room when ``of_room``."""
+        if source == TARGET_ACTUAL:
+            return None, None                   # read from the 指标 row (_part)
+        if source in RATE_SOURCES:
+            return self.rates[source][of_room].get(key), None
+        row = (self.room if of_room else self.own).get(key)
+        if row is None:
+            return (ZERO, None) if source != RETENTION else (None, None)   # no customers
+        if source == RETENTION:
+            rate = _churn_rate(row["churned"], row["base_customers"])
+            return (None if rate is None else rate.quantize(PERCENT_PLACES, ROUND_HALF_UP)), rate
+        return _dec(row[source.removeprefix(CUSTOMER_SOURCE)]), None
+
+
+def _rates(rules: dict, room_of: pd.Series, callbacks, visits) -> dict:
+    """source → ({工号: rate}, {room: rate}) for every rate source a scheme scores."""
+    used = {i.source for s in SCHEMES for i in indicators(rules, s)} & set(RATE_SOURCES)
+    if used and (callbacks is None or visits is None):
+        raise ValueError(f"compute_kpi needs the month's callbacks and visits to score {sorted(used)}")
+    out = {}
+    for source in used:
+        out[source] = (_rate_source(source, rules, callbacks, visits, None),
+                       _rate_source(source, rules, callbacks, visits, room_of))
+    return out
+
+
+def _rate_source(source: str, rules: dict, callbacks, visits, room_of: pd.Series | None) -> dict:
+    """One rate per manager (``room_of`` None) or per room: the rows are attributed to the
+    customer's manager (callbacks), the visiting manager (service events) and the customer's
+    manager (due customers), as 回访总结 and the visit rates are (SPEC §2.6, §2.7)."""
+    def key(managers: pd.Series) -> pd.Series:
+        managers = managers.astype(object)
+        return managers if room_of is None else managers.map(room_of)
+    if source == "callbacks.satisfaction":       # seed 003: 满意度 — 满意 ÷ callbacks that reached the customer
+        cfg = rules["callbacks"]
+        rows = callbacks.month_rows
+        summary = callback_summary(callbacks.events, rows, rules, key(callbacks.events["manager_id"]),
+                                   key(rows["manager_id"]))
+        return {k: exact_rate(s, t - f) for k, s, t, f in zip(summary["key"], summary[cfg["satisfied_result"]],
+                                                                  summary["total"], summary[cfg["failed_result"]])}
+    if source == "callbacks.member_coverage":    # seed 000: 必须保证会员客户的100%的回访
+        events = callbacks.events.loc[callbacks.events["member"].to_numpy(dtype=bool)]
+        counted = pd.DataFrame({"key": key(events["manager_id"]).to_numpy(dtype=object),
+                                "on_time": events["status"].eq("on_time").to_numpy(),
+                                "due": events["status"].ne("pending").to_numpy()})
+        return _group_rates(counted, "on_time", "due")
+    detail = visits.detail                       # visits.rate: SPEC §2.6 合规率
+    counted = pd.DataFrame({"key": key(detail["manager_id"]).to_numpy(dtype=object),
+                            "compliant": detail["compliant"].to_numpy(dtype=bool), "due": True})
+    return _group_rates(counted, "compliant", "due")
+
+
+def _group_rates(counted: pd.DataFrame, hit: str, of: str) -> dict:
+    sums = counted[counted["key"].notna()].groupby("key", sort=True)[[hit, of]].sum()
+    return {k: exact_rate(h, d) for k, h, d in zip(sums.index, sums[hit], sums[of])}
 
 
 # -- indicator lines ------------------------------------------------------------
 
-def scheme(rules: dict, key: str) -> pd.DataFrame:
-    """The rules file's indicator table ``kpi.<key>`` as rows (code, name, weight, source), in file order."""
-    table = rules["kpi"][key]
-    return pd.DataFrame([{"code": code, "name": spec["name"], "weight": int(spec["weight"]), "source": spec["source"]}
-                         for code, spec in table.items()])
-
-
-def _indicator_lines(staff: pd.DataFrame, rules: dict) -> pd.DataFrame:
-    """One line per (employee, indicator): 客户经理考核制度 for customer managers, 重要室经理考核制度 for room heads."""
-    roles = rules["roles"]
-    staff = staff.reset_index(drop=True).assign(_order=lambda f: f.index)
-    managers = staff[staff["role"].isin(roles["customer_manager"])][["employee_id", "_order"]]
-    heads = staff[staff["role"] == roles["room_manager"]][["employee_id", "_order"]]
-    lines = pd.concat([managers.merge(scheme(rules, "customer_manager").reset_index(names="_line"), how="cross"),
-                       heads.merge(scheme(rules, "room_manager").reset_index(names="_line"), how="cross")])
-    return lines.sort_values(["_order", "_line"]).drop(columns=["_order", "_line"]).reset_index(drop=True)
-
-
-def _target_rows(targets: pd.DataFrame) -> pd.DataFrame:
-    """指标 rows keyed by (工号, Chinese indicator name); ``has_target`` marks a row that exists."""
+def _target_rows(targets: pd.DataFrame) -> dict:
+    """指标 rows by (工号, Chinese indicator name): (base, target, challenge, 完成值) as Decimals."""
     rows = targets[["employee_id", "indicator", "base", "target", "challenge", "actual"]]
-    rows = rows.rename(columns={"indicator": "name", "actual": "reported"}).drop_duplicates(["employee_id", "name"])
-    return rows.astype(object).assign(has_target=True)
+    rows = rows.drop_duplicates(["employee_id", "indicator"])
+    return {(r.employee_id, r.indicator): (_dec(r.base), _dec(r.target), _dec(r.challenge), _dec(r.actual))
+            for r in rows.itertuples(index=False)}
 
 
-# -- scoring ----------------------------------------------------------------------
-
-def _score_lines(lines: pd.DataFrame, cfg: dict) -> pd.DataFrame:
-    """Actual and score of every line; a target indicator without its 指标 row scores 0."""
-    out = lines.copy()
-    retention = out["source"] == RETENTION
-    out["missing_target"] = (~retention & out["has_target"].isna()).astype(bool)
-    for col in ("base", "target", "challenge"):
-        out[col] = pd.Series([None if r else _dec(v) for v, r in zip(out[col], retention)], index=out.index, dtype=object)
-    out["actual"] = _actuals(out)
-    out["score"] = pd.Series([_line_score(row, cfg) for row in out.itertuples(index=False)], index=out.index, dtype=object)
-    out["weight"] = out["weight"].astype("int64")
-    return out[INDICATOR_COLUMNS]
-
-
-def _actuals(lines: pd.DataFrame) -> pd.Series:
-    """完成值 per the indicator's source: a customer figure, the 指标 row's 完成值, or the churn rate."""
-    values = []
-    for source, row in zip(lines["source"], lines.itertuples(index=False)):
-        if source == RETENTION:
-            rate = row.churn_rate
-            values.append(None if _missing(rate) else rate.quantize(PERCENT_PLACES, ROUND_HALF_UP))
-        elif source == TARGET_ACTUAL:
-            values.append(_dec(row.reported))
-        else:
-            values.append(_dec(getattr(row, source.removeprefix(CUSTOMER_SOURCE))))
-    return pd.Series(values, index=lines.index, dtype=object)
+def _score_lines(staff: pd.DataFrame, figures: Figures, rows: dict, rules: dict) -> pd.DataFrame:
+    """One line per (employee, indicator), in staff order then scheme order: 客户经理考核制度 for
+    customer managers, 重要室经理考核制度 for room heads (重要室经理 and 临时负责人)."""
+    holders = target_holders(staff, rules)
+    schemes = {s: indicators(rules, s) for s in SCHEMES}
+    lines = []
+    for person in staff[["employee_id", "role", "room"]].itertuples(index=False):
+        scheme = scheme_of(person.role, rules)
+        for ind in schemes.get(scheme, []):
+            head = scheme == ROOM_MANAGER
+            lines.append(_line(person, ind, head, holders.get(person.room), figures, rows, rules["kpi"]))
+    frame = pd.DataFrame(lines, columns=INDICATOR_COLUMNS).astype(object)
+    frame["weight"] = frame["weight"].astype("int64")
+    frame["missing_target"] = frame["missing_target"].astype(bool)
+    return frame
 
 
-def _line_score(row, cfg: dict) -> Decimal:
-    if row.source == RETENTION:
-        rate = None if _missing(row.churn_rate) else row.churn_rate
-        return retention_score(rate, row.weight, cfg)
-    if row.missing_target or row.actual is None:
-        return Decimal("0.00")
-    return target_score(row.actual, row.base, row.target, row.challenge, row.weight, cfg)
+def _line(person, ind: Indicator, head: bool, holder, figures: Figures, rows: dict, cfg: dict) -> list:
+    """A head scores the room's figures on his own rows; a customer manager his own figures on his
+    rows and/or the room's on the rows of the room's target holder (kehu.schemes.target_holders)."""
+    room_rows = rows.get((person.employee_id if head else holder, ind.name)) if (head or holder) else None
+    room = _part(ind, figures.of(ind.source, person.room, True), room_rows)
+    own = _part(ind, figures.of(ind.source, person.employee_id, False), rows.get((person.employee_id, ind.name)))
+    primary = room if head or ind.scope == ROOM else own
+    blended = room if ind.scope == BLEND and not head else None
+    score, note = score_line(ind, primary, blended, cfg, room_only=not head)
+    missing = ind.uses_targets and not (primary.has_target and (blended is None or blended.has_target))
+    second = [blended.base, blended.target, blended.challenge, blended.actual] if blended else [None] * 4
+    return [person.employee_id, ind.code, ind.name, ind.weight, primary.base, primary.target, primary.challenge,
+            primary.actual, score, missing, ind.source, ROOM if head else ind.scope,
+            ind.own_share if ind.scope == BLEND else None, *second, note]
 
+
+def _part(ind: Indicator, value: tuple, row: tuple | None) -> Part:
+    """A part scored on ``value`` (完成值, exact churn rate) — or, for targets.actual, on the 完成值
+    of its 指标 ``row`` — against the row's base/target/challenge."""
+    actual, exact = value
+    if not ind.uses_targets:
+        return Part(actual=actual, exact=exact)
+    if row is None:
+        return Part(actual=None if ind.source == TARGET_ACTUAL else actual, has_target=False)
+    base, target, challenge, reported = row
+    return Part(actual=reported if ind.source == TARGET_ACTUAL else actual, base=base, target=target,
+                challenge=challenge)
+
+
+# -- scoring (kept for callers and tests; the scorers with notes are kpi_scoring) ----
 
 def target_score(actual: Decimal, base: Decimal, target: Decimal, challenge: Decimal,
                  weight: int, cfg: dict) -> Decimal:
-    """完成指标得满分,若只完成基本目标得全分值的90%,若完成挑战目标得全分 (seed 004 重要室经理考核制度).
-
-    A ≥ T → weight (+ challenge_bonus × weight when A ≥ C); B ≤ A < T → 90%;
-    A < B → 90% × A / B when B > 0, else 0; never below 0. Rounded half-up to 0.01.
-    """
-    weight, fraction = Decimal(weight), money(cfg["base_fraction"])
-    if actual >= target:
-        score = weight + (money(cfg["challenge_bonus"]) * weight if actual >= challenge else ZERO)
-    elif actual >= base:
-        score = fraction * weight
-    else:
-        score = fraction * weight * actual / base if base > 0 else ZERO
-    return cents(max(score, ZERO))
+    """完成指标得满分,若只完成基本目标得全分值的90%,若完成挑战目标得全分 (seed 004 重要室经理考核制度)."""
+    return tiers(actual, base, target, challenge, weight, cfg)[0]
 
 
 def retention_score(rate: Decimal | None, weight: int, cfg: dict) -> Decimal:
-    """按照集团客户离网客户数/集团客户总数×100%(2%)进行加减分 (seed 004 客户经理考核制度 e).
-
-    clamp(weight + (reference − r) × points, 0, weight + max_bonus); no base customers → weight.
-    """
-    weight = Decimal(weight)
-    if rate is None:
-        return cents(weight)
-    raw = weight + (money(cfg["retention_reference_rate"]) - rate) * money(cfg["retention_points_per_percent"])
-    return cents(min(max(raw, ZERO), weight + money(cfg["retention_max_bonus"])))
+    """按照集团客户离网客户数/集团客户总数×100%(2%)进行加减分 (seed 004 客户经理考核制度 e)."""
+    return slope(rate, weight, cfg)[0]
 
 
 def _totals(indicators: pd.DataFrame, staff: pd.DataFrame) -> pd.DataFrame:

@@ -24,14 +24,13 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from kehu.findings import ERROR, WARNING, Finding
+from kehu.findings import Finding, make
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ett", ".xlsb", ".ods", ".csv", ".txt", ".tsv")
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
 ARCHIVE_SUFFIXES = (".zip", ".rar", ".7z", ".gz", ".tar", ".tgz")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 SNIFF_BYTES = 8192
-SAVE_AS_XLSX = "请在 Excel/WPS 中打开后另存为 .xlsx（Excel 工作簿）再放入输入文件夹。"
 
 # kehu's own outputs, recognised by name (a run with --out inside the input folder puts them there)
 KEHU_OUTPUT_NAMES = ("history.sqlite", "history.sqlite-journal", "history.sqlite.bak", "results.json",
@@ -111,20 +110,18 @@ def _classify(path: Path, names: set) -> InputFile | SetAside:
     try:
         st = path.stat()                                   # follows a link to its target
     except FileNotFoundError:
-        return _error(name, "E-file-format", "是一个指向不存在的文件的链接，无法读取。请放入文件本身。")
+        return _error(name, "E-file-format", "是一个指向不存在的文件的链接，无法读取。", "请放入文件本身。")
     except PermissionError:
-        return _error(name, "E-file-locked", "无法读取（没有权限，或文件正被其他程序独占）。"
-                                              "请关闭 Excel/WPS 中打开的该文件后重试。")
+        return _error(name, "E-file-locked", "无法读取（没有权限，或文件正被其他程序独占）。")
     except OSError as exc:
         return _error(name, "E-file-format", f"无法读取（{exc.strerror or exc}）。")
     if stat.S_ISDIR(st.st_mode):
         return _folder(path, name)
     if not stat.S_ISREG(st.st_mode):
-        return _error(name, "E-file-format", "不是普通文件（可能是管道或设备），无法读取。请放入导出的 Excel/CSV 文件本身。")
+        return _error(name, "E-file-format", "不是普通文件（可能是管道或设备），无法读取。",
+                      "请放入导出的 Excel/CSV 文件本身。")
     if st.st_size == 0:
-        return SetAside(name, "空文件（0 字节）", Finding(
-            WARNING, "W-file-empty", "文件是空的（0 字节），其中没有任何数据。如果它本应有内容，请重新导出后再放入。",
-            file=name))
+        return SetAside(name, "空文件（0 字节）", make("W-file-empty", file=name))
     return _by_content(path, name, st.st_size)
 
 
@@ -147,14 +144,12 @@ def _lock_file(name: str, names: set) -> SetAside:
     if not open_now:
         return SetAside(name, "Excel/WPS 的临时锁文件，不读取")
     shown = display_name(open_now[0])
-    return SetAside(name, f"Excel/WPS 的临时锁文件：{shown} 正在被打开", Finding(
-        WARNING, "W-file-open", f"{shown} 正在 Excel/WPS 中打开（有临时锁文件 {name}）。"
-        "请先保存并关闭该文件，否则读到的可能不是最新内容。", file=shown))
+    return SetAside(name, f"Excel/WPS 的临时锁文件：{shown} 正在被打开", make("W-file-open", file=shown, lock=name))
 
 
 def _folder(path: Path, name: str) -> SetAside:
     if path.suffix.lower() in SPREADSHEET_SUFFIXES:
-        return _error(name, "E-file-format", "是一个文件夹，不是文件。请放入导出的文件本身。")
+        return _error(name, "E-file-format", "是一个文件夹，不是文件。", "请放入导出的文件本身。")
     if _MONTH_FOLDER.match(name) or name == "kehu-out":
         return SetAside(name, "kehu 的输出文件夹，不作为输入读取")
     return SetAside(name, "子文件夹（不读取子文件夹中的文件）")
@@ -165,7 +160,7 @@ def _by_content(path: Path, name: str, size: int) -> InputFile | SetAside:
         with path.open("rb") as fh:
             head = fh.read(SNIFF_BYTES)
     except PermissionError:
-        return _error(name, "E-file-locked", "无法读取：文件可能正在 Excel/WPS 中打开（被独占）。请关闭该文件后重试。")
+        return _error(name, "E-file-locked", "无法读取：文件可能正在 Excel/WPS 中打开（被独占）。")
     except OSError as exc:
         return _error(name, "E-file-format", f"无法读取（{exc.strerror or exc}）。")
     suffix = path.suffix.lower()
@@ -175,7 +170,7 @@ def _by_content(path: Path, name: str, size: int) -> InputFile | SetAside:
         return InputFile(path, name, "xls", size)        # .xls / .et, or a password-protected workbook
     text = _text_kind(head)
     if text == "markup":
-        return _not_a_table(name, suffix, "是网页（HTML）或 XML 格式，只是扩展名像表格。" + SAVE_AS_XLSX)
+        return _not_a_table(name, suffix, "是网页（HTML）或 XML 格式，只是扩展名像表格")
     if text == "csv":
         return _text_file(path, name, size, suffix, head)
     return _binary(name, suffix, head)
@@ -203,10 +198,10 @@ def _text_file(path: Path, name: str, size: int, suffix: str, head: bytes) -> In
     if suffix == ".json":
         if _is_attendance_json(head):
             return InputFile(path, name, "json", size)
-        return SetAside(name, "JSON 文件，不是 kehu 能读的表格", Finding(
-            WARNING, "W-file-ignored", "这是 JSON 文件，但不是从钉钉 listRecord 或企业微信 getcheckindata 接口保存的打卡数据，"
-            "kehu 不读取，已忽略。", file=name))
-    return _not_a_table(name, suffix, "是文本文件但不是表格（扩展名不是 .csv/.txt），已忽略。")
+        return SetAside(name, "JSON 文件，不是 kehu 能读的表格", make(
+            "W-file-ignored", file=name, hint="如果它是从接口保存的打卡数据，请保存接口返回的完整内容后再放入；否则可忽略。",
+            what="是 JSON 文件，但不是从钉钉 listRecord 或企业微信 getcheckindata 接口保存的打卡数据"))
+    return _not_a_table(name, suffix, "是文本文件但不是表格（扩展名不是 .csv/.txt）")
 
 
 def _extension_checked(found, suffix: str):
@@ -217,8 +212,7 @@ def _extension_checked(found, suffix: str):
     if text_name == text_body:
         return found
     what = "CSV 文本" if text_body else "Excel 工作簿"
-    note = Finding(WARNING, "W-file-extension", f"该文件的扩展名是 {suffix or '（无）'}，内容却是{what}；已按{what}读取。"
-                   "请核对是否放错了文件，并把扩展名改正。", file=found.name)
+    note = make("W-file-extension", file=found.name, suffix=suffix or "（无）", what=what)
     return InputFile(found.path, found.name, found.kind, found.size, note)
 
 
@@ -244,16 +238,16 @@ def _zip_kind(path: Path, name: str, size: int, suffix: str) -> InputFile | SetA
             if "mimetype" in entries and zf.read("mimetype")[:64].startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
                 return InputFile(path, name, "ods", size)
             if "EncryptedPackage" in entries:
-                return _error(name, "E-file-encrypted", "文件已加密（设置了打开密码）。请取消密码后另存为 .xlsx。")
+                return _error(name, "E-file-encrypted", "已加密（设置了打开密码）。")
             if "word/document.xml" in entries or "ppt/presentation.xml" in entries:
-                return _not_a_table(name, suffix, "是 Word/PowerPoint 文档，不是表格，已忽略。")
+                return _not_a_table(name, suffix, "是 Word/PowerPoint 文档，不是表格")
     except zipfile.BadZipFile:
         if suffix in SPREADSHEET_SUFFIXES:
-            return _error(name, "E-file-format", "文件已损坏（不是完整的 Excel 工作簿）。请重新导出。")
-        return _not_a_table(name, suffix, "是损坏的压缩文件，已忽略。")
+            return _error(name, "E-file-format", "已损坏（不是完整的 Excel 工作簿）。", "请重新导出。")
+        return _not_a_table(name, suffix, "是损坏的压缩文件")
     if suffix in ARCHIVE_SUFFIXES:
         return _archive(name)
-    return _not_a_table(name, suffix, "不是 Excel 工作簿（缺少 xl/workbook.xml）。" + SAVE_AS_XLSX)
+    return _not_a_table(name, suffix, "不是 Excel 工作簿（缺少 xl/workbook.xml）")
 
 
 def _kehu_workbook(zf: zipfile.ZipFile, name: str) -> SetAside | None:
@@ -276,21 +270,26 @@ def _binary(name: str, suffix: str, head: bytes) -> SetAside:
         return _archive(name)
     if head.startswith(b"SQLite format 3"):
         return SetAside(name, "SQLite 数据库文件，不作为输入读取")
-    what = "PDF 文件" if head.startswith(b"%PDF") else "不是 kehu 能读的表格格式"
-    return _not_a_table(name, suffix, f"是{what}。" + (SAVE_AS_XLSX if suffix in SPREADSHEET_SUFFIXES else "已忽略。"))
+    return _not_a_table(name, suffix, "是 PDF 文件" if head.startswith(b"%PDF") else "不是 kehu 能读的表格格式")
 
 
 def _archive(name: str) -> SetAside:
-    return _error(name, "E-file-archive", "是压缩包，kehu 不读取压缩包中的文件。请把需要的文件解压到输入文件夹，"
-                                          "并把压缩包移出输入文件夹后重新运行。")
+    return _set_aside(make("E-file-archive", file=name))
 
 
 def _not_a_table(name: str, suffix: str, what: str) -> SetAside:
-    """A file that is not a table: an error when its name says it should be one, else a warning."""
+    """A file that is not a table (``what`` it is): an error when its name says it should be one,
+    else a warning."""
     if suffix in SPREADSHEET_SUFFIXES:
-        return _error(name, "E-file-format", what)
-    return SetAside(name, what, Finding(WARNING, "W-file-ignored", f"该文件{what}", file=name))
+        return _error(name, "E-file-format", f"{what}，无法读取。")
+    return _set_aside(make("W-file-ignored", file=name, what=what))
 
 
-def _error(name: str, code: str, what: str) -> SetAside:
-    return SetAside(name, what, Finding(ERROR, code, f"该文件{what}", file=name))
+def _error(name: str, code: str, problem: str, hint: str | None = None) -> SetAside:
+    """The file set aside with an error: "该文件" + ``problem`` + the code's hint (or ``hint``)."""
+    return _set_aside(make(code, file=name, problem=f"该文件{problem}", hint=hint))
+
+
+def _set_aside(finding: Finding) -> SetAside:
+    """Set aside for ``finding``: manifest.json's reason says the same, without "该文件"."""
+    return SetAside(finding.file, finding.message.removeprefix("该文件"), finding)

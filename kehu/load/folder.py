@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from kehu.cores import available_cores, die_with_parent
-from kehu.findings import ERROR, Finding
+from kehu.findings import Finding
 from kehu.load.ledger import Ledger
 from kehu.load.files import FolderScan, InputFile, scan_folder
 from kehu.load.reader import read_file, vet_file
@@ -46,7 +46,7 @@ def load_file(source: InputFile, rules: dict) -> LoadedFile:
             vetted = vet_file(source)
             raws = read_file(source, vetted)
         except UnsafeFile as exc:
-            return LoadedFile(source.name, Finding(ERROR, exc.code, exc.message, file=source.name))
+            return LoadedFile(source.name, exc.finding(source.name))
         loaded = LoadedFile(source.name, vetted=vetted)
         typed = parse_sheets(raws, rules, loaded.ledger, loaded.findings)
         del raws                                        # the raw cells die here, in the worker

@@ -141,19 +141,19 @@ def _closest(column, cells: list[str], taken: set) -> tuple[int, float]:
     return best, ratio
 
 
-def missing_column_message(rec: Recognition, alias: str) -> tuple[str, str, str]:
-    """(message, header shown, letter) for a required column the recognised sheet lacks."""
+def missing_column_fields(rec: Recognition, alias: str) -> dict:
+    """The E-column-missing fields (kehu/finding_codes.py) for a required column the recognised
+    sheet lacks: its ``name``, the ``alternative`` columns, and the ``closest`` header (its
+    ``column`` text and ``letter`` locate the finding) or none."""
     dataset, m = rec.match.dataset, rec.match
     name = dataset.column(alias).name
-    where = f"第 {rec.header + 1} 行的表头看起来是「{dataset.name}」，但缺少必需的列「{name}」"
-    other = _alternative_hint(dataset, m)
+    fields = {"name": name, "alternative": _alternative_hint(dataset, m), "column": name, "letter": "",
+              "closest": "，表头中也没有相近的列"}
     index, ratio = m.close.get(alias, (-1, 0.0))
     if index >= 0 and ratio >= SHOWN_AS_CLOSEST:
-        shown = str(rec.cells[index]).strip()
-        letter = column_letter(index)
-        return (f"{where}{other}；最接近的是 {letter} 列「{shown}」。如果它就是「{name}」，请把表头改为「{name}」后重新运行。",
-                shown, letter)
-    return f"{where}{other}，表头中也没有相近的列。请加上该列后重新运行。", "", ""
+        shown, letter = str(rec.cells[index]).strip(), column_letter(index)
+        fields.update(column=shown, letter=letter, closest=f"；最接近的是 {letter} 列「{shown}」")
+    return fields
 
 
 def _alternative_hint(dataset: Dataset, m: Match) -> str:

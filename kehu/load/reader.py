@@ -28,7 +28,6 @@ API_RECORD_LISTS = ("recordresult", "checkindata")     # DingTalk listRecord / l
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")   # gb18030 is a superset of GBK
 CSV_DELIMITERS = (",", "\t", ";")
 _CALAMINE_KINDS = ("xlsx", "xlsb", "ods", "xls")
-LOCKED = "请关闭 Excel/WPS 中打开的该文件后重试。"
 
 
 @dataclass
@@ -53,9 +52,9 @@ def read_file(source: InputFile, vetted: XlsxCheck | None = None) -> list[RawShe
             return [read_json(source)]
         return read_workbook(source, vetted)
     except PermissionError:
-        raise UnsafeFile("E-file-locked", "无法读取：文件可能正在 Excel/WPS 中打开（被独占）。" + LOCKED) from None
+        raise _locked() from None
     except FileNotFoundError:
-        raise UnsafeFile("E-file-format", "读取时文件已不存在（被移走或删除）。请放回后重新运行。") from None
+        raise UnsafeFile("E-file-format", "请放回后重新运行。", problem="读取时文件已不存在（被移走或删除）。") from None
 
 
 def vet_file(source: InputFile) -> XlsxCheck | None:
@@ -66,10 +65,14 @@ def vet_file(source: InputFile) -> XlsxCheck | None:
         if source.kind in ("ods", "xlsb"):
             return check_zip_package(source.path)
         if source.kind == "xls" and source.size > MAX_OLE_BYTES:
-            raise UnsafeFile("E-file-too-large", f"文件过大（{source.size / 1024**2:.0f} MB），不像是 .xls 工作簿，已拒绝读取。")
+            raise UnsafeFile("E-file-too-large", what="文件", size=f"{source.size / 1024**2:.0f} MB，不像是 .xls 工作簿")
     except PermissionError:
-        raise UnsafeFile("E-file-locked", "无法读取：文件可能正在 Excel/WPS 中打开（被独占）。" + LOCKED) from None
+        raise _locked() from None
     return None
+
+
+def _locked() -> UnsafeFile:
+    return UnsafeFile("E-file-locked", problem="无法读取：文件可能正在 Excel/WPS 中打开（被独占）。")
 
 
 def read_workbook(source: InputFile, vetted: XlsxCheck | None = None) -> list[RawSheet]:
@@ -91,7 +94,8 @@ def read_workbook(source: InputFile, vetted: XlsxCheck | None = None) -> list[Ra
         try:
             rows = wb.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
         except Exception as exc:
-            raise UnsafeFile("E-file-format", f"工作表「{meta.name}」无法读取（{type(exc).__name__}：{exc}）。") from None
+            raise UnsafeFile("E-file-format", sheet=meta.name,
+                             problem=f"工作表「{meta.name}」无法读取（{type(exc).__name__}：{exc}）。") from None
         out.append(RawSheet(source.name, meta.name, rows, error_cells.get(meta.name, {})))
     return out
 
@@ -110,10 +114,9 @@ def _open_workbook(path: Path) -> CalamineWorkbook:
 def _unreadable(exc: Exception, source: InputFile) -> UnsafeFile:
     name = type(exc).__name__
     if "Password" in name:
-        return UnsafeFile("E-file-encrypted", "文件已加密（设置了打开密码），无法读取。请在 Excel/WPS 中取消密码"
-                          "（文件 → 信息 → 保护工作簿）后另存为 .xlsx 再放入。")
+        return UnsafeFile("E-file-encrypted", problem="文件已加密（设置了打开密码），无法读取。")
     what = {"xls": "旧版 .xls/WPS 表格", "ods": ".ods 表格", "xlsb": ".xlsb 工作簿"}.get(source.kind, "工作簿")
-    return UnsafeFile("E-file-format", f"无法读取该{what}（{name}：{exc}）。请在 Excel/WPS 中打开后另存为 .xlsx。")
+    return UnsafeFile("E-file-format", problem=f"无法读取该{what}（{name}：{exc}）。")
 
 
 def read_csv(source: InputFile) -> RawSheet:
@@ -121,7 +124,7 @@ def read_csv(source: InputFile) -> RawSheet:
     (comma, tab or semicolon) is the one its first line uses most."""
     size = source.path.stat().st_size
     if size > MAX_CSV_BYTES:
-        raise UnsafeFile("E-file-too-large", f"CSV 文件过大（{size / 1024**3:.1f} GB），已拒绝读取。")
+        raise UnsafeFile("E-file-too-large", what="CSV 文件", size=f"{size / 1024**3:.1f} GB")
     text = _decode(source.path.read_bytes())
     # csv.reader keeps ragged rows and huge cells: no line is dropped
     csv.field_size_limit(MAX_CSV_BYTES)
@@ -139,15 +142,17 @@ def _decode(data: bytes) -> str:
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError:
-            raise UnsafeFile("E-file-encoding", "文件看起来是 UTF-16 编码，但内容已损坏。请重新导出为「CSV UTF-8（逗号分隔）」。") from None
+            raise UnsafeFile("E-file-encoding", "请重新导出为「CSV UTF-8（逗号分隔）」。",
+                             problem="文件看起来是 UTF-16 编码，但内容已损坏。") from None
     if b"\x00" in data[:4096]:
-        raise UnsafeFile("E-file-format", "文件内容是二进制，不是 CSV 文本。请在 Excel/WPS 中另存为 .xlsx 或「CSV UTF-8」。")
+        raise UnsafeFile("E-file-format", "请在 Excel/WPS 中另存为 .xlsx 或「CSV UTF-8」。",
+                         problem="文件内容是二进制，不是 CSV 文本。")
     for enc in CSV_ENCODINGS:
         try:
             return data.decode(enc)
         except UnicodeDecodeError:
             continue
-    raise UnsafeFile("E-file-encoding", "CSV 文件的编码无法识别（应为 UTF-8 或 GBK）。请用 Excel 另存为「CSV UTF-8（逗号分隔）」。")
+    raise UnsafeFile("E-file-encoding", problem="CSV 文件的编码无法识别（应为 UTF-8 或 GBK）。")
 
 
 def read_json(source: InputFile) -> RawSheet:
@@ -156,12 +161,13 @@ def read_json(source: InputFile) -> RawSheet:
     records — as a table: row 1 the fields in first-seen order, row n + 1 the n-th record. The
     sheet is named after the record list (``recordresult`` / ``checkindata``)."""
     if source.size > MAX_JSON_BYTES:
-        raise UnsafeFile("E-file-too-large", f"JSON 文件过大（{source.size / 1024**2:.0f} MB），已拒绝读取。")
+        raise UnsafeFile("E-file-too-large", "请核对是否放错了文件：从考勤接口保存的打卡数据不会这么大。",
+                         what="JSON 文件", size=f"{source.size / 1024**2:.0f} MB")
     try:
         data = json.loads(source.path.read_bytes().decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError, RecursionError):
-        raise UnsafeFile("E-file-format", "JSON 文件不完整或已损坏（可能没有下载或保存完整）。"
-                         "请重新从接口获取并完整保存后再放入。") from None
+        raise UnsafeFile("E-file-format", "请重新从接口获取并完整保存后再放入。",
+                         problem="JSON 文件不完整或已损坏（可能没有下载或保存完整）。") from None
     name, records = _api_records(data)
     fields: dict[str, None] = {}
     for record in records:

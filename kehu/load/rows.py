@@ -18,7 +18,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kehu.findings import ERROR
 from kehu.load.headers import sheet_month
 
 
@@ -37,7 +36,7 @@ def punch_rows(parser, out: pd.DataFrame, errors: pd.Series) -> tuple[pd.DataFra
     if missing.any():
         alias = "time" if by_parts and not out.loc[missing, "date"].isna().any() else ("date" if by_parts else "punched_at")
         blank = pd.Series(None, index=out.index, dtype=object)
-        parser.cell_findings(missing, alias, blank, "E-required", ERROR, "不能为空（打卡记录需要打卡时间，或日期加时间）")
+        parser.cell_findings(missing, alias, blank, "E-required", why="（打卡记录需要打卡时间，或日期加时间）")
     return out, errors | missing
 
 

@@ -17,7 +17,7 @@ import defusedxml.ElementTree as SafeET
 import numpy as np
 from defusedxml import DefusedXmlException
 
-from kehu.findings import column_index
+from kehu.findings import Finding, column_index, make
 
 MAX_UNCOMPRESSED = 2 * 1024**3      # all entries of one workbook
 MAX_RATIO = 200                     # per entry, above 10 MB uncompressed
@@ -38,12 +38,16 @@ _SPLIT_REF = re.compile(rb'([A-Z]*)(\d+)')
 
 
 class UnsafeFile(Exception):
-    """The file must not be parsed; ``code`` and the Chinese message say why."""
+    """The file must not be parsed: the finding of ``code`` (kehu/finding_codes.py) made from
+    ``fields`` says why; ``hint`` replaces the code's next step where this case needs another."""
 
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
+    def __init__(self, code: str, hint: str | None = None, **fields):
+        self.code, self.hint, self.fields = code, hint, fields
+        self.message = make(code, hint=hint, **fields).message
+        super().__init__(self.message)
+
+    def finding(self, file: str) -> Finding:
+        return make(self.code, file=file, hint=self.hint, **self.fields)
 
 
 @dataclass
@@ -65,20 +69,20 @@ def check_xlsx(path: Path) -> XlsxCheck:
     stamp = file_stamp(path)            # before reading: a change made during the scan changes it
     head = path.read_bytes()[:8] if path.stat().st_size < 8 else path.open("rb").read(8)
     if not head:
-        raise UnsafeFile("E-file-format", "读取时文件是空的（0 字节）。请重新导出该文件。")
+        raise UnsafeFile("E-file-format", "请重新导出该文件。", problem="读取时文件是空的（0 字节）。")
     if head.startswith(OLE_MAGIC):
-        raise UnsafeFile("E-file-encrypted", "文件已加密(设置了打开密码)或是旧版 .xls 格式,无法读取。"
-                         "请在 Excel 中取消密码(文件→信息→保护工作簿)或另存为 .xlsx 后重新放入。")
+        raise UnsafeFile("E-file-encrypted", problem="文件已加密（设置了打开密码）或是旧版 .xls 格式，无法读取。")
     if not head.startswith(b"PK"):
-        hint = "看起来是文本/CSV 文件,请把扩展名改为 .csv" if _looks_like_text(path) else "请在 Excel 中打开后另存为 .xlsx"
-        raise UnsafeFile("E-file-format", f"文件扩展名是 .xlsx,但内容不是 Excel 工作簿;{hint}。")
+        text = _looks_like_text(path)
+        raise UnsafeFile("E-file-format", "请把扩展名改为 .csv。" if text else None,
+                         problem="文件扩展名是 .xlsx，但内容不是 Excel 工作簿" + ("，看起来是文本/CSV 文件。" if text else "。"))
     try:
         with zipfile.ZipFile(path) as zf:
             _check_entries(zf)
             _check_workbook_xml(zf)
             return XlsxCheck(_scan_sheets(zf), stamp)
     except zipfile.BadZipFile:
-        raise UnsafeFile("E-file-format", "文件已损坏,不是有效的 .xlsx(zip)文件。请重新导出。") from None
+        raise UnsafeFile("E-file-format", "请重新导出。", problem="文件已损坏，不是有效的 .xlsx（zip）文件。") from None
 
 
 def _looks_like_text(path: Path) -> bool:
@@ -98,9 +102,9 @@ def check_zip_package(path: Path, xml_entries: tuple = ("content.xml", "styles.x
                     with zf.open(name) as fh:
                         head = fh.read(65536)
                     if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                        raise UnsafeFile("E-file-xml", f"文件中的 XML 含有实体声明（{name}），可能是恶意文件，已拒绝读取。请重新导出。")
+                        raise _entities(name)
     except zipfile.BadZipFile:
-        raise UnsafeFile("E-file-format", "文件已损坏，不是有效的表格文件。请重新导出。") from None
+        raise UnsafeFile("E-file-format", "请重新导出。", problem="文件已损坏，不是有效的表格文件。") from None
     return XlsxCheck({}, stamp)
 
 
@@ -109,20 +113,19 @@ def _check_entries(zf: zipfile.ZipFile) -> None:
     names = set(zf.namelist())
     if "xl/workbook.xml" not in names:
         if "EncryptedPackage" in names:
-            raise UnsafeFile("E-file-encrypted", "文件已加密,无法读取。请取消密码后另存为 .xlsx。")
-        raise UnsafeFile("E-file-format", "文件不是 Excel 工作簿(缺少 xl/workbook.xml)。请在 Excel 中另存为 .xlsx。")
+            raise UnsafeFile("E-file-encrypted", problem="文件已加密，无法读取。")
+        raise UnsafeFile("E-file-format", problem="文件不是 Excel 工作簿（缺少 xl/workbook.xml）。")
 
 
 def _check_sizes(zf: zipfile.ZipFile) -> None:
     total = 0
     for info in zf.infolist():
         if info.flag_bits & 0x1:
-            raise UnsafeFile("E-file-encrypted", "工作簿内的内容已加密,无法读取。请取消密码后另存为 .xlsx。")
+            raise UnsafeFile("E-file-encrypted", problem="工作簿内的内容已加密，无法读取。")
         total += info.file_size
         ratio = info.file_size / max(info.compress_size, 1)
         if total > MAX_UNCOMPRESSED or (info.file_size > 10 * 1024**2 and ratio > MAX_RATIO):
-            raise UnsafeFile("E-file-zipbomb", f"文件解压后异常巨大({info.filename}: 压缩比 {ratio:.0f}:1),"
-                             "疑似损坏或恶意文件,已拒绝读取。请重新导出该文件。")
+            raise UnsafeFile("E-file-zipbomb", entry=info.filename, ratio=ratio)
 
 
 def _check_workbook_xml(zf: zipfile.ZipFile) -> None:
@@ -132,11 +135,15 @@ def _check_workbook_xml(zf: zipfile.ZipFile) -> None:
         with zf.open(name) as fh:
             head = fh.read(4096)
         if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-            raise UnsafeFile("E-file-xml", f"文件中的 XML 含有实体声明({name}),可能是恶意文件,已拒绝读取。请重新导出。")
+            raise _entities(name)
     try:
         SafeET.fromstring(zf.read("xl/workbook.xml"))
     except (DefusedXmlException, SafeET.ParseError) as exc:
-        raise UnsafeFile("E-file-xml", f"工作簿结构 (xl/workbook.xml) 无法安全解析: {exc}") from None
+        raise UnsafeFile("E-file-xml", problem=f"工作簿结构（xl/workbook.xml）无法安全解析：{exc}。") from None
+
+
+def _entities(part: str) -> UnsafeFile:
+    return UnsafeFile("E-file-xml", problem=f"文件中的 XML 含有实体声明（{part}），可能是恶意文件，已拒绝读取。")
 
 
 def _sheet_entries(zf: zipfile.ZipFile) -> list[str]:
@@ -153,7 +160,7 @@ def _scan_sheets(zf: zipfile.ZipFile) -> dict:
         with zf.open(entry) as fh:
             head = fh.read(65536)
             if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                raise UnsafeFile("E-file-xml", f"工作表 XML 含有实体声明({entry}),可能是恶意文件,已拒绝读取。")
+                raise _entities(entry)
             _check_dimension(head, sheet)
             for block in _cell_blocks(head, fh):
                 refs, cells = _scan_block(block)
@@ -230,8 +237,7 @@ def _check_dimension(head: bytes, sheet: str) -> None:
     last_col, last_row = (m.group(3), m.group(4)) if m.group(3) else (m.group(1), m.group(2))
     rows, cols = int(last_row), column_index(last_col.decode()) + 1
     if rows > MAX_ROWS or cols > MAX_COLS or rows * cols > MAX_CELLS:
-        raise UnsafeFile("E-sheet-too-large", f"工作表「{sheet}」声明的范围异常巨大({rows:,} 行 × {cols:,} 列),"
-                         "无法安全读取。请删除多余的空行/空列格式后另存,或重新导出。")
+        raise UnsafeFile("E-sheet-too-large", sheet=sheet, extent="声明的范围", rows=rows, cols=cols)
 
 
 def _check_extent(far_refs: set, max_row, sheet: str) -> None:
@@ -248,8 +254,7 @@ def _check_extent(far_refs: set, max_row, sheet: str) -> None:
     if rows <= MAX_ROWS and rows * cols > MAX_CELLS:
         rows = max_row()
     if rows > MAX_ROWS or cols > MAX_COLS or rows * cols > MAX_CELLS:
-        raise UnsafeFile("E-sheet-too-large", f"工作表「{sheet}」的单元格分布范围异常巨大({rows:,} 行 × {cols:,} 列),"
-                         "无法安全读取。请删除远处的多余单元格后另存,或重新导出。")
+        raise UnsafeFile("E-sheet-too-large", sheet=sheet, extent="单元格分布范围", rows=rows, cols=cols)
 
 
 def _error_cells(xml: bytes) -> dict:

@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from kehu.findings import ERROR, WARNING, Finding, column_letter
+from kehu.findings import column_letter, make
 from kehu.load import values as V
 from kehu.load.ledger import Ledger
 from kehu.load.reader import RawSheet
 from kehu.load.rows import finish_rows
-from kehu.schema import Dataset
+from kehu.schema import Dataset, column_choices
 
 ROSTERS = ("staff", "customers")        # their rejected rows are kept aside: others refer to them
 
@@ -124,46 +124,44 @@ class SheetParser:
             expected = V.EXPECTED[col.type]
             if bad.any():
                 beyond = V.beyond_limit(raw[bad], limit).reindex(raw.index, fill_value=False)
-                self.cell_findings(beyond, alias, raw, "E-range", ERROR, f"超出合理范围（绝对值应不超过 {limit:,}）")
+                self.cell_findings(beyond, alias, raw, "E-range", limit=limit)
                 bad = bad & ~beyond
         else:
             values, bad = V.CONVERTERS[col.type](raw)
             expected = V.EXPECTED[col.type]
         if col.type == "phone":  # a malformed mobile is worth a look, not a rejection
-            self.cell_findings(bad, alias, raw, "W-phone", WARNING, f"应为{expected}")
+            self.cell_findings(bad, alias, raw, "W-phone", expected=expected)
             bad = pd.Series(False, index=raw.index)
+        elif col.type == "enum":
+            self.cell_findings(bad, alias, raw, "E-enum", choices=expected)
         else:
-            code = "E-enum" if col.type == "enum" else f"E-{col.type}"
-            self.cell_findings(bad, alias, raw, code, ERROR, f"应为{expected}")
+            self.cell_findings(bad, alias, raw, f"E-{col.type}", expected=expected)
         bad = bad | beyond
         if not col.mandatory:
             return values, bad
-        self.cell_findings(missing, alias, raw, "E-required", ERROR, "不能为空")
+        self.cell_findings(missing, alias, raw, "E-required", why="")
         return values, bad | missing
 
     def _choices(self, col) -> list[str]:
-        if col.choices_rule:
-            table = self.rules
-            for part in col.choices_rule.split("."):
-                table = table[part]
-            return list(table)
-        return list(col.choices)
+        return column_choices(col, self.rules)
 
-    def cell_findings(self, mask, alias, raw, code, severity, what) -> None:
-        """A finding at the cell of ``alias`` of every frame row under ``mask`` (``raw``: the
-        cells as read, by frame row)."""
+    def cell_findings(self, mask, alias, raw, code, **fields) -> None:
+        """A finding of ``code`` at the cell of ``alias`` of every frame row under ``mask`` (``raw``:
+        the cells as read, by frame row; its rows are rejected unless the code is a warning);
+        ``fields``: the code's template fields."""
         if not mask.any():
             return
         emp = self._employee_column()
+        rejected = code.startswith("E-")
         for pos in np.flatnonzero(mask.to_numpy()):
             row = int(self.rows[pos])
             header, letter = self._cell(alias, pos)
             value = raw.iat[pos]
             shown = "" if value is None else str(value)[:200]
-            msg = (f"{self.dataset.name}第 {row} 行「{header}」{what},"
-                   + (f"实际为「{shown}」。" if shown else "实际为空。") + "请改正后重新运行。")
-            self.findings.append(Finding(severity, code, msg, self.raw.file, self.raw.sheet, row, header,
-                                         letter, shown, self.dataset.key, self._employee(emp, pos), rejected=severity == ERROR))
+            self.findings.append(make(
+                code, file=self.raw.file, sheet=self.raw.sheet, row=row, column=header, letter=letter,
+                value=shown, dataset=self.dataset.key, employee_id=self._employee(emp, pos), rejected=rejected,
+                found=f"「{shown}」" if shown else "空", **fields))
 
     def _cell(self, alias: str, pos: int) -> tuple[str, str]:
         """(header, letter) of ``alias``'s cell behind frame row ``pos``."""
@@ -201,10 +199,9 @@ class SheetParser:
             hits = hits[hits >= 0]
             if len(hits) and letter in letters:
                 header = self.where[letters[letter]][0]
-                self.findings.append(Finding(
-                    ERROR, "E-cell-error",
-                    f"{self.dataset.name}第 {row} 行「{header}」是 Excel 错误值 {text}(公式出错)。请改为实际数值后重新运行。",
-                    self.raw.file, self.raw.sheet, int(row), header, letter, text, self.dataset.key,
-                    self._employee(self._employee_column(), hits[0]), rejected=True))
+                self.findings.append(make(
+                    "E-cell-error", file=self.raw.file, sheet=self.raw.sheet, row=int(row), column=header,
+                    letter=letter, value=text, dataset=self.dataset.key,
+                    employee_id=self._employee(self._employee_column(), hits[0]), rejected=True))
                 bad.iloc[hits] = True
         return bad

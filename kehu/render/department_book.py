@@ -17,8 +17,9 @@ from kehu.render.wording import policy_words
 from kehu.schema import CALLBACK_RESULTS
 from kehu.render.manager_book import (CALLBACK_STATUS, EVENT_TYPES, PAY_COLS, RATE_COLS, employee_line,
                                       findings_sheet, money, rate_or_dash)
-from kehu.render.xlsx_style import (EMPTY_RATE, Col, Formats, Sheet, close_workbook, is_missing, month_title,
-                                    open_workbook, signoff_lines)
+from kehu.render.xlsx_cells import EMPTY_RATE, is_missing
+from kehu.render.xlsx_layout import Col, Sheet, signoff_lines
+from kehu.render.xlsx_style import Formats, close_workbook, month_title, open_workbook
 
 SHEETS = ["全员汇总", "各室汇总", "室经理考核", "通报", "回访汇总", "回访跟进", "离网预警", "客户交接清单", "问题清单", "图表"]
 
@@ -117,7 +118,8 @@ def rooms_sheet(wb, fmt, result: MonthResult) -> None:
 
 def room_managers_sheet(wb, fmt, result: MonthResult, employees: list) -> None:
     """One line per 重要室经理 with each room-scheme indicator's score, then the detail."""
-    heads = set(result.rooms["room_manager_id"].dropna()) if len(result.rooms) else set()   # per the rules' roles
+    heads = {h for col in ("room_manager_id", "acting_head_id") if col in result.rooms   # per the rules' roles
+             for h in result.rooms[col].dropna()}
     rms = [e for e in employees if e["employee_id"] in heads]
     kpi = result.kpi_indicators
     rm_ids = {e["employee_id"] for e in rms}

@@ -17,8 +17,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from kehu.month import Month
-from kehu.render.xlsx_style import (EMPTY_RATE, Col, Formats, Sheet, as_number, close_workbook, is_missing,
-                                    month_title, open_workbook, signoff_lines, yes_no)
+from kehu.render.xlsx_cells import EMPTY_RATE, as_number, is_missing, yes_no
+from kehu.render.xlsx_layout import Col, Sheet, signoff_lines
+from kehu.render.xlsx_style import Formats, close_workbook, month_title, open_workbook
 
 SESSIONS = {"AM": "上午", "PM": "下午", "DAY": "全天"}
 EVENT_TYPES = {"late": "迟到", "early": "早退", "absent": "旷工", "missing_punch": "缺卡",
@@ -105,7 +106,7 @@ def kpi_records(s: ManagerSlice) -> list[dict]:
         rec = dict(r)
         target, actual = as_number(r.get("target")), as_number(r.get("actual"))
         rec["completion"] = actual / target if target and actual is not None else None
-        if r.get("code") == "retention":
+        if r.get("source", r.get("code")) == "retention":
             rec["name"] = f"{r.get('name', '保有')}(离网率 %)"
         if r.get("missing_target"):
             rec["name"] = f"{r.get('name')}(缺指标行)"
@@ -217,7 +218,7 @@ def pay_block(sh: Sheet, e: dict, words: dict) -> None:
     fmt = sh.fmt
     sh.header(["绩效基数", "KPI得分", "计发比例", "扣款合计", "应发绩效", "未扣足扣款", "", ""])
     r = sh.row
-    total = as_number(e["kpi"]["total"]) or 0.0
+    total = (as_number(e["kpi"]["total"]) or 0.0) * 100 / e["kpi"].get("out_of", 100)   # a scheme of other points
     sh.write(r, 0, e.get("performance_base"), "money")
     sh.write(r, 1, e["kpi"]["total"], "score")
     sh.write(r, 2, min(total, float(words["kpi_cap"])) / 100, "pct")
@@ -248,14 +249,32 @@ def attendance_sheet(wb, fmt, s: ManagerSlice) -> None:
     sh.finish()
 
 
+# A customer manager's line scored on the room's figures, or on a blend of his and the room's
+# (issue 16): whose figures, and the room's next to his own.
+ROOM_PART_COLS = [Col("口径", "scope_text", "center"), Col("本室基本目标", "room_base", "number"),
+                  Col("本室目标值", "room_target", "number"), Col("本室挑战目标", "room_challenge", "number"),
+                  Col("本室完成值", "room_actual", "number")]
+NOTE_COL = Col("计分说明", "note", "wrap", width=60)     # made by the scorer (compute/kpi_scoring.py)
+
+
+def scope_text(r: dict) -> str:
+    if r.get("scope") == "blend":
+        share = as_number(r.get("own_share")) or 0.0
+        return f"本人{share:.0%}+本室{1 - share:.0%}"
+    return "本室" if r.get("scope") == "room" else "本人"
+
+
 def kpi_sheet(wb, fmt, s: ManagerSlice) -> None:
     # the total row sums the rounded indicator scores = the KPI total (SPEC §2.8)
-    cols = KPI_COLS[:-1] + [Col("得分", "score", "score", total=True), Col("备注", "remark", width=28)]
     records = kpi_records(s)
+    room_parts = not s.is_room_manager and any(r.get("scope") in ("room", "blend") for r in records)
+    cols = KPI_COLS[:-1] + [Col("得分", "score", "score", total=True), Col("备注", "remark", width=28)] + \
+        (ROOM_PART_COLS if room_parts else []) + [NOTE_COL]
     for r in records:
+        r["scope_text"] = scope_text(r)
         if r.get("missing_target"):
             r["remark"] = "指标表缺少该指标行,按 0 分计"
-        elif r.get("code") == "retention":
+        elif r.get("source", r.get("code")) == "retention":
             r["remark"] = s.words["retention_note"]
     sh = Sheet(wb, fmt, "KPI明细", len(cols))
     sh.title("KPI 明细" + ("(本室合计)" if s.is_room_manager else ""), person_line(s))

@@ -1,233 +1,202 @@
-"""The validation report workbook (SPEC §5).
+"""The validation report workbook (SPEC §5; issue 14 item 5): the document the clerk works from.
 
-Sheet 概要 (counts and the manifest: read = used + rejected + ignored +
-duplicate + empty per input sheet), sheet 问题清单 (one line per finding), and
-an annotated copy of every offending sheet: rows at their original Excel row
-numbers, bad cells filled, the finding's message as a cell comment.
+- 概要: the verdict, a failed run's note on where the month's last good results are, and what
+  to fix, in order (kehu.findings_order: causes first, consequences folded under them, the
+  findings of one code in one column as one line with their count);
+- 问题清单: every finding in that order, one line each, printable on A4 (landscape, fit to
+  width, wrapped text, a title, the header repeated on every page);
+- 读取情况: the manifest — read = used + rejected + ignored + duplicate + empty per input
+  sheet — and the entries of the folder that were not read, with why;
+- 导入核对, when the month holds a DingTalk / WeCom attendance export: the days the export judges
+  unlike kehu (kehu.render.import_check);
+- an annotated copy of every sheet with row findings (kehu.render.report_copies).
 """
 from __future__ import annotations
 
-import re
-from collections import defaultdict
-from collections.abc import Iterator
-from datetime import date, datetime, time
+from datetime import datetime
 from pathlib import Path
 
 import xlsxwriter
 
-from kehu.findings import ERROR, Finding, column_index
-from kehu.load.reader import RawSheet, read_file
-from kehu.load.safety import UnsafeFile
-from kehu.render.import_check import write_import_check
-from kehu.render.xlsx_style import column_width
+from kehu.findings import ERROR, Finding
+from kehu.findings_order import SEVERITY_WORDS, Problem, in_order, problems, title_of
+from kehu.render.import_check import SHEET as IMPORT_CHECK, write_import_check
+from kehu.render.report_copies import LINE_HEIGHT, annotate_sheets, fit_height
+from kehu.schema import BY_KEY
 
-FULL_COPY_ROWS = 20_000          # larger sheets are copied as header + offending rows only
-MAX_COMMENTS = 5_000             # per annotated sheet; Excel slows down with more
 WB_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
               "constant_memory": False}
-FINDING_HEADERS = ["严重程度", "代码", "文件", "工作表", "行", "列", "单元格", "值", "说明"]
-MANIFEST_HEADERS = ["文件", "工作表", "识别为", "读取行数", "使用", "拒绝", "忽略(有提示)", "重复", "空行"]
-FIXED_SHEETS = ("概要", "问题清单")
-SHEET_NAME_MAX = 31                              # Excel's limit, in UTF-16 units (as xlsxwriter counts)
-SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f]")
-RESERVED_SHEET = "History"                       # Excel keeps it for itself
+FINDING_HEADERS = ["级别", "代码", "文件", "工作表", "行", "列", "单元格", "值", "说明"]
+FINDING_WIDTHS = [6, 17, 16, 10, 6, 12, 7, 12, 52]
+PROBLEM_HEADERS = ["序号", "级别", "问题", "位置", "条数", "说明（同类的第一条）"]
+PROBLEM_WIDTHS = [5, 6, 16, 26, 7, 70]
+MANIFEST_HEADERS = ["文件", "工作表", "识别为", "读取行数", "使用", "拒绝", "忽略（有警告）", "重复", "空行"]
+FIXED_SHEETS = ("概要", "问题清单", "读取情况", IMPORT_CHECK)
+A4 = 9
 
 
 def write_report(path: Path, findings: list[Finding], sheets: list, sources: dict, month_label: str,
-                 vetted: dict | None = None, set_aside: list = (), import_check=None) -> Path:
+                 vetted: dict | None = None, set_aside: list = (), import_check=None, note: str | None = None) -> Path:
     """The report of the month whose input files are ``sources`` (name → InputFile; the offending
     sheets are read again; ``vetted``: file name → the load's safety pre-scan of that workbook, not
     repeated if unchanged; ``set_aside``: the folder's entries that were not read, and why;
-    ``import_check``: the 导入核对 rows of the attendance exports, kehu.validate.import_check)."""
+    ``import_check``: the 导入核对 rows of the attendance exports, kehu.validate.import_check;
+    ``note``: a line that heads the summary — a failed run's word on the month's last results)."""
     wb = xlsxwriter.Workbook(str(path), WB_OPTIONS)
     wb.set_properties({"title": f"kehu 校验报告 {month_label}", "created": datetime(2000, 1, 1)})
     fmt = _formats(wb)
-    ordered = sorted(findings, key=lambda f: (f.severity != ERROR, f.file, f.sheet, f.row or 0, f.letter, f.code))
-    _summary(wb, fmt, ordered, sheets, month_label, set_aside)
-    _finding_list(wb, fmt, ordered)
-    write_import_check(wb, import_check, month_label)
-    _annotated(wb, fmt, ordered, sources, vetted or {})
+    found = problems(findings)
+    _summary(wb, fmt, found, findings, month_label, note)
+    _finding_list(wb, fmt, in_order(findings), month_label)
+    _manifest(wb, fmt, sheets, set_aside, month_label)
+    write_import_check(wb, fmt, import_check, month_label, _print_setup)
+    annotate_sheets(wb, findings, sources, vetted or {}, used=FIXED_SHEETS)
     wb.close()
     return path
 
 
 def _formats(wb) -> dict:
+    base = {"valign": "top", "font_size": 11}
     return {
-        "title": wb.add_format({"bold": True, "font_size": 14}),
-        "head": wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"}),
-        "cell": wb.add_format({"border": 1, "valign": "top"}),
-        "wrap": wb.add_format({"border": 1, "text_wrap": True, "valign": "top"}),
-        "error": wb.add_format({"bg_color": "#F8CBAD", "border": 1}),
-        "warning": wb.add_format({"bg_color": "#FFF2CC", "border": 1}),
-        "date": wb.add_format({"num_format": "yyyy-mm-dd"}),
-        "datetime": wb.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
-        "time": wb.add_format({"num_format": "hh:mm"}),
-        "bad": wb.add_format({"bold": True, "font_color": "#C00000"}),
+        "title": wb.add_format({"bold": True, "font_size": 16}),
+        "subtitle": wb.add_format({"font_size": 11, "font_color": "#404040"}),
+        "verdict_bad": wb.add_format({"bold": True, "font_size": 12, "font_color": "#C00000"}),
+        "verdict_ok": wb.add_format({"bold": True, "font_size": 12, "font_color": "#006100"}),
+        "note": wb.add_format({"bold": True, "font_size": 12, "font_color": "#9C0006", "bg_color": "#FFEB9C",
+                               "border": 2, "border_color": "#C00000", "text_wrap": True, "valign": "vcenter"}),
+        "section": wb.add_format({"bold": True, "font_size": 12}),
+        "head": wb.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True}),
+        "cell": wb.add_format({**base, "border": 1, "text_wrap": True}),
+        "number": wb.add_format({**base, "border": 1, "num_format": "#,##0"}),
+        "ordinal": wb.add_format({**base, "border": 1, "bold": True, "align": "center"}),
+        "consequence": wb.add_format({**base, "border": 1, "text_wrap": True, "font_color": "#595959", "indent": 1}),
+        "error": wb.add_format({**base, "bold": True, "border": 1, "bg_color": "#FF0000", "font_color": "#FFFFFF",
+                                "align": "center"}),
+        "warning": wb.add_format({**base, "bold": True, "border": 1, "bg_color": "#FFC000", "align": "center"}),
     }
 
 
-def _print_setup(ws, header_row: int) -> None:
+def _print_setup(ws, repeat_to: int) -> None:
+    """A4 landscape, one page wide, the rows up to ``repeat_to`` on every page, frozen below them."""
     ws.set_landscape()
-    ws.set_paper(9)
+    ws.set_paper(A4)
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     ws.fit_to_pages(1, 0)
-    ws.repeat_rows(header_row)
-    ws.freeze_panes(header_row + 1, 0)
+    ws.repeat_rows(0, repeat_to)
+    ws.freeze_panes(repeat_to + 1, 0)
+    ws.set_footer("&C第 &P 页，共 &N 页")
 
 
-def _summary(wb, fmt, findings, sheets, month_label, set_aside=()) -> None:
-    ws = wb.add_worksheet("概要")
+def _counts(findings: list[Finding]) -> tuple[int, int]:
     errors = sum(f.severity == ERROR for f in findings)
+    return errors, len(findings) - errors
+
+
+def _summary(wb, fmt, found: list[Problem], findings: list[Finding], month_label: str, note: str | None) -> None:
+    """概要: the verdict and what to fix, in order, with counts."""
+    ws = wb.add_worksheet("概要")
+    errors, warnings = _counts(findings)
     ws.write(0, 0, f"kehu 校验报告 — {month_label}", fmt["title"])
-    verdict = "有错误:请按「问题清单」改正后重新运行。" if errors else "没有错误,可以运行考核。"
-    ws.write(1, 0, f"错误 {errors} 条,提示 {len(findings) - errors} 条。{verdict}", fmt["bad"] if errors else None)
-    ws.write_row(3, 0, MANIFEST_HEADERS, fmt["head"])
-    for i, s in enumerate(sheets, start=4):
-        ws.write_row(i, 0, [s.file, s.sheet, _dataset_name(s.dataset), s.read, s.used, s.rejected, s.ignored,
-                            s.duplicate, s.empty], fmt["cell"])
-    row = 4 + len(sheets) + 1
-    if set_aside:
-        ws.write_row(row, 0, ["未读取的文件", "原因"], fmt["head"])
-        for i, entry in enumerate(set_aside, start=row + 1):
-            ws.write_row(i, 0, [entry.name, entry.reason], fmt["cell"])
-    ws.set_column(0, 1, 24)
-    ws.set_column(2, 2, 12)
-    ws.set_column(3, 8, 10)
-    _print_setup(ws, 3)
+    verdict = ("有错误，未生成考核结果：请按下表的顺序改正后重新运行。" if errors else
+               "没有错误，可以运行考核。" + ("下表的警告请核对。" if warnings else ""))
+    ws.write(1, 0, f"错误 {errors:,} 条，警告 {warnings:,} 条。{verdict}", fmt["verdict_bad" if errors else "verdict_ok"])
+    row = 2
+    if note:
+        ws.merge_range(row, 0, row, len(PROBLEM_HEADERS) - 1, note, fmt["note"])
+        ws.set_row(row, 36)
+        row += 1
+    ws.write(row + 1, 0, "要改正的问题（按顺序：先改前面的原因，后面的问题可能随之消失）", fmt["section"])
+    header = row + 2
+    ws.write_row(header, 0, PROBLEM_HEADERS, fmt["head"])
+    for r, line in enumerate(_problem_lines(found), start=header + 1):
+        _problem_line(ws, fmt, r, line)
+    if not found:
+        ws.write(header + 1, 0, "没有任何问题。", fmt["subtitle"])
+    for j, w in enumerate(PROBLEM_WIDTHS):
+        ws.set_column(j, j, w)
+    ws.write(header + 2 + max(len(found), 1) + sum(len(p.consequences) for p in found), 0,
+             "每一条的详细位置见「问题清单」；有问题的工作表另有标注过的副本（见后面的工作表）；读取了哪些文件见「读取情况」。",
+             fmt["subtitle"])
+    _print_setup(ws, header)
 
 
-def _dataset_name(key) -> str:
-    from kehu.schema import BY_KEY
-    return BY_KEY[key].name if key in BY_KEY else "(未识别)"
+def _problem_lines(found: list[Problem]) -> list[tuple]:
+    """(序号 or None, severity, 问题, 位置, 条数, 说明, is a consequence) per line of 概要's table."""
+    lines = []
+    for n, p in enumerate(found, start=1):
+        more = f"（同类共 {p.count:,} 条，见问题清单）" if p.count > 1 else ""
+        lines.append((n, p.severity, f"{p.title}\n{p.lead.code}", _where(p.lead), p.count, p.lead.message + more, False))
+        for c in p.consequences:
+            lines.append((None, c.severity, f"└ {title_of(c)}\n{c.code}", _where(c), 1, c.message, True))
+    return lines
 
 
-def _finding_list(wb, fmt, findings) -> None:
+def _problem_line(ws, fmt, r: int, line: tuple) -> None:
+    n, severity, title, where, count, message, consequence = line
+    text = fmt["consequence" if consequence else "cell"]
+    ws.write(r, 0, n if n is not None else "", fmt["ordinal"] if n is not None else text)
+    ws.write_string(r, 1, SEVERITY_WORDS[severity], fmt[severity])
+    ws.write_string(r, 2, title, text)                    # 标题 and, under it, the code (docs/FINDINGS.md)
+    ws.write_string(r, 3, where, text)
+    ws.write_number(r, 4, count, fmt["number"])
+    ws.write_string(r, 5, message, text)
+    fit_height(ws, r, [(title, PROBLEM_WIDTHS[2]), (where, PROBLEM_WIDTHS[3]), (message, PROBLEM_WIDTHS[5])])
+
+
+def _where(f: Finding) -> str:
+    """'员工名册.xlsx / 员工 / 「绩效基数」列' — what of file, sheet and column the finding names."""
+    parts = [f.file, f.sheet, f"「{f.column}」列" if f.column and f.row is not None else ""]
+    if not f.file and f.dataset in BY_KEY:
+        parts[0] = BY_KEY[f.dataset].name
+    return " / ".join(p for p in parts if p)
+
+
+def _finding_list(wb, fmt, findings: list[Finding], month_label: str) -> None:
+    """问题清单: one line per finding, in the order the clerk fixes them."""
     ws = wb.add_worksheet("问题清单")
-    ws.write_row(0, 0, FINDING_HEADERS, fmt["head"])
-    for i, f in enumerate(findings, start=1):
-        sev = "错误" if f.severity == ERROR else "提示"
-        ws.write_string(i, 0, sev, fmt["error" if f.severity == ERROR else "warning"])
+    errors, warnings = _counts(findings)
+    ws.write(0, 0, f"问题清单 — {month_label}（错误 {errors:,} 条，警告 {warnings:,} 条，按改正的顺序排列）", fmt["title"])
+    ws.write_row(1, 0, FINDING_HEADERS, fmt["head"])
+    for i, f in enumerate(findings, start=2):
+        ws.write_string(i, 0, SEVERITY_WORDS[f.severity], fmt[f.severity])
         for j, v in enumerate([f.code, f.file, f.sheet], start=1):
             ws.write_string(i, j, v, fmt["cell"])
         if f.row:
-            ws.write_number(i, 4, f.row, fmt["cell"])
+            ws.write_number(i, 4, f.row, fmt["number"])
         else:
             ws.write_blank(i, 4, None, fmt["cell"])
         for j, v in enumerate([f.column, f.cell, f.value, f.message], start=5):
-            ws.write_string(i, j, v, fmt["wrap" if j == 8 else "cell"])
-    widths = [8, 20, 22, 14, 6, 12, 8, 18, 70]
-    for j, w in enumerate(widths):
+            ws.write_string(i, j, v, fmt["cell"])
+        fit_height(ws, i, [(v, FINDING_WIDTHS[j]) for j, v in ((1, f.code), (2, f.file), (3, f.sheet), (5, f.column),
+                                                              (7, f.value), (8, f.message))])
+    for j, w in enumerate(FINDING_WIDTHS):
         ws.set_column(j, j, w)
-    ws.autofilter(0, 0, max(len(findings), 1), len(FINDING_HEADERS) - 1)
-    _print_setup(ws, 0)
+    ws.autofilter(1, 0, max(len(findings), 1) + 1, len(FINDING_HEADERS) - 1)
+    _print_setup(ws, 1)
 
 
-def _annotated(wb, fmt, findings, sources: dict, vetted: dict) -> None:
-    by_sheet = defaultdict(list)
-    for f in findings:
-        if f.row:
-            by_sheet[(f.file, f.sheet)].append(f)
-    used_names = {name.casefold() for name in (*FIXED_SHEETS, RESERVED_SHEET)}
-    for raw in _marked_sheets(sources, by_sheet, vetted):
-        ws = wb.add_worksheet(_sheet_name(raw, used_names))
-        _copy_sheet(ws, fmt, raw, by_sheet[(raw.file, raw.sheet)])
+def _manifest(wb, fmt, sheets: list, set_aside, month_label: str) -> None:
+    """读取情况: per input sheet what became of its rows; the entries not read, and why."""
+    ws = wb.add_worksheet("读取情况")
+    ws.write(0, 0, f"读取情况 — {month_label}（每张表：读取行数 = 使用 + 拒绝 + 忽略 + 重复 + 空行）", fmt["title"])
+    ws.write_row(1, 0, MANIFEST_HEADERS, fmt["head"])
+    ws.set_row(1, 2 * LINE_HEIGHT)
+    for i, s in enumerate(sheets, start=2):
+        ws.write_row(i, 0, [s.file, s.sheet, _dataset_name(s.dataset)], fmt["cell"])
+        ws.write_row(i, 3, [s.read, s.used, s.rejected, s.ignored, s.duplicate, s.empty], fmt["number"])
+    row = 2 + len(sheets) + 1
+    if set_aside:
+        ws.write_string(row, 0, "未读取的文件", fmt["head"])
+        ws.merge_range(row, 1, row, len(MANIFEST_HEADERS) - 1, "原因", fmt["head"])
+        for i, entry in enumerate(set_aside, start=row + 1):
+            ws.write_string(i, 0, entry.name, fmt["cell"])
+            ws.merge_range(i, 1, i, len(MANIFEST_HEADERS) - 1, entry.reason, fmt["cell"])
+    ws.set_column(0, 0, 26)
+    ws.set_column(1, 1, 16)
+    ws.set_column(2, 2, 12)
+    ws.set_column(3, 8, 9)
+    _print_setup(ws, 1)
 
 
-def _marked_sheets(sources: dict, wanted, vetted: dict) -> Iterator[RawSheet]:
-    """The input sheets that have row findings, in file and sheet order, read again: the load
-    stage keeps no raw cells (a province month's would fill gigabytes), and a valid month's
-    report annotates few sheets or none."""
-    for name in sorted({file for file, _ in wanted if file in sources}):
-        try:
-            raws = read_file(sources[name], vetted.get(name))
-        except (UnsafeFile, OSError):
-            continue        # changed or removed since it was validated: 问题清单 still lists its findings
-        for raw in raws:
-            if (raw.file, raw.sheet) in wanted:
-                yield raw
-
-
-def _sheet_name(raw: RawSheet, used: set) -> str:
-    """``<file stem>-<sheet>`` as a valid Excel sheet name — no ``[]:*?/\\`` or control
-    characters, not starting or ending with ``'``, at most 31 characters, not ``History`` —
-    unique case-insensitively among ``used`` (casefolded names; this one is added): a twin
-    (``v.xlsx`` / ``V.xlsx``) is numbered ``(2)``, ``(3)``… in the fixed file and sheet order."""
-    base = SHEET_NAME_FORBIDDEN.sub("_", f"{Path(raw.file).stem}-{raw.sheet}")
-    name, n = _fit(base, SHEET_NAME_MAX), 1
-    while name.casefold() in used:
-        n += 1
-        name = _fit(base, SHEET_NAME_MAX - len(f"({n})")) + f"({n})"
-    used.add(name.casefold())
-    return name
-
-
-def _fit(base: str, width: int) -> str:
-    """``base`` cut to ``width`` UTF-16 units, without a leading or trailing ``'``."""
-    cut, size = [], 0
-    for ch in base:
-        size += 2 if ord(ch) > 0xFFFF else 1
-        if size > width:
-            break
-        cut.append(ch)
-    return "".join(cut).strip("'") or "工作表"
-
-
-def _copy_sheet(ws, fmt, raw: RawSheet, marks: list[Finding]) -> None:
-    rows = raw.rows
-    marked_rows = {f.row for f in marks}
-    copy_all = len(rows) <= FULL_COPY_ROWS
-    header_end = min(marked_rows) - 1 if not copy_all else len(rows)
-    for r, row in enumerate(rows):
-        if copy_all or r < min(header_end, 30) or (r + 1) in marked_rows:
-            for c, value in enumerate(row):
-                _write_value(ws, fmt, r, c, value)
-    by_cell = defaultdict(list)
-    for f in marks:
-        col = column_index(f.letter) if f.letter else 0
-        by_cell[(f.row - 1, col)].append(f)
-    for n, ((r, c), group) in enumerate(sorted(by_cell.items())):
-        worst = "error" if any(f.severity == ERROR for f in group) else "warning"
-        value = rows[r][c] if r < len(rows) and c < len(rows[r]) else None
-        _write_value(ws, fmt, r, c, value, fmt[worst])
-        if n < MAX_COMMENTS:
-            ws.write_comment(r, c, "\n".join(f"[{f.code}] {f.message}" for f in group)[:30000],
-                             {"x_scale": 3, "y_scale": 2})
-    _fit_columns(ws, rows)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    first = min(marked_rows)
-    ws.freeze_panes(min(first - 1, 30), 0)        # the header (and title) rows stay in view
-
-
-def _fit_columns(ws, rows: list) -> None:
-    """Widths from the first rows' text (wide CJK characters count double)."""
-    sample = rows[:200]
-    width = max((len(r) for r in sample), default=1)
-    for c in range(width):
-        texts = [_shown(r[c]) for r in sample if c < len(r) and r[c] not in (None, "")]
-        ws.set_column(c, c, column_width(texts) if texts else 8)
-
-
-def _shown(value) -> str:
-    if isinstance(value, datetime):
-        return f"{value:%Y-%m-%d %H:%M}"
-    if isinstance(value, date):
-        return f"{value:%Y-%m-%d}"
-    return str(value)[:60]
-
-
-def _write_value(ws, fmt, r, c, value, cell_format=None) -> None:
-    if value is None or value == "":
-        ws.write_blank(r, c, None, cell_format)
-    elif isinstance(value, bool):
-        ws.write_boolean(r, c, value, cell_format)
-    elif isinstance(value, (int, float)):
-        ws.write_number(r, c, value, cell_format)
-    elif isinstance(value, datetime):
-        ws.write_datetime(r, c, value, cell_format or fmt["datetime"])
-    elif isinstance(value, date):
-        ws.write_datetime(r, c, datetime(value.year, value.month, value.day), cell_format or fmt["date"])
-    elif isinstance(value, time):
-        ws.write_datetime(r, c, value, cell_format or fmt["time"])
-    else:
-        ws.write_string(r, c, str(value)[:32767], cell_format)
+def _dataset_name(key) -> str:
+    return BY_KEY[key].name if key in BY_KEY else "（未识别）"

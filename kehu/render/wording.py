@@ -24,6 +24,12 @@ def _plain(value) -> str:
     return format(d, "f")
 
 
+def _kpi_percent(kpi: dict) -> str:
+    """KPI得分, or — when a scheme is out of other than 100 points (kpi.points) — its share of them."""
+    out_of = set(kpi["points"].values())
+    return "KPI得分" if out_of == {100} else "KPI得分 ÷ 满分 × 100"
+
+
 def policy_words(rules: dict) -> dict:
     att, cb, kpi, churn = rules["attendance"], rules["callbacks"], rules["kpi"], rules["churn_warning"]
     limit = att["leave_limit"]
@@ -38,7 +44,7 @@ def policy_words(rules: dict) -> dict:
         "retention_note": (f"离网率 {_plain(kpi['retention_reference_rate'])}% 为基准，每差 1 个百分点 "
                            f"±{_plain(kpi['retention_points_per_percent'])} 分"),
         "kpi_cap": cap,
-        "pay_formula": (f"应发绩效 = 绩效基数 × min(KPI得分, {cap}) ÷ 100 − 扣款合计，不低于 0；"
+        "pay_formula": (f"应发绩效 = 绩效基数 × min({_kpi_percent(kpi)}, {cap}) ÷ 100 − 扣款合计，不低于 0；"
                         "不足以扣除的部分记为“未扣足扣款”。"),
         "churn_average": f"前{months}月平均",
         "churn_rule": f"本月收入较前{months}月平均下降 {_plain(churn['drop_percent'])}% 及以上",

@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 
 from kehu.compute.calendar import CalendarError, WorkCalendar
-from kehu.findings import ERROR, Finding
+from kehu.findings import Finding, make
 from kehu.load.files import scan_folder
 from kehu.load.ledger import Ledger
 from kehu.load.folder import collector_paused, load_folder
@@ -73,8 +73,7 @@ def _validate_month(folder: Path, month: Month, rules: dict) -> MonthInputs:
 def _nothing_to_read(scan) -> Finding:
     """One finding for a folder without a single readable file, instead of one per dataset."""
     seen = f"（文件夹中有 {len(scan.set_aside)} 项，都不是可读取的表格，见 manifest.json）" if scan.set_aside else ""
-    return Finding(ERROR, "E-folder-empty", f"输入文件夹中没有可读取的 .xlsx/.xls/.csv 文件{seen}。"
-                   "请把当月导出的员工名册、客户名册、出访登记、打卡记录等文件放入该文件夹后重新运行。")
+    return make("E-folder-empty", seen=seen)
 
 
 def _calendar_findings(calendar: pd.DataFrame, month: Month, rules: dict) -> list:
@@ -82,8 +81,20 @@ def _calendar_findings(calendar: pd.DataFrame, month: Month, rules: dict) -> lis
     try:
         WorkCalendar(calendar, rules).check_month(month)
     except CalendarError as exc:
-        return [Finding(ERROR, "E-calendar-year", str(exc), dataset="calendar")]
+        return [calendar_year_finding(exc)]
     return []
+
+
+def calendar_year_finding(exc: CalendarError) -> Finding:
+    return make("E-calendar-year", dataset="calendar", year=exc.year, days=_missing_days(exc.missing))
+
+
+def _missing_days(days: tuple) -> str:
+    """'（缺 2099-01-01 至 2099-01-31 共 31 天）', '（缺 2099-01-01）' or ''."""
+    if not days:
+        return ""
+    first, last = days[0], days[-1]
+    return f"（缺 {first:%Y-%m-%d}" + (f" 至 {last:%Y-%m-%d} 共 {len(days)} 天）" if last != first else "）")
 
 
 def _class_findings(customers: pd.DataFrame, rules: dict, ledger: Ledger) -> list:

@@ -11,11 +11,13 @@ from dataclasses import replace
 import pandas as pd
 
 from kehu.examples import example_rows_of
-from kehu.findings import ERROR, WARNING, Finding, show, show_day
+from kehu.findings import Finding, make, more, show, show_day
 from kehu.load.ledger import Ledger
 from kehu.month import Month
 from kehu.roster import departed_by, employed_in
 from kehu.schema import ACTIVE, BY_KEY, CHURNED
+from kehu.validate.calendar_review import unreviewed_calendar
+from kehu.schemes import CUSTOMER_MANAGER, OWN, actual_names, head_roles, indicators, rows_read, scheme_of
 from kehu.validate.months import MonthChecks
 from kehu.validate.references import ReferenceChecks
 from kehu.validate.visit_log import unlogged_visit_findings
@@ -24,6 +26,7 @@ MAX_FINDINGS_PER_KIND = 5000      # per code and sheet; the rest is summarised i
 ROSTERS = ("staff", "customers")
 REQUIRED_DATASETS = ("staff", "customers", "punches", "targets", "visits", "tests", "callbacks")
 OPTIONAL_WITH_WARNING = ("leave", "violations")
+PLACE = ["_file", "_sheet", "_row"]              # where a row is, as the clerk finds it
 
 
 def _cheap_columns(key: str, cols: list[str]) -> list[str]:
@@ -41,8 +44,9 @@ class Checker(MonthChecks, ReferenceChecks):
         self.end = pd.Timestamp(month.last_day) + pd.Timedelta(days=1)   # exclusive
 
     # -- finding helpers -------------------------------------------------
-    def flag(self, key: str, mask: pd.Series, alias: str, code: str, severity: str, message, drop: str | None):
-        """A finding per row under ``mask`` (message: row → str); drop those rows as ``drop``."""
+    def flag(self, key: str, mask: pd.Series, alias: str, code: str, fields, drop: str | None):
+        """A finding of ``code`` per row under ``mask`` at column ``alias`` (``fields``: row → the
+        code's template fields); drop those rows as ``drop``."""
         frame = self.f[key]
         if not mask.any():
             return
@@ -54,14 +58,14 @@ class Checker(MonthChecks, ReferenceChecks):
             header = header or BY_KEY[key].column(alias).name if alias else header
             for i, row in enumerate(group.itertuples(index=True)):
                 if i == MAX_FINDINGS_PER_KIND:
-                    self.findings.append(Finding(severity, code, f"另有 {len(group) - i} 行同样的问题(未逐条列出)。",
-                                                 file, sheet, None, header, letter, "", key, rejected=drop == "rejected"))
+                    self.findings.append(more(code, len(group) - i, file=file, sheet=sheet, column=header,
+                                              letter=letter, dataset=key, rejected=drop == "rejected"))
                     break
                 value = getattr(row, alias) if alias else ""
-                self.findings.append(Finding(
-                    severity, code, message(row), file, sheet, int(row.excel_row),
-                    header, letter, show(value), key, show(getattr(row, emp_col)) if emp_col else "",
-                    rejected=drop == "rejected"))
+                self.findings.append(make(
+                    code, file=file, sheet=sheet, row=int(row.excel_row), column=header, letter=letter,
+                    value=show(value), dataset=key, employee_id=show(getattr(row, emp_col)) if emp_col else "",
+                    rejected=drop == "rejected", **fields(row)))
         if drop == "rejected" and key in ROSTERS:
             self.ledger.keep_rejected(key, frame.loc[mask])
         if drop:
@@ -86,6 +90,8 @@ class Checker(MonthChecks, ReferenceChecks):
         self.test_checks()
         self.callback_checks()
         self.missing_targets()
+        self.findings.extend(unreviewed_calendar(self.f["calendar"], self.month, self.ledger.locate))
+        self.unused_targets()
         self.unchecked_references()
         self.consequence_findings()
         for f in unlogged_visit_findings(self.f["leave"], self.f["visits"], self.rules):
@@ -111,10 +117,8 @@ class Checker(MonthChecks, ReferenceChecks):
         cols = "、".join(c.name for c in BY_KEY[key].columns if c.required)
         why = f"本月有 {self._service_events()} 次需回访的出访，输入文件夹中却" if key == "callbacks" else "输入文件夹中"
         if required:
-            return Finding(ERROR, "E-dataset-missing", f"{why}没有找到「{name}」（表头应包含：{cols}）。"
-                           "请放入该文件后重新运行。", dataset=key)
-        return Finding(WARNING, "W-dataset-missing", f"输入文件夹中没有找到「{name}」（表头应包含：{cols}）。"
-                       "如本月确实没有，可忽略；如果忘了放入，请放入后重新运行。", dataset=key)
+            return make("E-dataset-missing", dataset=key, why=why, name=name, columns=cols)
+        return make("W-dataset-missing", dataset=key, name=name, columns=cols)
 
     def _service_events(self) -> int:
         """Visits of the month with 需回访 = 是 (SPEC §2.7): what makes 回访记录 required."""
@@ -146,9 +150,7 @@ class Checker(MonthChecks, ReferenceChecks):
             dup = as_text.duplicated().reindex(frame.index, fill_value=False)
             first = as_text.assign(_row=frame.loc[candidates, "_row"]).groupby(
                 cols, sort=False, dropna=False)["_row"].transform("first")
-            self.flag(key, dup, "", "W-duplicate-row", WARNING,
-                      lambda r, first=first, key=key:
-                      f"{BY_KEY[key].name}第 {r.excel_row} 行与第 {first.at[r.Index]} 行完全相同,只计一次。", "duplicate")
+            self.flag(key, dup, "", "W-duplicate-row", lambda r, first=first: {"first": first.at[r.Index]}, "duplicate")
 
     def duplicate_keys(self):
         keys = {"staff": ["employee_id"], "customers": ["customer_id"], "targets": ["employee_id", "indicator"],
@@ -158,46 +160,62 @@ class Checker(MonthChecks, ReferenceChecks):
             if frame.empty:
                 continue
             dup = frame.duplicated(cols, keep="first")
-            first = frame.groupby(cols, sort=False, dropna=False)["_row"].transform("first")
+            first = frame.groupby(cols, sort=False, dropna=False)[PLACE].transform("first")
             what = "、".join(BY_KEY[key].column(c).name for c in cols)
-            self.flag(key, dup, cols[-1], "E-duplicate-key", ERROR,
-                      lambda r, first=first, what=what, key=key, cols=cols:
-                      f"{BY_KEY[key].name}中「{what}」为 {'、'.join(show(getattr(r, c)) for c in cols)} 的行重复:第 {r.excel_row} 行与第 {first.at[r.Index]} 行是同一个键但内容不同。"
-                      "已使用前一行;请删除或合并重复行。", "rejected")
+            self.flag(key, dup, cols[-1], "E-duplicate-key",
+                      lambda r, frame=frame, first=first, what=what, cols=cols: {
+                          "key_names": what, "key": "、".join(show(getattr(r, c)) for c in cols),
+                          **_both_places(frame.loc[r.Index, PLACE], first.loc[r.Index])}, "rejected")
 
     def staff_checks(self):
         s = self.f["staff"]
         order = s["left_on"].notna() & s["hired_on"].notna() & (s["left_on"] < s["hired_on"])
-        self.flag("staff", order, "left_on", "E-date-order", ERROR,
-                  lambda r: f"员工 {r.employee_id} 的离职日期 {show_day(r.left_on)} 早于入职日期 {show_day(r.hired_on)}。请核对。", "rejected")
+        self.flag("staff", order, "left_on", "E-date-order",
+                  lambda r: {"subject": f"员工 {r.employee_id} ", "end_name": "离职日期", "end": show_day(r.left_on),
+                             "start_name": "入职日期", "start": show_day(r.hired_on)}, "rejected")
+        for rm in head_roles(self.rules):           # one 重要室经理 and one 临时负责人 per room, at most
+            s = self.f["staff"]
+            managers = s[s["role"] == rm]
+            extra = managers.duplicated("room", keep="first")
+            extra_mask = s.index.isin(managers.index[extra])
+            self.flag("staff", pd.Series(extra_mask, index=s.index), "role", "E-room-manager",
+                      lambda r, rm=rm: {"room": r.room, "role": rm, "name": r.name}, "rejected")
+        self.acting_head_checks()
+
+    def acting_head_checks(self):
+        """W-acting-head: a room with both a 重要室经理 and a 临时负责人 employed this month. Both are
+        scored on the room's totals (seed 004 重要室经理考核制度: 考核对象 重要室经理和临时负责人);
+        the room's targets for customer managers come from the 临时负责人 (docs/RULES.md 临时负责人)."""
         s = self.f["staff"]
-        rm = self.rules["roles"]["room_manager"]
-        managers = s[s["role"] == rm]
-        extra = managers.duplicated("room", keep="first")
-        extra_mask = s.index.isin(managers.index[extra])
-        self.flag("staff", pd.Series(extra_mask, index=s.index), "role", "E-room-manager", ERROR,
-                  lambda r: f"「{r.room}」已有一名{rm},第 {r.excel_row} 行的 {r.name}({r.employee_id})是第二名。每个室只能有一名{rm}。", "rejected")
+        manager, acting = head_roles(self.rules)
+        here = s[employed_in(s, self.month).to_numpy()]
+        managers = here[here["role"] == manager].drop_duplicates("room").set_index("room")
+        both = s.index.isin(here.index[(here["role"] == acting) & here["room"].isin(managers.index)])
+        room_parts = any(i.scope != OWN for i in indicators(self.rules, CUSTOMER_MANAGER))
+        targets = f"，本室客户经理按本室口径考核的指标取{acting}的指标行" if room_parts else ""
+        self.flag("staff", pd.Series(both, index=s.index), "role", "W-acting-head",
+                  lambda r: {"room": r.room, "manager_role": manager, "manager": managers.at[r.room, "name"],
+                             "manager_id": managers.at[r.room, "employee_id"], "acting_role": acting,
+                             "name": r.name, "targets": targets}, None)
 
     def customer_checks(self):
-        self._unknown("customers", "manager_id", "staff", "E-unknown-employee", ERROR, "rejected")
+        self._unknown("customers", "manager_id", "staff", "E-unknown-employee", "rejected")
         c = self.f["customers"]
         no_date = (c["status"] == CHURNED) & c["churned_on"].isna()
-        self.flag("customers", no_date, "churned_on", "E-churn-date", ERROR,
-                  lambda r: f"客户 {r.customer_id}({r.customer_name})状态为离网,但没有填写离网日期。请补填离网日期。", "rejected")
+        self.flag("customers", no_date, "churned_on", "E-churn-date",
+                  lambda r: {"customer_id": r.customer_id, "customer_name": r.customer_name}, "rejected")
         c = self.f["customers"]
         odd = (c["status"] == ACTIVE) & c["churned_on"].notna()
-        self.flag("customers", odd, "churned_on", "W-churn-date", WARNING,
-                  lambda r: f"客户 {r.customer_id} 状态为在网,却填写了离网日期 {show_day(r.churned_on)};按在网处理。请核对状态。", None)
+        self.flag("customers", odd, "churned_on", "W-churn-date", lambda r: {
+            "customer_id": r.customer_id, "problem": f" 状态为{ACTIVE}，却填写了离网日期 {show_day(r.churned_on)}"}, None)
         late = (c["status"] == CHURNED) & (c["churned_on"] >= self.end)
-        self.flag("customers", late, "churned_on", "W-churn-date", WARNING,
-                  lambda r: f"客户 {r.customer_id} 的离网日期 {show_day(r.churned_on)} 在本月之后;本月按在网计算保有。", None)
+        self.flag("customers", late, "churned_on", "W-churn-date", lambda r: {
+            "customer_id": r.customer_id, "problem": f" 的离网日期 {show_day(r.churned_on)} 在本月之后"}, None)
 
     def example_rows(self):
         """W-example-row: the example row ``kehu init`` wrote (张伟 1001 …) is still in the sheet."""
         for key, hit in example_rows_of(self.f).items():
-            self.flag(key, hit, "", "W-example-row", WARNING,
-                      lambda r, key=key: f"{BY_KEY[key].name}第 {r.excel_row} 行是 kehu init 写入的示例行（如 张伟、1001），"
-                      "不是真实数据。请删除该行或用真实数据覆盖它。", None)
+            self.flag(key, hit, "", "W-example-row", lambda r: {}, None)
 
     def handover_checks(self):
         """W-handover: a departed manager (离职日期 ≤ the month's end) who still has customers in
@@ -211,87 +229,127 @@ class Checker(MonthChecks, ReferenceChecks):
                 continue
             first = mine.iloc[0]
             header, letter = self.ledger.locate(first["_file"], first["_sheet"], "manager_id")
-            self.findings.append(Finding(
-                WARNING, "W-handover", f"{person.name}（{person.employee_id}）的离职日期是 {show_day(person.left_on)}，"
-                f"客户名册中仍有 {len(mine)} 个客户在其名下（第 {int(first['_row'])} 行起），已计入「{person.room}」的合计。"
-                "请指定接替的客户经理并通知客户，名单见考核汇总的「客户交接清单」。",
-                first["_file"], first["_sheet"], int(first["_row"]), header or "客户经理工号", letter,
-                str(person.employee_id), "customers", str(person.employee_id)))
+            self.findings.append(make(
+                "W-handover", file=first["_file"], sheet=first["_sheet"], row=int(first["_row"]),
+                column=header or "客户经理工号", letter=letter, value=str(person.employee_id), dataset="customers",
+                employee_id=str(person.employee_id), name=person.name, left=show_day(person.left_on),
+                count=len(mine), room=person.room))
 
     def target_checks(self):
-        self._unknown("targets", "employee_id", "staff", "E-unknown-employee", ERROR, "rejected")
+        self._unknown("targets", "employee_id", "staff", "E-unknown-employee", "rejected")
         t = self.f["targets"]
         bad = (t["base"] > t["target"]) | (t["target"] > t["challenge"])
-        self.flag("targets", bad.fillna(False).astype(bool), "target", "E-target-order", ERROR,
-                  lambda r: f"{r.employee_id} 的「{r.indicator}」应满足 基本目标 ≤ 目标值 ≤ 挑战目标,实际为 {r.base} / {r.target} / {r.challenge}。", "rejected")
+        self.flag("targets", bad.fillna(False).astype(bool), "target", "E-target-order", lambda r: {
+            "indicator": r.indicator, "base": r.base, "target": r.target, "challenge": r.challenge}, "rejected")
         t = self.f["targets"]
-        no_actual = t["indicator"].isin(_actual_indicators(self.rules)) & t["actual"].isna()
-        self.flag("targets", no_actual, "actual", "E-required", ERROR,
-                  lambda r: f"{r.employee_id} 的「{r.indicator}」必须填写完成值。", "rejected")
+        no_actual = t["indicator"].isin(actual_names(self.rules)) & t["actual"].isna()
+        self.flag("targets", no_actual, "actual", "E-required",
+                  lambda r: {"why": f"（{r.employee_id} 的「{r.indicator}」必须填写完成值）"}, "rejected")
 
     def visit_checks(self):
-        self._unknown("visits", "manager_id", "staff", "E-unknown-employee", ERROR, "rejected")
-        self._unknown("visits", "customer_id", "customers", "W-unknown-customer", WARNING, "ignored",
-                      "客户名册(视为潜在客户,不计入拜访考核)")
+        self._unknown("visits", "manager_id", "staff", "E-unknown-employee", "rejected")
+        self._unknown("visits", "customer_id", "customers", "W-unknown-customer", "ignored")
         v = self.f["visits"]
         unsigned = v["problem_solved"] & ~v["customer_signed"]
-        self.flag("visits", unsigned & (v["date"] >= self.first), "customer_signed", "W-visit-unsigned", WARNING,
-                  lambda r: f"{show_day(r.date)} 拜访客户 {r.customer_id} 解决了问题,但没有客户签名(涉及具体问题解决的客户要有客户签名)。请补签。", None)
+        self.flag("visits", unsigned & (v["date"] >= self.first), "customer_signed", "W-visit-unsigned",
+                  lambda r: {"date": show_day(r.date), "customer_id": r.customer_id}, None)
         owner = self.f["customers"].set_index("customer_id")["manager_id"]
         foreign = v["customer_id"].map(owner).ne(v["manager_id"]) & v["customer_id"].isin(owner.index)
-        self.flag("visits", foreign & (v["date"] >= self.first), "customer_id", "W-visit-foreign", WARNING,
-                  lambda r: f"{show_day(r.date)} {show(r.manager_id)} 拜访的客户 {show(r.customer_id)} 属于客户经理 {owner.get(r.customer_id)};仍计入该客户的拜访。", None)
+        self.flag("visits", foreign & (v["date"] >= self.first), "customer_id", "W-visit-foreign", lambda r: {
+            "date": show_day(r.date), "manager_id": show(r.manager_id), "customer_id": show(r.customer_id),
+            "owner": owner.get(r.customer_id)}, None)
 
     def punch_checks(self):
-        self._unknown("punches", "employee_id", "staff", "W-unknown-employee", WARNING, "ignored")
+        self._unknown("punches", "employee_id", "staff", "W-unknown-employee", "ignored", effect="，该打卡不使用")
 
     def leave_rows(self):
         """Each leave row on its own (SPEC §9.3): a 补卡 needs a time and only its start is used;
         other kinds need an end, not before the start."""
         lv = self.f["leave"]
         fix = lv["kind"] == self.rules["attendance"]["punch_fix_kind"]
-        self.flag("leave", fix & lv["start_date_only"], "starts_at", "E-punch-fix-time", ERROR,
-                  lambda r: f"补卡必须填写补卡的时间（如 2026-10-08 09:20），第 {r.excel_row} 行只有日期 {show_day(r.starts_at)}。", "rejected")
+        self.flag("leave", fix & lv["start_date_only"], "starts_at", "E-punch-fix-time",
+                  lambda r: {"date": show_day(r.starts_at)}, "rejected")
         lv = self.f["leave"]
         fix = lv["kind"] == self.rules["attendance"]["punch_fix_kind"]
-        self.flag("leave", fix & lv["ends_at"].notna(), "ends_at", "W-punch-fix-end", WARNING,
-                  lambda r: f"补卡只使用开始时间，结束时间 {show(r.ends_at)} 已忽略。", None)
+        self.flag("leave", fix & lv["ends_at"].notna(), "ends_at", "W-punch-fix-end", lambda r: {}, None)
         lv["ends_at"] = lv["ends_at"].where(~fix)                # ignored: no E-date-order on it
-        self.flag("leave", ~fix & lv["ends_at"].isna(), "ends_at", "E-required", ERROR,
-                  lambda r: f"请假外出第 {r.excel_row} 行「结束时间」不能为空（只有补卡可以不填）。", "rejected")
+        self.flag("leave", ~fix & lv["ends_at"].isna(), "ends_at", "E-required",
+                  lambda r: {"why": f"（只有{self.rules['attendance']['punch_fix_kind']}可以不填）"}, "rejected")
         lv = self.f["leave"]
         order = lv["ends_at"].notna() & (lv["ends_at"] < lv["starts_at"])
-        self.flag("leave", order, "ends_at", "E-date-order", ERROR,
-                  lambda r: f"结束时间 {r.ends_at:%Y-%m-%d %H:%M} 早于开始时间 {r.starts_at:%Y-%m-%d %H:%M}。请核对。", "rejected")
+        self.flag("leave", order, "ends_at", "E-date-order", lambda r: {
+            "subject": f"{BY_KEY['leave'].name}第 {r.excel_row} 行", "end_name": "结束时间", "end": f"{r.ends_at:%Y-%m-%d %H:%M}",
+            "start_name": "开始时间", "start": f"{r.starts_at:%Y-%m-%d %H:%M}"}, "rejected")
 
     def leave_checks(self):
-        self._unknown("leave", "employee_id", "staff", "E-unknown-employee", ERROR, "rejected")
+        self._unknown("leave", "employee_id", "staff", "E-unknown-employee", "rejected")
 
     def violation_checks(self):
-        self._unknown("violations", "employee_id", "staff", "E-unknown-employee", ERROR, "rejected")
+        self._unknown("violations", "employee_id", "staff", "E-unknown-employee", "rejected")
 
     def test_checks(self):
-        self._unknown("tests", "employee_id", "staff", "E-unknown-employee", ERROR, "rejected")
+        self._unknown("tests", "employee_id", "staff", "E-unknown-employee", "rejected")
 
     def callback_checks(self):
-        self._unknown("callbacks", "customer_id", "customers", "E-unknown-customer", ERROR, "rejected")
-        self._unknown("callbacks", "agent_id", "staff", "W-unknown-employee", WARNING, None)
+        self._unknown("callbacks", "customer_id", "customers", "E-unknown-customer", "rejected")
+        self._unknown("callbacks", "agent_id", "staff", "W-unknown-employee", None, effect="（仅作记录）")
 
     def missing_targets(self):
-        """Every assessed manager needs a 指标 row per target indicator (SPEC §2.8)."""
+        """Every 指标 row an assessed person's KPI lines read must be there (SPEC §2.8): his own, and
+        for a customer manager's indicator scored on the room (scope room / blend) the row of the
+        room's target holder (kehu.schemes.target_holders)."""
         staff, targets = self.f["staff"], self.f["targets"]
         if staff.empty or not self._has_sheet("targets"):
             return
         have = set(zip(targets["employee_id"], targets["indicator"]))
         file, sheet = (targets["_file"].iloc[0], targets["_sheet"].iloc[0]) if len(targets) else ("", "")
         assessed = staff[employed_in(staff, self.month)]
-        for row in assessed.itertuples(index=False):
-            for name in _target_indicators(self.rules, row.role):
-                if (row.employee_id, name) not in have:
-                    self.findings.append(Finding(
-                        ERROR, "E-target-missing", f"{row.name}({row.employee_id},{row.role})缺少「{name}」的指标行。"
-                        "请在指标表中补上基本目标、目标值、挑战目标。", file, sheet, None, "指标", "", name, "targets",
-                        row.employee_id))
+        people = assessed.drop_duplicates("employee_id").set_index("employee_id")
+        own, room = rows_read(assessed, self.rules)
+        for employee_id, name in (pair for pair in own if pair not in have):
+            row = people.loc[employee_id]
+            self.findings.append(make(
+                "E-target-missing", file=file, sheet=sheet, column="指标", value=name, dataset="targets",
+                employee_id=employee_id, subject=f"{row['name']}（{employee_id}，{row['role']}）", indicator=name, why=""))
+        for (holder, room_name, name), members in room.items():
+            if holder is not None and ((holder, name) in have or (holder, name) in own):
+                continue                         # there, or already reported as his own row
+            self.findings.append(self._room_target_missing(holder, room_name, name, members, people, file, sheet))
+
+    def _room_target_missing(self, holder, room_name: str, name: str, members: list, people: pd.DataFrame,
+                             file: str, sheet: str):
+        """E-target-missing of a room target: customer managers scored on the room read its head's row."""
+        who = "、".join(f"{people.at[m, 'name']}（{m}）" for m in members[:3]) + ("等" if len(members) > 3 else "")
+        why = f"：本室客户经理{who}的「{name}」按本室合计考核，本室的目标取自室负责人的指标行"
+        where = {"file": file, "sheet": sheet, "column": "指标", "value": name, "dataset": "targets", "indicator": name}
+        if holder is None:
+            manager, acting = head_roles(self.rules)
+            return make("E-target-missing", **where, subject=f"「{room_name}」本月没有{manager}或{acting}，",
+                        why=why, hint=f"请在员工名册中标明本室负责人，并在指标表中补上其「{name}」行。")
+        return make("E-target-missing", **where, employee_id=holder, why=why,
+                    subject=f"{people.at[holder, 'name']}（{holder}，{people.at[holder, 'role']}）")
+
+    def unused_targets(self):
+        """W-target-unused: a 指标 row of an assessed person that no KPI line reads — an indicator
+        his role's scheme does not have (and no customer manager of his room reads as the room's
+        target). Not used; it may be a wrong 工号 or indicator name."""
+        staff, t = self.f["staff"], self.f["targets"]
+        assessed = staff[employed_in(staff, self.month)]
+        own, room = rows_read(assessed, self.rules)
+        used = set(own) | {(holder, name) for holder, _, name in room if holder is not None}
+        people = assessed.drop_duplicates("employee_id").set_index("employee_id")
+        pairs = pd.Series(list(zip(t["employee_id"], t["indicator"])), index=t.index, dtype=object)
+        unused = t["employee_id"].isin(people.index) & ~pairs.isin(used)
+        self.flag("targets", unused, "indicator", "W-target-unused",
+                  lambda r: {"name": people.at[r.employee_id, "name"], "role": people.at[r.employee_id, "role"],
+                             "indicator": r.indicator,
+                             "why": self._why_unused(people.at[r.employee_id, "role"], r.indicator)}, "ignored")
+
+    def _why_unused(self, role: str, name: str) -> str:
+        scheme = scheme_of(role, self.rules)
+        if any(i.name == name for i in indicators(self.rules, scheme)):     # scored on the room's figures alone
+            return f"{role}的「{name}」按本室合计考核，目标取自本室负责人的指标行"
+        return f"{role}的考核方案中没有「{name}」（规则文件 [kpi.{scheme}]）"
 
     def _staff_ids(self) -> set:
         return set(self.f["staff"]["employee_id"])
@@ -300,12 +358,13 @@ class Checker(MonthChecks, ReferenceChecks):
         return set(self.f["customers"]["customer_id"])
 
 
-def _actual_indicators(rules: dict) -> set[str]:
-    """Indicators scored from 完成值 in either scheme (SPEC §2.8): their rows must carry it."""
-    return {ind["name"] for scheme in ("customer_manager", "room_manager")
-            for ind in rules["kpi"][scheme].values() if ind["source"] == "targets.actual"}
+def _both_places(here: pd.Series, there: pd.Series) -> dict:
+    """The two rows (``PLACE``) as E-duplicate-key names them: by row number within one sheet,
+    with file and sheet when they are in different ones."""
+    if (here["_file"], here["_sheet"]) == (there["_file"], there["_sheet"]):
+        return {"here": f"第 {int(here['_row'])} 行", "there": f"第 {int(there['_row'])} 行"}
+    return {"here": _place(here), "there": _place(there)}
 
 
-def _target_indicators(rules: dict, role: str) -> list[str]:
-    scheme = "room_manager" if role == rules["roles"]["room_manager"] else "customer_manager"
-    return [ind["name"] for ind in rules["kpi"][scheme].values() if ind["source"] != "retention"]
+def _place(row: pd.Series) -> str:
+    return f"「{row['_file']}」工作表「{row['_sheet']}」第 {int(row['_row'])} 行"

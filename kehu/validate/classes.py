@@ -18,7 +18,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from kehu.findings import WARNING, Finding
+from kehu.findings import Finding, make
 
 CODE = "W-class-mismatch"
 COLUMN_ALIAS = "customer_class"
@@ -60,17 +60,15 @@ def class_findings(customers: pd.DataFrame, rules: dict, locate: Locate | None =
 def _finding(row: dict, expected: str | None, rules: dict, locate: Locate | None) -> Finding:
     header, letter = locate(row["_file"], row["_sheet"], COLUMN_ALIAS) if locate else ("", "")
     declared = row["customer_class"]
-    return Finding(
-        severity=WARNING, code=CODE, message=mismatch_message(declared, row["annual_spend"], expected, rules),
-        file=str(row["_file"]), sheet=str(row["_sheet"]), row=int(row["_row"]), column=header or COLUMN_HEADER,
-        letter=letter or "", value=str(declared), dataset="customers", employee_id=str(row["manager_id"] or ""))
+    return make(CODE, file=str(row["_file"]), sheet=str(row["_sheet"]), row=int(row["_row"]),
+                column=header or COLUMN_HEADER, letter=letter or "", value=str(declared), dataset="customers",
+                employee_id=str(row["manager_id"] or ""), spend=f"{Decimal(row['annual_spend']):,.2f}",
+                should=_should(expected, rules))
 
 
-def mismatch_message(declared: str, spend: Decimal, expected: str | None, rules: dict) -> str:
-    """'客户级别为 B2,但年用量 260,000.00 元按大客户分级应为 A2;请核对客户级别或年用量'."""
+def _should(expected: str | None, rules: dict) -> str:
+    """What the class should be: '按大客户分级应为 A2', or below the last band '低于 20,000.00 元，…C 或 D'."""
     if expected is None:
         floor = Decimal(str(rules["classes"]["bands"][-1]["min_annual_spend"]))
-        should = f"低于 {floor:,.2f} 元,按大客户分级应为 {' 或 '.join(rules['classes']['low_classes'])}"
-    else:
-        should = f"按大客户分级应为 {expected}"
-    return f"客户级别为 {declared},但年用量 {Decimal(spend):,.2f} 元{should};请核对客户级别或年用量"
+        return f"，低于 {floor:,.2f} 元，按大客户分级应为 {' 或 '.join(rules['classes']['low_classes'])}"
+    return f"，按大客户分级应为 {expected}"

@@ -22,7 +22,7 @@ from collections import Counter
 
 import pandas as pd
 
-from kehu.findings import ERROR, WARNING, Finding
+from kehu.findings import Finding, make
 from kehu.schema import BY_KEY
 
 class MonthChecks:
@@ -57,15 +57,13 @@ class MonthChecks:
             held = _held(rows, key)
             name = BY_KEY[key].name
             if key == "punches":
-                self.findings.append(Finding(
-                    ERROR, "E-month-mismatch", f"这张{name}的 {len(rows):,} 行都在 {held}，没有一行属于 {self.month.label}"
-                    f"（其他{name}有本月的数据）。是不是放错了月份的文件？请换成 {self.month.label} 的{name}。",
-                    file, sheet, dataset=key, value=held, rejected=True))
+                self.findings.append(make(
+                    "E-month-mismatch", file=file, sheet=sheet, dataset=key, value=held, rejected=True,
+                    subject=f"这张{name}", count=len(rows), held=held, month=self.month.label, label=self.month.label,
+                    note=f"（其他{name}有本月的数据）"))
             else:
-                self.findings.append(Finding(
-                    WARNING, "W-sheet-other-month", f"这张{name}的 {len(rows):,} 行都在 {held}，没有一行属于 {self.month.label}。"
-                    f"如果放错了文件，请换成 {self.month.label} 的{name}；如果本月确实没有，可忽略。", file, sheet,
-                    dataset=key, value=held))
+                self.findings.append(make("W-sheet-other-month", file=file, sheet=sheet, dataset=key, value=held,
+                                          count=len(rows), held=held, month=self.month.label))
 
     def _of_the_month(self, key: str, f: pd.DataFrame) -> pd.Series:
         first, end, label = self.first, self.end, self.month.label
@@ -101,18 +99,17 @@ class MonthChecks:
         if key in self.mismatched:                 # said once for the dataset: drop without a word per row
             self.f[key] = self.ledger.drop(self.f[key], mask, "ignored")
             return
-        self.flag(key, mask, _DATE_COLUMN[key], "W-row-outside-month", WARNING,
-                  lambda r, key=key: f"{_when(key, r)} 不属于 {self.month.label}，本月不使用。", "ignored")
+        self.flag(key, mask, _DATE_COLUMN[key], "W-row-outside-month",
+                  lambda r, key=key: {"when": _when(key, r), "month": self.month.label}, "ignored")
 
     def _mismatch(self, key: str, frame: pd.DataFrame) -> Finding:
         held = _held(frame, key)
         name = BY_KEY[key].name
         files = sorted(set(frame["_file"]))
         sheet = frame["_sheet"].iloc[0] if len(files) == 1 else ""
-        return Finding(ERROR, "E-month-mismatch",
-                       f"{name}的 {len(frame):,} 行都在 {held}，没有一行属于 --month {self.month.label}。"
-                       f"请核对 --month 是否写对，或放入 {self.month.label} 的{name}。",
-                       files[0] if len(files) == 1 else "", sheet, dataset=key, value=held, rejected=True)
+        return make("E-month-mismatch", file=files[0] if len(files) == 1 else "", sheet=sheet, dataset=key,
+                    value=held, rejected=True, subject=name, count=len(frame), held=held,
+                    month=f"--month {self.month.label}", label=self.month.label, note="")
 
 
 # Other datasets refer to these by id: their rows stay (the run stops on E-month-mismatch anyway),

@@ -4,14 +4,21 @@ A reference to an id no roster row has is a finding on the referring row. A refe
 id whose roster row was *rejected* is not unknown: the rows that stay in use (the rejected
 person's customers and visits, SPEC §10.3) stay, the rest is said once under its cause
 (W-rows-of-rejected). A roster that could not be read whole (a column missing, no sheet) is not
-checked against at all (W-rows-unchecked): its own error is the one to fix.
+checked against at all (W-rows-unchecked): its own error is the one to fix. Ids that are a
+roster's ids written another way — leading zeros lost, spaces, full-width digits — are one
+finding per sheet column with the fix (kehu.validate.id_patterns), not one per row.
 """
 from __future__ import annotations
 
 import pandas as pd
 
-from kehu.findings import WARNING, Finding, show
+from kehu.findings import make
 from kehu.schema import BY_KEY
+from kehu.validate.id_patterns import mistyped_ids
+
+ROSTERS = ("staff", "customers")
+ID_NAME = {"staff": "工号", "customers": "客户编号"}
+SHOWN_ROWS = 5                      # rows named in a pattern's finding
 
 # references to a rejected roster row that stay in use: customers and visits of a rejected person
 # (room totals, visits by anyone), his 回访人 entries (only ever a note)
@@ -21,10 +28,11 @@ KEPT_FOR_REJECTED = {("customers", "manager_id"), ("visits", "manager_id"), ("ca
 class ReferenceChecks:
     """Checker mixin (kehu.validate.checks.Checker)."""
 
-    def _unknown(self, key, alias, roster, code, severity, drop, what=None):
-        """Rows of ``key`` whose ``alias`` is not an id of ``roster`` (staff or customers). An id
-        whose roster row was rejected is not unknown: see ``_of_rejected``."""
-        what = what or BY_KEY[roster].name
+    def _unknown(self, key, alias, roster, code, drop, **fields):
+        """Rows of ``key`` whose ``alias`` is not an id of ``roster`` (staff or customers): a
+        finding of ``code`` each (``fields``: its template's), dropped as ``drop``. An id whose
+        roster row was rejected is not unknown (``_of_rejected``); an id that is a roster id
+        written another way is said once per pattern (``_mistyped``)."""
         if self._roster_unusable(roster):
             self._unchecked[roster][key] += int(self.f[key][alias].notna().sum())
             return
@@ -33,11 +41,43 @@ class ReferenceChecks:
         outside = frame[alias].notna() & ~frame[alias].isin(ids)
         rejected = outside & frame[alias].isin(self._rejected_ids(roster))
         self._of_rejected(key, alias, roster, rejected)
+        if drop is not None:                       # a reference that only ever is a note stays one
+            self._mistyped(key, alias, roster, ids)
         frame = self.f[key]
         mask = frame[alias].notna() & ~frame[alias].isin(ids) & ~frame[alias].isin(self._rejected_ids(roster))
-        name = BY_KEY[key].column(alias).name
-        self.flag(key, mask, alias, code, severity,
-                  lambda r: f"{BY_KEY[key].name}第 {r.excel_row} 行「{name}」{show(getattr(r, alias))} 不在{what}中。{_unknown_hint(what)}", drop)
+        self.flag(key, mask, alias, code, lambda r: fields, drop)
+
+    def _mistyped(self, key: str, alias: str, roster: str, ids: set) -> None:
+        """Rows whose id is a roster id written another way (leading zeros lost, spaces, full-width
+        digits): rejected, under one finding per pattern and sheet that names the fix."""
+        frame = self.f[key]
+        unknown = frame[alias].notna() & ~frame[alias].isin(ids) & ~frame[alias].isin(self._rejected_ids(roster))
+        found = mistyped_ids(set(frame.loc[unknown, alias]), ids) if unknown.any() else {}
+        if not found:
+            return
+        kind = frame[alias].map(lambda v: found[v].code if v in found else None)
+        for code, rows in frame[kind.notna()].groupby(kind[kind.notna()], sort=True):
+            for (file, sheet), group in rows.groupby(["_file", "_sheet"], sort=True):
+                self.findings.append(self._pattern(key, alias, roster, code, group, found))
+        hit = kind.notna()
+        if key in ROSTERS:
+            self.ledger.keep_rejected(key, frame.loc[hit])
+        self.f[key] = self.ledger.drop(frame, hit, "rejected")
+
+    def _pattern(self, key: str, alias: str, roster: str, code: str, group: pd.DataFrame, found: dict):
+        """One finding for the rows of one sheet whose ids are mistyped one way (``code``)."""
+        file, sheet = group["_file"].iloc[0], group["_sheet"].iloc[0]
+        header, letter = self.ledger.locate(file, sheet, alias)
+        first = found[group[alias].iloc[0]]
+        rows = [int(r) for r in group["_row"].iloc[:SHOWN_ROWS]]
+        shown = "第 " + "、".join(map(str, rows)) + " 行" + ("等" if len(group) > SHOWN_ROWS else "")
+        column = header or BY_KEY[key].column(alias).name
+        whose = f"{BY_KEY[key].name}「{column}」中" if first.fix_in == "here" else f"{BY_KEY[roster].name}中"
+        where = f"「{file}」" if first.fix_in == "here" else BY_KEY[roster].name
+        return make(code, file=file, sheet=sheet, row=rows[0], column=column, letter=letter,
+                    value=first.example, dataset=key, rejected=True, whose=whose, where=where,
+                    ids=group[alias].nunique(), id_name=ID_NAME[roster], example=first.example,
+                    count=len(group), rows_shown=shown)
 
     def _of_rejected(self, key: str, alias: str, roster: str, mask: pd.Series) -> None:
         """Rows that refer to a rejected roster row. What the rejected row was is still known, so
@@ -62,19 +102,19 @@ class ReferenceChecks:
         """One line per rejected roster row that others refer to (SPEC §10.3, issue 14: a
         consequence folded under its cause)."""
         for (roster, rid), counts in sorted(self._consequences.items()):
-            where = self._rejected_where(roster, rid)
+            at = self._rejected_row(roster, rid)
             parts = "、".join(f"{name} {n:,} 行" for name, n in counts.items())
-            id_name = "工号" if roster == "staff" else "客户编号"
-            self.findings.append(Finding(
-                WARNING, "W-rows-of-rejected", f"因{BY_KEY[roster].name}{where}（{id_name} {rid}）被拒，"
-                f"另有 {sum(counts.values()):,} 行引用 {rid} 的记录未使用（{parts}）。改正该行后这些记录会自动使用。",
-                dataset=roster, value=str(rid), employee_id=str(rid) if roster == "staff" else ""))
+            self.findings.append(make(
+                "W-rows-of-rejected", file=at["_file"], sheet=at["_sheet"], row=int(at["_row"]), dataset=roster,
+                value=str(rid), employee_id=str(rid) if roster == "staff" else "", roster=BY_KEY[roster].name,
+                where=f"「{at['_file']}」第 {int(at['_row'])} 行", id_name=ID_NAME[roster],
+                count=sum(counts.values()), parts=parts))
 
-    def _rejected_where(self, roster: str, rid) -> str:
+    def _rejected_row(self, roster: str, rid) -> pd.Series:
+        """The rejected roster row of id ``rid``: the cause its referring rows are folded under."""
         rows = self.ledger.rejected_rows(roster)
         column = "employee_id" if roster == "staff" else "customer_id"
-        hit = rows[rows[column] == rid].iloc[0]
-        return f"「{hit['_file']}」第 {int(hit['_row'])} 行"
+        return rows[rows[column] == rid].iloc[0]
 
     def _roster_unusable(self, roster: str) -> bool:
         """The roster could not be read whole (a sheet with columns missing, or none at all):
@@ -89,11 +129,5 @@ class ReferenceChecks:
             if not counted:
                 continue
             parts = "、".join(f"{BY_KEY[k].name} {n:,} 行" for k, n in counted.items())
-            id_name = "工号" if roster == "staff" else "客户编号"
-            self.findings.append(Finding(
-                WARNING, "W-rows-unchecked", f"因「{BY_KEY[roster].name}」未能完整读取（见上面的错误），{parts}中的{id_name}"
-                f"未逐行核对。改正{BY_KEY[roster].name}后重新运行即可。", dataset=roster))
-
-
-def _unknown_hint(what: str) -> str:
-    return "请核对编号（注意前导零），或先把该人员/客户加入名册。" if "名册" in what and "潜在" not in what else ""
+            self.findings.append(make("W-rows-unchecked", dataset=roster, roster=BY_KEY[roster].name, parts=parts,
+                                      id_name=ID_NAME[roster]))

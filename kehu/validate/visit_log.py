@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pandas as pd
 
 from kehu.compute.calendar import as_date
-from kehu.findings import WARNING, Finding
+from kehu.findings import Finding, make
 
 
 def unlogged_visit_findings(leave: pd.DataFrame, visits: pd.DataFrame, rules: dict) -> list[Finding]:
@@ -40,8 +40,5 @@ def _covered_days(start, end) -> list[date]:
 
 
 def _unlogged(eid, day: date, file, sheet, row) -> Finding:
-    return Finding(
-        severity=WARNING, code="W-visit-unlogged", dataset="leave",
-        message=(f"工号 {eid} 在 {day:%Y-%m-%d} 登记了外出走访,但出访登记中没有该员工当天的出访记录;"
-                 f"请补填出访登记(日期、客户编号、方式),或更正请假外出的类型/日期。"),
-        file=str(file), sheet=str(sheet), row=int(row), value=f"{day:%Y-%m-%d}", employee_id=str(eid))
+    return make("W-visit-unlogged", dataset="leave", file=str(file), sheet=str(sheet), row=int(row),
+                value=f"{day:%Y-%m-%d}", employee_id=str(eid), date=f"{day:%Y-%m-%d}")

@@ -21,7 +21,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from kehu.findings import ERROR, Finding
+from kehu.findings import make
 from kehu.load.ledger import Ledger
 from kehu.load.reader import RawSheet
 from kehu.load.shapes.export_rows import People, Punches, Verdicts, clean_result, count_sheet, drop_rows
@@ -119,11 +119,8 @@ def _dates_of(columns: list[tuple[int, int]], period: tuple[date, date] | None) 
 
 def _no_period(raw: RawSheet, band: Band, rows: list[int], ledger: Ledger, findings: list) -> None:
     drop_rows(raw, rows, "rejected", ledger)
-    findings.append(Finding(ERROR, "E-export-period",
-                            "这是钉钉的「打卡时间」表，表中只有日（1、2、3…），但标题中没有「统计日期：…至…」，"
-                            "文件名中也没有日期范围（如 _20260901-20260930），无法确定是哪年哪月。"
-                            "请使用钉钉导出的原文件（不要改名、不要删除标题行），或改用「每日统计」或「原始记录」导出。",
-                            raw.file, raw.sheet, band.first + 1, dataset="punches", rejected=True))
+    findings.append(make("E-export-period", file=raw.file, sheet=raw.sheet, row=band.first + 1, dataset="punches",
+                         rejected=True))
 
 
 def _bad_days(raw: RawSheet, band: Band, day_col: int | None, rows: list[int], ledger: Ledger, findings: list) -> None:
@@ -132,6 +129,6 @@ def _bad_days(raw: RawSheet, band: Band, day_col: int | None, rows: list[int], l
     header, letter = band.where(day_col) if day_col is not None else ("日期", "")
     for row in rows:
         value = cell_text(at(raw.rows[row - 1], day_col))
-        findings.append(Finding(ERROR, "E-date", f"打卡记录第 {row} 行「{header}」应为日期（如 26-09-01 星期二），"
-                                + (f"实际为「{value}」。" if value else "实际为空。") + "请改正后重新运行。",
-                                raw.file, raw.sheet, row, header, letter, value, "punches", rejected=True))
+        findings.append(make("E-date", file=raw.file, sheet=raw.sheet, row=row, column=header, letter=letter,
+                             value=value, dataset="punches", rejected=True, expected="日期（如 26-09-01 星期二）",
+                             found=f"「{value}」" if value else "空"))

@@ -19,7 +19,7 @@ from datetime import date, datetime
 import pandas as pd
 
 from kehu.compute.attendance import season_of
-from kehu.findings import ERROR, WARNING, Finding
+from kehu.findings import make
 from kehu.load.ledger import Ledger
 from kehu.load.reader import RawSheet
 from kehu.load.shapes.export_rows import People, Reshaped, count_sheet, drop_rows
@@ -76,10 +76,10 @@ def _unsplit(raw: RawSheet, band: Band, span_col: int, rows: list, ledger: Ledge
     header, letter = band.where(span_col) if rows else ("", "")
     for row, person in rows:
         value = cell_text(at(raw.rows[row - 1], span_col))
-        findings.append(Finding(ERROR, "E-datetime", f"请假外出第 {row} 行「{header}」应为「开始 ~ 结束」"
-                                f"（如 2026-09-03 09:00 ~ 2026-09-03 18:00），" + (f"实际为「{value}」。" if value else "实际为空。")
-                                + "请改正后重新运行。", raw.file, raw.sheet, row, header, letter, value, "leave",
-                                person.key or "", rejected=True))
+        findings.append(make("E-datetime", file=raw.file, sheet=raw.sheet, row=row, column=header, letter=letter,
+                             value=value, dataset="leave", employee_id=person.key or "", rejected=True,
+                             expected="「开始 ~ 结束」（如 2026-09-03 09:00 ~ 2026-09-03 18:00）",
+                             found=f"「{value}」" if value else "空"))
 
 
 def leave_kind(cell) -> str | None:
@@ -144,10 +144,9 @@ def not_approved(raw: RawSheet, band: Band, rows: list, what: str, ledger: Ledge
     for row, person, status, words, col in rows:
         header, letter = band.where(col) if col is not None else ("", "")
         who = f"{person.name}（{person.key}）" if person.name else str(person.key or "")
-        findings.append(Finding(WARNING, "W-not-approved",
-                                f"{what}第 {row} 行：{who}的{words}，状态为「{status or '空'}」。只有审批通过的{what}才计入，"
-                                "本行未使用。如已审批通过，请重新导出后再运行。", raw.file, raw.sheet, row, header, letter,
-                                status, "leave", person.key or "", rejected=True))
+        findings.append(make("W-not-approved", file=raw.file, sheet=raw.sheet, row=row, column=header, letter=letter,
+                             value=status, dataset="leave", employee_id=person.key or "", rejected=True,
+                             what=what, who=who, words=words, status=status or "空"))
 
 
 def _fits_fix(band: Band) -> bool:

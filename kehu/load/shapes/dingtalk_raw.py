@@ -16,7 +16,7 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from kehu.findings import WARNING, Finding
+from kehu.findings import make
 from kehu.load.ledger import Ledger
 from kehu.load.reader import RawSheet
 from kehu.load.shapes.export_rows import People, Punches, Verdicts, clean_result, count_sheet, drop_rows
@@ -71,7 +71,5 @@ def _superseded(raw: RawSheet, rows: list[int], ledger: Ledger, findings: list) 
     if not rows:
         return
     drop_rows(raw, rows, "ignored", ledger)
-    findings.append(Finding(WARNING, "W-export-superseded",
-                            f"有 {len(rows):,} 条打卡的打卡结果为「打卡无效:此记录已被更新」（第 {rows[0]} 行起），"
-                            "是被后来的打卡取代的旧记录，未使用。无需处理。", raw.file, raw.sheet, rows[0],
-                            dataset="punches", value=str(len(rows))))
+    findings.append(make("W-export-superseded", file=raw.file, sheet=raw.sheet, row=rows[0], dataset="punches",
+                         value=str(len(rows)), count=len(rows)))

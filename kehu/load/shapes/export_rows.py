@@ -15,7 +15,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from kehu.findings import ERROR, WARNING, Finding
+from kehu.findings import make
 from kehu.load.ledger import Ledger
 from kehu.load.reader import RawSheet
 from kehu.load.shapes.exports import Band, at, cell_text, export_id
@@ -135,10 +135,8 @@ def count_sheet(raw: RawSheet, band: Band, key: str | None, ledger: Ledger, find
     if rows and _cut_short(raw, band, rows[-1][1]):
         row = rows.pop()[0]
         drop_rows(raw, [row], "rejected", ledger)
-        findings.append(Finding(ERROR, "E-export-truncated",
-                                f"最后一行（第 {row} 行）只有 {len(raw.rows[row - 1])} 列，表头有 {len(raw.rows[band.last])} 列："
-                                "文件可能没有下载完整。该行未使用；请重新导出或下载完整的文件后再运行。",
-                                raw.file, raw.sheet, row, dataset=key or "", rejected=True))
+        findings.append(make("E-export-truncated", file=raw.file, sheet=raw.sheet, row=row, dataset=key or "",
+                             rejected=True, cells=len(raw.rows[row - 1]), columns=len(raw.rows[band.last])))
     return rows
 
 
@@ -159,8 +157,8 @@ def drop_rows(raw: RawSheet, rows: list[int], kind: str, ledger: Ledger) -> None
 def unused_rows(raw: RawSheet, rows: list[int], what: str, findings: list) -> None:
     """One warning for the rows of a sheet kehu leaves out by design (what: why, in Chinese)."""
     if rows:
-        findings.append(Finding(WARNING, "W-export-rows-unused", f"{what}共 {len(rows):,} 行（第 {rows[0]} 行起），未使用。"
-                                "这是导出中的正常内容，无需处理；如有疑问请核对原表。", raw.file, raw.sheet, rows[0]))
+        findings.append(make("W-export-rows-unused", file=raw.file, sheet=raw.sheet, row=rows[0], what=what,
+                             count=len(rows)))
 
 
 # -- what the export says of each day --------------------------------------------------------------------

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kehu.findings import ERROR, WARNING, Finding
-from kehu.load.headers import Recognition, missing_column_message, recognise
+from kehu.findings import make
+from kehu.load.headers import Recognition, missing_column_fields, recognise
 from kehu.load.ledger import Ledger
 from kehu.load.reader import RawSheet
 from kehu.load.sheet_parser import SheetParser, is_blank
@@ -47,9 +47,8 @@ def _incomplete(raw: RawSheet, rec: Recognition, ledger: Ledger, findings: list)
     dataset = rec.match.dataset
     _count_unused(raw, raw.rows[rec.header + 1:], dataset.key, "rejected", ledger)
     for alias in rec.match.missing:
-        message, shown, letter = missing_column_message(rec, alias)
-        findings.append(Finding(ERROR, "E-column-missing", message, raw.file, raw.sheet, rec.header + 1,
-                                shown or dataset.column(alias).name, letter, "", dataset.key, rejected=True))
+        findings.append(make("E-column-missing", file=raw.file, sheet=raw.sheet, row=rec.header + 1,
+                             dataset=dataset.key, rejected=True, **missing_column_fields(rec, alias)))
 
 
 def _unmatched(raw: RawSheet, rec: Recognition, ledger: Ledger, findings: list) -> None:
@@ -58,15 +57,11 @@ def _unmatched(raw: RawSheet, rec: Recognition, ledger: Ledger, findings: list) 
         return  # an empty sheet (e.g. Excel's default Sheet2) needs no word
     if rec.ties:
         names = "、".join(m.dataset.name for m in rec.ties)
-        findings.append(Finding(ERROR, "E-sheet-ambiguous",
-                                f"工作表的表头同时符合{names}，无法判断是哪类数据。请删除不属于该表的列，或把数据分成两张表。",
-                                raw.file, raw.sheet, rec.header + 1, rejected=True))
+        findings.append(make("E-sheet-ambiguous", file=raw.file, sheet=raw.sheet, row=rec.header + 1, rejected=True,
+                             names=names))
         return
-    hint = ""
+    nearest = ""
     if rec.nearest is not None:
-        nearest = rec.nearest
-        missing = "、".join(nearest.dataset.column(a).name for a in nearest.missing)
-        hint = f"它有「{nearest.dataset.name}」的部分列，但缺少：{missing}。" if missing else ""
-    findings.append(Finding(WARNING, "W-sheet-unknown",
-                            f"工作表无法识别为任何一类输入数据，已忽略。{hint}如果它是输入数据，请核对表头。",
-                            raw.file, raw.sheet))
+        missing = "、".join(rec.nearest.dataset.column(a).name for a in rec.nearest.missing)
+        nearest = f"它有「{rec.nearest.dataset.name}」的部分列，但缺少：{missing}。" if missing else ""
+    findings.append(make("W-sheet-unknown", file=raw.file, sheet=raw.sheet, nearest=nearest))

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kehu.findings import WARNING, Finding
+from kehu.findings import make
 from kehu.load.headers import recognise
 from kehu.load.ledger import Ledger
 from kehu.load.reader import RawSheet
@@ -43,10 +43,8 @@ class MonthSummary:
         rows = [row for row, _ in count_sheet(raw, band, None, ledger, findings)]
         drop_rows(raw, rows, "ignored", ledger)
         if rows:
-            findings.append(Finding(WARNING, "W-export-unused",
-                                    f"这是钉钉的「月度汇总」（{len(rows):,} 人），是钉钉按它自己的规则算出的结果。kehu 按考勤制度"
-                                    "从每日统计、原始记录或打卡时间重新计算，不使用这张表，已忽略。无需处理。",
-                                    raw.file, raw.sheet, band.first + 1))
+            findings.append(make("W-export-unused", file=raw.file, sheet=raw.sheet, row=band.first + 1,
+                                 count=len(rows)))
         return []
 
 
@@ -66,10 +64,8 @@ class UnknownExport:
     def rows(self, raw: RawSheet, band: Band, rules: dict, ledger: Ledger, findings: list) -> list[tuple[str, pd.DataFrame]]:
         rows = [row for row, _ in count_sheet(raw, band, None, ledger, findings)]
         drop_rows(raw, rows, "ignored", ledger)
-        findings.append(Finding(WARNING, "W-export-unknown",
-                                f"这张表看起来是钉钉或企业微信的考勤导出（表头有「{'」「'.join(_words(band))}」），"
-                                f"但不是 kehu 认识的格式，已忽略（{len(rows):,} 行）。kehu 读取的是：{KNOWN}。"
-                                "如果本月的打卡在这张表里，请改用上述导出之一。", raw.file, raw.sheet, band.first + 1))
+        findings.append(make("W-export-unknown", file=raw.file, sheet=raw.sheet, row=band.first + 1,
+                             words="」「".join(_words(band)), count=len(rows), known=KNOWN))
         return []
 
 

@@ -25,7 +25,7 @@ from collections import defaultdict
 
 import pandas as pd
 
-from kehu.findings import ERROR, WARNING, Finding
+from kehu.findings import Finding, make
 from kehu.load.ledger import Ledger
 from kehu.load.shapes.export_rows import CARRIED
 from kehu.load.shapes.exports import DINGTALK, WECOM
@@ -119,21 +119,11 @@ def _unmatched(key: str, alias: str, rows: pd.DataFrame, status: str, book: Acco
         first = group.iloc[0]
         system = first["_system"]
         column, word = BY_KEY["staff"].column(ACCOUNT_COLUMNS[system]).name, ACCOUNT_WORDS[system]
-        who = _who(first[alias], first["_name"])
-        severity, code, text = {
-            "no-column": (ERROR, "E-export-no-id",
-                          f"这张{system}导出有 {len(group):,} 行没有工号，只有{word}（如 {_examples(group, alias)}），"
-                          f"员工名册中也没有填写「{column}」列可以对照（kehu 不按姓名认人）。请在{system}导出时带上工号，"
-                          f"或在员工名册中加一列「{column}」并填写每个人的{word}，然后重新运行。"),
-            "ambiguous": (ERROR, "E-account-duplicate",
-                          f"员工名册中工号 {'、'.join(book.holders(system, first[alias]))} 的「{column}」都是 {first[alias]}，"
-                          f"无法判断{system}导出中{who}的 {len(group):,} 行属于谁，这些行未使用。请改正员工名册后重新运行。"),
-            "unknown": (WARNING, "W-export-unmatched",
-                        f"{word} {who}在员工名册的「{column}」列中找不到，其 {len(group):,} 行{BY_KEY[key].name}未使用。"
-                        f"如果此人是本部门员工，请在员工名册中填写其{word}后重新运行；否则无需处理。"),
-        }[status]
-        out.append(Finding(severity, code, text, first["_file"], first["_sheet"], int(first["_row"]), "", "",
-                           str(first[alias]), key, rejected=True))
+        code = {"no-column": "E-export-no-id", "ambiguous": "E-account-duplicate", "unknown": "W-export-unmatched"}[status]
+        out.append(make(code, file=first["_file"], sheet=first["_sheet"], row=int(first["_row"]),
+                        value=str(first[alias]), dataset=key, rejected=True, system=system, word=word,
+                        account_column=column, who=_who(first[alias], first["_name"]), count=len(group),
+                        examples=_examples(group, alias), holders="、".join(book.holders(system, first[alias]))))
     return out
 
 
@@ -170,11 +160,9 @@ def customers_by_name(visits: pd.DataFrame, customers: pd.DataFrame, ledger: Led
 
 def _shared_name(row: pd.Series, ids: list[str], ledger: Ledger) -> Finding:
     header, letter = ledger.locate(row["_file"], row["_sheet"], "customer_id")
-    return Finding(WARNING, "W-signin-customer",
-                   f"签到第 {int(row['_row'])} 行的拜访客户「{row['customer_id']}」在客户名册中有 {len(ids)} 个同名客户"
-                   f"（客户编号 {'、'.join(ids)}），无法判断是哪一个，这次拜访未计入。请在客户名册中区分客户名称，"
-                   "或在钉钉的拜访客户中写客户编号。", row["_file"], row["_sheet"], int(row["_row"]), header, letter,
-                   str(row["customer_id"]), "visits", str(row["manager_id"]), rejected=True)
+    return make("W-signin-customer", file=row["_file"], sheet=row["_sheet"], row=int(row["_row"]), column=header,
+                letter=letter, value=str(row["customer_id"]), dataset="visits", employee_id=str(row["manager_id"]),
+                rejected=True, count=len(ids), ids="、".join(ids))
 
 
 def _name_key(name) -> str:

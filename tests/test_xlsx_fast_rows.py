@@ -1,10 +1,13 @@
-"""kehu.render.xlsx_sheet: the fast worksheet writes the same bytes as xlsxwriter's own."""
+"""kehu.render.xlsx_fast_rows: the re-implemented rows, cells and shared strings write the same bytes
+as plain public xlsxwriter calls, and outside the tested xlsxwriter versions the public API is used."""
 from __future__ import annotations
 
+import subprocess
 import sys
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet as StockWorksheet
 
@@ -12,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from result_factory import make_result  # noqa: E402
 
-from kehu.render import xlsx_sheet  # noqa: E402
+from kehu.render import xlsx_fast_rows  # noqa: E402
 from kehu.render.manager_book import write_manager_book  # noqa: E402
 from kehu.render.workbooks import manager_slices  # noqa: E402
 from kehu.render.xlsx_style import WORKBOOK_OPTIONS  # noqa: E402
@@ -75,53 +78,67 @@ def every_kind_of_cell(path: Path, worksheet_class, workbook_class=xlsxwriter.Wo
     return path.read_bytes()
 
 
-def test_fast_sheet_writes_the_same_bytes_as_xlsxwriter(tmp_path, monkeypatch):
-    # the installed xlsxwriter has what the fast paths read
-    assert xlsx_sheet.FAST_ROWS and xlsx_sheet.FAST_CELLS and xlsx_sheet.FAST_SST and xlsx_sheet.FAST_ZIP
-    monkeypatch.setattr(xlsx_sheet, "FAST_ZIP", False)          # the deflate level is the one byte change
+def test_the_installed_xlsxwriter_is_in_the_tested_range_and_takes_the_fast_path():
+    # setup.cfg pins the range; a CI on an xlsxwriter outside it would be testing the fallback only
+    assert xlsx_fast_rows.tested_version(xlsxwriter.__version__)
+    assert xlsx_fast_rows.FAST
+
+
+def test_fast_sheet_writes_the_same_bytes_as_xlsxwriter(tmp_path):
     stock = every_kind_of_cell(tmp_path / "stock.xlsx", StockWorksheet)
-    fast = every_kind_of_cell(tmp_path / "fast.xlsx", xlsx_sheet.Worksheet, xlsx_sheet.Workbook)
+    fast = every_kind_of_cell(tmp_path / "fast.xlsx", xlsx_fast_rows.Worksheet, xlsx_fast_rows.Workbook)
     assert fast == stock
 
 
-def test_missing_xlsxwriter_internals_fall_back_to_the_stock_code(tmp_path, monkeypatch):
+def test_without_the_fast_path_the_classes_write_what_xlsxwriter_writes(tmp_path, monkeypatch):
     stock = every_kind_of_cell(tmp_path / "stock.xlsx", StockWorksheet)
-    monkeypatch.setattr(xlsx_sheet, "FAST_ROWS", False)
-    monkeypatch.setattr(xlsx_sheet, "FAST_SST", False)
-    monkeypatch.setattr(xlsx_sheet, "FAST_ZIP", False)
-    assert every_kind_of_cell(tmp_path / "fallback.xlsx", xlsx_sheet.Worksheet, xlsx_sheet.Workbook) == stock
+    monkeypatch.setattr(xlsx_fast_rows, "FAST", False)
+    assert every_kind_of_cell(tmp_path / "fallback.xlsx", xlsx_fast_rows.Worksheet, xlsx_fast_rows.Workbook) == stock
 
 
-def test_workbook_parts_are_deflated_at_level_one_and_unchanged(tmp_path, monkeypatch):
-    import zipfile
-    import zlib
-
-    def parts(path: Path) -> dict:
-        with zipfile.ZipFile(path) as z:
-            return {i.filename: (z.read(i), i.compress_size) for i in z.infolist()}
-    fast = parts(tmp_path / "fast.xlsx") if every_kind_of_cell(
-        tmp_path / "fast.xlsx", xlsx_sheet.Worksheet, xlsx_sheet.Workbook) else {}
-    stock = parts(tmp_path / "stock.xlsx") if every_kind_of_cell(tmp_path / "stock.xlsx", StockWorksheet) else {}
-    assert {name: data for name, (data, _) in fast.items()} == {name: data for name, (data, _) in stock.items()}
-    for name, (data, size) in fast.items():
-        deflate = zlib.compressobj(xlsx_sheet.ZIP_LEVEL, zlib.DEFLATED, -15)
-        assert size == len(deflate.compress(data) + deflate.flush()), name
-    assert xlsxwriter.workbook.ZipFile is zipfile.ZipFile                 # swapped for the call only
-
-
-def test_manager_books_are_the_same_with_and_without_the_fast_paths(tmp_path, monkeypatch):
+def test_manager_books_are_the_same_with_and_without_the_fast_path(tmp_path, monkeypatch):
     slices = manager_slices(make_result())
     expected = {}
-    monkeypatch.setattr(xlsx_sheet, "FAST_ROWS", False)
-    monkeypatch.setattr(xlsx_sheet, "FAST_CELLS", False)
-    monkeypatch.setattr(xlsx_sheet, "FAST_SST", False)
+    monkeypatch.setattr(xlsx_fast_rows, "FAST", False)
     for s, name in slices:
         expected[name] = write_manager_book(s, tmp_path / f"stock_{name}").read_bytes()
-    monkeypatch.setattr(xlsx_sheet, "FAST_ROWS", True)
-    monkeypatch.setattr(xlsx_sheet, "FAST_CELLS", True)
-    monkeypatch.setattr(xlsx_sheet, "FAST_SST", True)
+    monkeypatch.undo()                                 # the path this xlsxwriter takes
     for s, name in slices:
         assert write_manager_book(s, tmp_path / name).read_bytes() == expected[name], name
+
+
+@pytest.mark.parametrize("version, tested", [("2.0.0", False), ("3.1.0", False), ("3.2", False), ("3.2.0", False),
+                                             ("3.2.1", True), ("3.2.5", True), ("3.3.1", True), ("3.3.9", True),
+                                             ("3.4.0", False), ("3.10.0", False), ("4.0.0", False)])
+def test_tested_versions(version, tested):
+    assert xlsx_fast_rows.tested_version(version) is tested
+
+
+FALLBACK = """
+import sys
+from pathlib import Path
+import xlsxwriter
+xlsxwriter.__version__ = "9.0.0"           # an xlsxwriter the fast path was never tested on
+sys.path.insert(0, sys.argv[1])
+from result_factory import make_result
+from kehu.render import xlsx_fast_rows
+from kehu.render.manager_book import write_manager_book
+from kehu.render.workbooks import manager_slices
+assert not xlsx_fast_rows.FAST
+for s, name in manager_slices(make_result()):
+    write_manager_book(s, Path(sys.argv[2]) / name)
+"""
+
+
+def test_an_untested_xlsxwriter_version_takes_the_public_path_and_writes_the_same_books(tmp_path):
+    (tmp_path / "public").mkdir()
+    subprocess.run([sys.executable, "-c", FALLBACK, str(Path(__file__).parent), str(tmp_path / "public")],
+                   check=True)
+    slices = manager_slices(make_result())
+    assert len(slices) > 1
+    for s, name in slices:
+        fast = write_manager_book(s, tmp_path / name).read_bytes()
+        assert (tmp_path / "public" / name).read_bytes() == fast, name
 
 
 def edge_table(path: Path) -> bytes:
@@ -133,7 +150,8 @@ def edge_table(path: Path) -> bytes:
     import pandas as pd
 
     from kehu.month import Month
-    from kehu.render.xlsx_style import Col, Formats, Sheet, open_workbook
+    from kehu.render.xlsx_layout import Col, Sheet
+    from kehu.render.xlsx_style import Formats, open_workbook
 
     cols = [Col("文本", "text"), Col("金额", "money", "money", total=True), Col("数", "number", "number"),
             Col("整数", "int", "int"), Col("得分", "score", "score"), Col("比例", "pct", "pct"),
@@ -165,7 +183,5 @@ def edge_table(path: Path) -> bytes:
 
 def test_prepared_table_cells_equal_the_cell_by_cell_writes(tmp_path, monkeypatch):
     fast = edge_table(tmp_path / "fast.xlsx")
-    monkeypatch.setattr(xlsx_sheet, "FAST_CELLS", False)
-    monkeypatch.setattr(xlsx_sheet, "FAST_ROWS", False)
-    monkeypatch.setattr(xlsx_sheet, "FAST_SST", False)
+    monkeypatch.setattr(xlsx_fast_rows, "FAST", False)
     assert edge_table(tmp_path / "stock.xlsx") == fast

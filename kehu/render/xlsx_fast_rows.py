@@ -1,8 +1,11 @@
-"""xlsxwriter's worksheet and workbook with their hot paths made cheaper — same bytes out.
+"""xlsxwriter's row, cell and shared-string writing re-implemented for speed — the same bytes out.
 
-A manager's workbook is ~1,400 cells in six small sheets, written 2,000 times a
-month; xlsxwriter's general-purpose code (one attribute list, regex escape and
-type-name dispatch per cell) costs more than the cells themselves.
+The one module of kehu that uses another library's private names (../shared/STYLE.md "Speed
+without reaching into other libraries"): a manager's workbook is ~1,400 cells in six small
+sheets, written 2,000 times a month, and xlsxwriter's general-purpose code (one attribute
+list, regex escape and type-name dispatch per cell) costs more than the cells themselves.
+Measured: ~9.3 → 7.5 ms CPU per manager workbook on the province month (issue 13); on a
+300-manager month 17.0 → 11.2 ms per manager workbook, 290 → 181 ms for the department's.
 
 ``Worksheet`` overrides private methods of ``xlsxwriter.worksheet.Worksheet``:
 
@@ -14,52 +17,68 @@ type-name dispatch per cell) costs more than the cells themselves.
   one f-string per cell; any other cell goes through xlsxwriter's own
   ``_write_cell``;
 
-and adds ``string_cells`` … ``store_rows``: a table's cells built as the very
-tuples xlsxwriter's ``_write_*`` store, and stored a block of rows at a time.
+and adds ``string_cells`` … ``store_rows`` (a table's cells built as the very tuples
+xlsxwriter's ``_write_*`` store, stored a block of rows at a time) and ``cell_writers``
+(the undecorated ``_write_*``: the public ``write_*`` add an A1-notation check that costs
+more than the write itself). ``Workbook`` writes the shared strings part through
+``Packager`` / ``SharedStrings``: one f-string per plain string instead of two regex passes,
+and drops its sheets' stored cells on ``close``.
 
-``Workbook`` writes the shared strings part through ``Packager`` /
-``SharedStrings``: one f-string per plain string instead of two regex passes.
-It also deflates its parts at ``ZIP_LEVEL`` 1 instead of zlib's default 6 —
-the one change here that alters the bytes (not the content): ~0.45 ms less per
-manager workbook for ~12 % bigger files (20.6 KB instead of 18.3 KB).
-
-Each fast path checks that the xlsxwriter internals it relies on are present
-(``FAST_ROWS``, ``FAST_CELLS``, ``FAST_SST``) and otherwise — or for a sheet it
-does not handle (comments, ``constant_memory``) — uses the stock code.
-tests/test_xlsx_sheet.py checks that both produce the same bytes.
+Guard: ``FAST`` is true only for an xlsxwriter in ``TESTED_VERSIONS`` (setup.cfg pins the
+same range) that has every internal read here. Otherwise — and for a sheet the fast rows do
+not handle (comments, ``constant_memory``) — every class here is xlsxwriter's public
+behaviour: ``prepared_cells()`` is False, ``cell_writers()`` are the public ``write_*``, the
+rows and shared strings are xlsxwriter's own; the rest of kehu never asks which path ran.
+tests/test_xlsx_fast_rows.py checks that both paths write the same bytes.
 """
 from __future__ import annotations
 
-import zipfile
+import re
 
-from xlsxwriter import workbook as _xlsxwriter_workbook
+import xlsxwriter
 from xlsxwriter import worksheet as _xlsxwriter_worksheet
+from xlsxwriter.format import Format
 from xlsxwriter.packager import Packager as _StockPackager
 from xlsxwriter.sharedstrings import SharedStrings as _StockSharedStrings
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.workbook import Workbook as _StockWorkbook
 from xlsxwriter.worksheet import Worksheet as _StockWorksheet
 
-# the private names the fast paths read; a later xlsxwriter without one of them gets the stock code
-_REQUIRED = ("_write_rows", "_write_row", "_write_empty_row", "_write_cell", "_calculate_spans",
-             "_prepare_formula")
-_INSTANCE_ATTRIBUTES = ("table", "row_info", "comments", "constant_memory", "dim_rowmin", "dim_rowmax",
-                        "row_spans", "fh", "excel_version", "default_row_height", "original_row_height")
-FAST_ROWS = all(hasattr(_StockWorksheet, name) for name in _REQUIRED)
+# [from, below): the xlsxwriter versions the same-bytes tests were run on (3.2.1 … 3.3.1; 3.2.0 and
+# older lack the cell tuples); setup.cfg pins the same range. Any other xlsxwriter takes the public
+# path until the tests pass on it and this range moves.
+TESTED_VERSIONS = ((3, 2, 1), (3, 4))
 
+# the private names read here (on the class, on each sheet, on the packager and shared strings)
+_WORKSHEET_METHODS = ("_write_rows", "_write_row", "_write_empty_row", "_write_cell", "_calculate_spans",
+                      "_prepare_formula", "_check_dimensions", "_convert_date_time", "_write_string",
+                      "_write_number", "_write_blank", "_write_datetime")
+_SHEET_ATTRIBUTES = ("table", "str_table", "row_info", "comments", "constant_memory", "dim_rowmin",
+                     "dim_rowmax", "row_spans", "fh", "excel_version", "default_row_height",
+                     "original_row_height", "xls_strmax", "date_1904")
 # the cell tuples xlsxwriter's _write_string/_number/_datetime/_blank store in ``table``
 _String, _Number, _Datetime, _Blank = (getattr(_xlsxwriter_worksheet, name, None) for name in (
     "CellStringTuple", "CellNumberTuple", "CellDatetimeTuple", "CellBlankTuple"))
-_CELL_REQUIRED = ("_check_dimensions", "_convert_date_time")
-_CELL_ATTRIBUTES = ("table", "str_table", "constant_memory", "xls_strmax", "date_1904")
-FAST_CELLS = (None not in (_String, _Number, _Datetime, _Blank)
-              and all(hasattr(_StockWorksheet, name) for name in _CELL_REQUIRED))
-_SERIALS: dict[tuple, float] = {}
-# the shared strings part: Workbook._get_packager is xlsxwriter's documented hook for its packager
-FAST_SST = (hasattr(_StockWorkbook, "_get_packager")
+
+
+def tested_version(version: str) -> bool:
+    """True for an xlsxwriter version string in ``TESTED_VERSIONS``."""
+    numbers = tuple(int(n) for n in re.findall(r"\d+", version)[:3])
+    return TESTED_VERSIONS[0] <= numbers < TESTED_VERSIONS[1]
+
+
+def _internals_present() -> bool:
+    """Every private name the fast paths read exists in the installed xlsxwriter."""
+    return (None not in (_String, _Number, _Datetime, _Blank)
+            and all(hasattr(_StockWorksheet, name) for name in _WORKSHEET_METHODS)
+            and hasattr(_StockWorkbook, "_get_packager") and hasattr(Format, "_get_xf_index")
             and all(hasattr(_StockPackager, name) for name in ("_write_shared_strings_file", "_filename"))
             and all(hasattr(_StockSharedStrings, name) for name in ("_write_sst_strings", "_write_si",
                                                                     "_set_xml_writer", "_assemble_xml_file")))
+
+
+FAST = tested_version(getattr(xlsxwriter, "__version__", "0")) and _internals_present()
+_SERIALS: dict[tuple, float] = {}
 _new_tuple = tuple.__new__              # what a namedtuple's __new__ does, without its Python frame
 
 _INF = float("inf")
@@ -77,10 +96,13 @@ def column_name(col: int) -> str:
 class Worksheet(_StockWorksheet):
     """See the module doc; instantiate through ``wb.add_worksheet(name, worksheet_class=Worksheet)``."""
 
-    def _prepare_formula(self, formula, expand_future_functions=False):
+    def _prepare_formula(self, formula, *args, **kwargs):
         """Depends only on the formula text, ``expand_future_functions`` and
         ``use_future_functions``; kehu writes the same few formulas (conditional
         formats, SUM totals) in every workbook. Same result, computed once per process."""
+        if not FAST or kwargs or len(args) > 1:
+            return super()._prepare_formula(formula, *args, **kwargs)
+        expand_future_functions = args[0] if args else False
         key = (formula, expand_future_functions, self.use_future_functions)
         prepared = _FORMULAS.get(key)
         if prepared is None:
@@ -92,11 +114,15 @@ class Worksheet(_StockWorksheet):
     # -- storing prepared cells (the table rows of kehu's sheets)
     def prepared_cells(self) -> bool:
         """True when ``string_cells`` … ``store_rows`` may be used on this sheet; otherwise
-        write each cell with xlsxwriter's ``write_*``."""
-        if not FAST_CELLS or any(not hasattr(self, name) for name in _CELL_ATTRIBUTES):
-            return False
-        return not self.constant_memory and hasattr(self.str_table, "_get_shared_string_index")
+        write each cell with the ``cell_writers``."""
+        return _fast_sheet(self) and hasattr(self.str_table, "_get_shared_string_index")
 
+    def cell_writers(self) -> tuple:
+        """(string, number, blank, datetime) writers, each called as xlsxwriter's ``write_*``
+        with (row, col, value, format): its undecorated ``_write_*`` on the fast path."""
+        if FAST:
+            return self._write_string, self._write_number, self._write_blank, self._write_datetime
+        return self.write_string, self.write_number, self.write_blank, self.write_datetime
 
     def string_cells(self, cell_format):
         """text → what ``_write_string`` stores for it with ``cell_format`` (its shared string
@@ -147,16 +173,10 @@ class Worksheet(_StockWorksheet):
             self.table.setdefault(row, {}).update(cells)
 
     # -- writing the XML
-    def _fast_rows_ok(self) -> bool:
-        """True when this sheet can take the fast paths (see module doc)."""
-        if not FAST_ROWS or any(not hasattr(self, name) for name in _INSTANCE_ATTRIBUTES):
-            return False
-        return not self.constant_memory and not self.comments
-
-    def _calculate_spans(self) -> None:
+    def _calculate_spans(self, *args, **kwargs) -> None:
         """``row_spans``: per block of 16 rows, "first:last" column (1-based) holding a cell."""
-        if not self._fast_rows_ok():
-            return super()._calculate_spans()
+        if not _fast_sheet(self) or args or kwargs:
+            return super()._calculate_spans(*args, **kwargs)
         bounds: dict[int, list[int]] = {}
         for row, cells in self.table.items():
             if not cells:
@@ -170,10 +190,10 @@ class Worksheet(_StockWorksheet):
         self.row_spans = {index: f"{low + 1}:{high + 1}" for index, (low, high) in sorted(bounds.items())}
         return None
 
-    def _write_rows(self) -> None:
+    def _write_rows(self, *args, **kwargs) -> None:
         """The sheet's ``<row>`` elements, as xlsxwriter writes them."""
-        if not self._fast_rows_ok():
-            return super()._write_rows()
+        if not _fast_sheet(self) or args or kwargs:
+            return super()._write_rows(*args, **kwargs)
         self._calculate_spans()
         table, row_info, spans = self.table, self.row_info, self.row_spans
         styles: dict = {}                      # Format → ' s="<xf index>"'
@@ -181,61 +201,73 @@ class Worksheet(_StockWorksheet):
             cells = table.get(row)
             if cells:
                 span, info = spans.get(row // 16), row_info.get(row)
-                start = self._plain_row_start(row, span, info)
+                start = _plain_row_start(self, row, span, info)
                 if start is None:
                     self._write_row(row, span, info)
                 else:
                     self.fh.write(start)
-                self._write_cells(row, cells, styles)
+                _write_cells(self, row, cells, styles)
                 self.fh.write("</row>")
             elif row in row_info:
                 self._write_empty_row(row, spans.get(row // 16), row_info[row])
         return None
 
-    def _plain_row_start(self, row: int, span: str | None, info) -> str | None:
-        """The ``<row>`` start tag ``_write_row`` writes for a row that is at most resized (no
-        row format, hidden, outline or Excel 2010 attributes); None for any other row."""
-        try:
-            if info is not None and (info.row_format or info.hidden or info.level or info.collapsed):
-                return None
-            height = self.default_row_height if info is None or info.height is None else info.height
-        except AttributeError:                 # a row_info entry of another shape: the stock code
-            return None
-        if self.excel_version == 2010:
-            return None
-        tag = f'<row r="{row + 1}"' + (f' spans="{span}"' if span else "")
-        if height != self.original_row_height or height != self.default_row_height:
-            tag += f' ht="{height * 0.75:.16g}" customHeight="1"'
-        return tag + ">"
 
-    def _write_cells(self, row: int, cells: dict, styles: dict) -> None:
-        """One row's ``<c>`` elements in column order. xf indices are handed out on first
-        use, so ``_get_xf_index`` is still called in the stock order (row by row, left to right)."""
-        number, names, kinds = str(row + 1), _COLUMN_NAMES, _KINDS
-        column_name(max(cells))                 # every column name of the row known
-        xml = []
-        for col in sorted(cells):
-            cell = cells[col]
-            kind = kinds.get(cell.__class__, _UNSEEN)
-            if kind is _UNSEEN:
-                kind = _fast_kind(cell.__class__)
-            cell_format = cell[-1] if kind is not None else None     # the last field of all four
-            if cell_format is None:
-                if xml:
-                    self.fh.write("".join(xml))
-                    xml.clear()
-                self._write_cell(row, col, cell)
-                continue
-            style = styles.get(cell_format)
-            if style is None:
-                style = styles[cell_format] = f' s="{cell_format._get_xf_index()}"'
-            if kind is _STRING:
-                xml.append(f'<c r="{names[col]}{number}"{style} t="s"><v>{cell[0]}</v></c>')
-            elif kind is _BLANK:
-                xml.append(f'<c r="{names[col]}{number}"{style}/>')
-            else:                              # Number, Datetime
-                xml.append(f'<c r="{names[col]}{number}"{style}><v>{cell[0]:.16G}</v></c>')
-        self.fh.write("".join(xml))
+# Helpers of the fast rows are functions, not methods: a later xlsxwriter may add a private
+# method by any name, and a method here of that name would replace it.
+
+def _fast_sheet(ws: Worksheet) -> bool:
+    """True when this sheet can take the fast paths (see module doc)."""
+    if not FAST or any(not hasattr(ws, name) for name in _SHEET_ATTRIBUTES):
+        return False
+    return not ws.constant_memory and not ws.comments
+
+
+def _plain_row_start(ws: Worksheet, row: int, span: str | None, info) -> str | None:
+    """The ``<row>`` start tag ``_write_row`` writes for a row that is at most resized (no
+    row format, hidden, outline or Excel 2010 attributes); None for any other row."""
+    try:
+        if info is not None and (info.row_format or info.hidden or info.level or info.collapsed):
+            return None
+        height = ws.default_row_height if info is None or info.height is None else info.height
+    except AttributeError:                 # a row_info entry of another shape: the stock code
+        return None
+    if ws.excel_version == 2010:
+        return None
+    tag = f'<row r="{row + 1}"' + (f' spans="{span}"' if span else "")
+    if height != ws.original_row_height or height != ws.default_row_height:
+        tag += f' ht="{height * 0.75:.16g}" customHeight="1"'
+    return tag + ">"
+
+
+def _write_cells(ws: Worksheet, row: int, cells: dict, styles: dict) -> None:
+    """One row's ``<c>`` elements in column order. xf indices are handed out on first
+    use, so ``_get_xf_index`` is still called in the stock order (row by row, left to right)."""
+    number, names, kinds = str(row + 1), _COLUMN_NAMES, _KINDS
+    column_name(max(cells))                 # every column name of the row known
+    xml = []
+    for col in sorted(cells):
+        cell = cells[col]
+        kind = kinds.get(cell.__class__, _UNSEEN)
+        if kind is _UNSEEN:
+            kind = _fast_kind(cell.__class__)
+        cell_format = cell[-1] if kind is not None else None     # the last field of all four
+        if cell_format is None:
+            if xml:
+                ws.fh.write("".join(xml))
+                xml.clear()
+            ws._write_cell(row, col, cell)
+            continue
+        style = styles.get(cell_format)
+        if style is None:
+            style = styles[cell_format] = f' s="{cell_format._get_xf_index()}"'
+        if kind is _STRING:
+            xml.append(f'<c r="{names[col]}{number}"{style} t="s"><v>{cell[0]}</v></c>')
+        elif kind is _BLANK:
+            xml.append(f'<c r="{names[col]}{number}"{style}/>')
+        else:                              # Number, Datetime
+            xml.append(f'<c r="{names[col]}{number}"{style}><v>{cell[0]:.16G}</v></c>')
+    ws.fh.write("".join(xml))
 
 
 # cell tuples (xlsxwriter.worksheet.Cell*Tuple) by class name, as xlsxwriter's _write_cell dispatches,
@@ -298,31 +330,19 @@ class Packager(_StockPackager):
         sst._assemble_xml_file()
 
 
-ZIP_LEVEL = 1
-# xlsxwriter makes its zip with the ZipFile of its workbook module; without that name the level stays 6
-FAST_ZIP = getattr(_xlsxwriter_workbook, "ZipFile", None) is zipfile.ZipFile
-
-
-class _ZipFile(zipfile.ZipFile):
-    """The workbook's zip, each part deflated at ``ZIP_LEVEL`` (xlsxwriter passes none)."""
-
-    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
-        level = ZIP_LEVEL if compresslevel is None else compresslevel
-        return super().writestr(zinfo_or_arcname, data, compress_type, level)
-
-
 class Workbook(_StockWorkbook):
-    """xlsxwriter's workbook, packaged by ``Packager`` when the internals it uses are present,
-    deflated at ``ZIP_LEVEL``."""
+    """xlsxwriter's workbook, packaged by ``Packager`` on the fast path."""
 
-    def _get_packager(self):
-        return Packager() if FAST_SST else super()._get_packager()
+    def _get_packager(self, *args, **kwargs):
+        return Packager() if FAST and not (args or kwargs) else super()._get_packager(*args, **kwargs)
 
-    def _store_workbook(self) -> None:
-        if not FAST_ZIP:
-            return super()._store_workbook()
-        _xlsxwriter_workbook.ZipFile = _ZipFile          # for this call only
-        try:
-            return super()._store_workbook()
-        finally:
-            _xlsxwriter_workbook.ZipFile = zipfile.ZipFile
+    def close(self) -> None:
+        """``close()``, then drop the sheets' stored cells. A workbook and its sheets reference
+        each other, so without this a manager book's ~1,500 stored cells would wait for the
+        cyclic garbage collector instead of being freed at once."""
+        super().close()
+        if FAST:
+            for ws in self.worksheets():
+                cells = getattr(ws, "table", None)
+                if isinstance(cells, dict):
+                    cells.clear()
