@@ -86,7 +86,8 @@ def write_month_report(path: Path, inputs: MonthInputs, input_dir: Path, note: s
 
 def _report_arguments(path: Path, inputs: MonthInputs, input_dir: Path) -> tuple:
     """``write_report``'s arguments: only what the report needs, not the month's frames."""
-    return path, inputs.findings, inputs.sheets, inputs.sources, inputs.month.label, inputs.vetted, inputs.set_aside
+    return (path, inputs.findings, inputs.sheets, inputs.sources, inputs.month.label, inputs.vetted, inputs.set_aside,
+            inputs.import_check)
 
 
 def run(input_dir: Path, month: Month, out_root: Path, rules: dict, rules_source: str = "default",

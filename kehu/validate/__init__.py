@@ -10,11 +10,13 @@ from kehu.findings import Finding, make
 from kehu.load.files import scan_folder
 from kehu.load.ledger import Ledger
 from kehu.load.folder import collector_paused, load_folder
+from kehu.load.shapes.resolve import resolve_exports
 from kehu.model import MonthInputs
 from kehu.month import Month
 from kehu.schema import DATASETS
 from kehu.validate.checks import Checker
 from kehu.validate.classes import class_findings
+from kehu.validate.import_check import import_check
 
 
 def empty_frame(dataset) -> pd.DataFrame:
@@ -56,6 +58,7 @@ def _validate_month(folder: Path, month: Month, rules: dict) -> MonthInputs:
             parts[key].append(frame)
     findings = file_findings + parse_findings
     frames = {d.key: _concat(parts[d.key], d) for d in DATASETS}
+    frames, verdicts = resolve_exports(frames, ledger, findings)     # exports' UserId / 账号 → 工号 (issue 17)
     frames = Checker(frames, month, rules, ledger, findings).run()
     frames = {k: f.reset_index(drop=True) for k, f in frames.items()}
     findings.extend(_class_findings(frames["customers"], rules, ledger))
@@ -63,7 +66,8 @@ def _validate_month(folder: Path, month: Month, rules: dict) -> MonthInputs:
     rejected = {key: ledger.rejected_rows(key) for key in ("staff", "customers")}
     return MonthInputs(month, frames, ledger.counts(frames), findings, vetted,
                        sources={f.name: f for f in scan.files}, set_aside=scan.set_aside,
-                       rejected={k: v for k, v in rejected.items() if v is not None})
+                       rejected={k: v for k, v in rejected.items() if v is not None},
+                       import_check=import_check(frames, verdicts, month, rules))
 
 
 def _nothing_to_read(scan) -> Finding:
