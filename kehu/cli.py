@@ -11,6 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import signal
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -50,28 +51,41 @@ def cli():
 
 
 class TerminalProgress:
-    """Step labels and a progress bar for the long steps, on a terminal only (SPEC §8)."""
+    """On a terminal only (SPEC §8; issue 15): each step's label and, when it ends, how long it took;
+    a bar over the files read and the workbooks written."""
 
     def __init__(self):
         self._bar = None
+        self._started = None
 
     def __call__(self, label: str) -> None:
         self._close()
         click.echo(f"… {label}", err=True)
+        self._started = time.monotonic()
 
-    def bar(self, total: int):
-        self._bar = click.progressbar(length=total, file=sys.stderr, width=30, show_pos=True)
+    def bar(self, total: int, unit: str = "份工作簿"):
+        self._end_bar()
+        self._bar = click.progressbar(length=total, file=sys.stderr, width=30, show_pos=True, label=f"  {unit}")
         self._bar.__enter__()
         return self._bar.update
 
-    def _close(self):
+    def done(self) -> None:
+        self._close()
+
+    def _end_bar(self):
         if self._bar is not None:
             self._bar.__exit__(None, None, None)
             self._bar = None
 
+    def _close(self):
+        self._end_bar()
+        if self._started is not None:
+            click.echo(f"  用时 {time.monotonic() - self._started:.1f} 秒", err=True)
+            self._started = None
 
-def _progress():
-    return TerminalProgress() if sys.stderr.isatty() else None
+
+def _progress(quiet: bool = False):
+    return TerminalProgress() if sys.stderr.isatty() and not quiet else None
 
 
 def _print_findings(outcome) -> None:
@@ -116,8 +130,9 @@ def _echo_problem(p) -> None:
               metavar="模板文件夹", help="使用自己修改过的函件模板文件夹。")
 @click.option("--jobs", type=PositiveInt(), default=None, metavar="进程数",
               help="写工作簿的并行进程数（默认为 CPU 核数）。")
+@click.option("-q", "--quiet", is_flag=True, help="不显示进度（不在终端上时本来就不显示）。")
 @guarded
-def run(input_dir, month, out_dir, rules_path, skip_invalid, templates_dir, jobs):
+def run(input_dir, month, out_dir, rules_path, skip_invalid, templates_dir, jobs, quiet):
     """计算当月考核并写出全部结果。
 
     Example:
@@ -126,8 +141,11 @@ def run(input_dir, month, out_dir, rules_path, skip_invalid, templates_dir, jobs
     """
     from kehu import pipeline
     rules = rules_of(rules_path)
+    progress = _progress(quiet)
     outcome = pipeline.run(input_dir, month, out_dir, rules, str(rules_path or "default"), skip_invalid,
-                           templates_dir, jobs, _progress())
+                           templates_dir, jobs, progress)
+    if progress is not None:
+        progress.done()
     _print_findings(outcome)
     if outcome.exit_code == EXIT_INPUT:
         click.echo("输入有错误，未生成考核结果。请按校验报告改正后重新运行（或加 --skip-invalid 跳过错误行）。")
@@ -146,9 +164,11 @@ def run(input_dir, month, out_dir, rules_path, skip_invalid, templates_dir, jobs
 @month_option
 @rules_option
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              metavar="报告文件", help="校验报告工作簿的位置（默认 kehu-out/校验报告_YYYY-MM.xlsx）。")
+              metavar="报告文件", help="校验报告工作簿的位置（默认 kehu-out/校验报告_YYYY-MM.xlsx）；"
+                                       "读过的文件也记在它旁边的 .kehu-cache 里，改一个文件后再校验会更快。")
+@click.option("-q", "--quiet", is_flag=True, help="不显示进度（不在终端上时本来就不显示）。")
 @guarded
-def validate(input_dir, month, rules_path, report_path):
+def validate(input_dir, month, rules_path, report_path, quiet):
     """只校验输入，列出问题，不计算、不写结果。
 
     Example:
@@ -158,7 +178,10 @@ def validate(input_dir, month, rules_path, report_path):
     from kehu import pipeline
     rules = rules_of(rules_path)
     report_path = report_path or Path("kehu-out") / f"校验报告_{month.label}.xlsx"
-    outcome = pipeline.validate(input_dir, month, rules, report_path)
+    progress = _progress(quiet)
+    outcome = pipeline.validate(input_dir, month, rules, report_path, progress)
+    if progress is not None:
+        progress.done()
     _print_findings(outcome)
     sys.exit(outcome.exit_code)
 

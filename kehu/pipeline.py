@@ -23,6 +23,7 @@ from kehu.history import PendingMonth, stored_months_of
 from kehu.history_check import HistoryError, check_store
 from kehu.model import MonthInputs
 from kehu.month import Month
+from kehu.load.cache import TypedFileCache
 from kehu.load.folder import large_folder
 from kehu.outfolder import OutputFolder, replace_file, write_trouble
 from kehu.validate import validate_month
@@ -56,11 +57,15 @@ class Outcome:
         return [f for f in self.inputs.findings if f.severity != ERROR]
 
 
-def validate(input_dir: Path, month: Month, rules: dict, report_path: Path | None = None) -> Outcome:
+def validate(input_dir: Path, month: Month, rules: dict, report_path: Path | None = None, progress=None) -> Outcome:
     """The month's findings, and its report at ``report_path``. A report that cannot be
     written (a read-only folder) leaves the findings for the console and says why. Takes no
     lock: it never touches a month's folder or the history store."""
-    inputs = validated_month(input_dir, month, rules)
+    step = progress or (lambda label: None)
+    step("读取并校验输入")
+    cache = TypedFileCache(report_path.parent if report_path is not None else None, rules)
+    inputs = validated_month(input_dir, month, rules, cache, keep=True, progress=progress)
+    step("写出校验报告")
     code = EXIT_INPUT if any(f.severity == ERROR for f in inputs.findings) else EXIT_OK
     outcome = Outcome(code, inputs)
     if report_path is not None:
@@ -73,9 +78,10 @@ def validate(input_dir: Path, month: Month, rules: dict, report_path: Path | Non
     return outcome
 
 
-def validated_month(input_dir: Path, month: Month, rules: dict) -> MonthInputs:
+def validated_month(input_dir: Path, month: Month, rules: dict, cache: TypedFileCache | None = None,
+                    keep: bool = False, progress=None) -> MonthInputs:
     """Every input typed and checked, with every finding of the month (kehu.validate)."""
-    return validate_month(input_dir, month, rules)
+    return validate_month(input_dir, month, rules, cache, keep, progress)
 
 
 def write_month_report(path: Path, inputs: MonthInputs, input_dir: Path, note: str | None = None) -> Path:
@@ -105,7 +111,8 @@ def _run_locked(out: OutputFolder, input_dir: Path, month: Month, rules: dict, r
     report = history = None
     try:
         tmp = out.begin()
-        inputs = validated_month(input_dir, month, rules)
+        # a `kehu validate` of the same files has typed them already (kehu.load.cache)
+        inputs = validated_month(input_dir, month, rules, TypedFileCache(out.root, rules), progress=step)
         errors = [f for f in inputs.findings if f.severity == ERROR]
         fatal = any(f.code in FATAL_CODES for f in errors)
         if errors and (not skip_invalid or fatal):
