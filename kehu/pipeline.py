@@ -9,7 +9,7 @@ the previous output of that month, with its history, or the complete new one.
 from __future__ import annotations
 
 import gc
-from concurrent.futures import Future, ProcessPoolExecutor, wait
+from concurrent.futures import wait
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -17,16 +17,17 @@ from pathlib import Path
 from xlsxwriter.exceptions import FileCreateError
 
 from kehu.compute.assemble import compute_month
-from kehu.compute.history_rows import history_rows, read_history
-from kehu.cores import available_cores, die_with_parent
+from kehu.compute.history_rows import read_history
 from kehu.findings import ERROR, Finding
 from kehu.history import PendingMonth, stored_months_of
 from kehu.history_check import HistoryError, check_store
 from kehu.model import MonthInputs
 from kehu.month import Month
+from kehu.load.cache import TypedFileCache
 from kehu.load.folder import large_folder
 from kehu.outfolder import OutputFolder, replace_file, write_trouble
 from kehu.validate import validate_month
+from kehu.render.outputs import report_meanwhile, write_outputs
 from kehu.render.report import write_report
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_FAILURE = 0, 1, 2, 3
@@ -34,7 +35,6 @@ REPORT = "校验报告.xlsx"
 # errors that --skip-invalid cannot skip: there is no row to drop, the month cannot be computed
 FATAL_CODES = ("E-calendar-year", "E-calendar-unreviewed", "E-dataset-missing", "E-column-missing", "E-folder-empty",
                "E-month-mismatch")
-LETTER_BATCHES_PER_JOB = 8      # small enough that the workers finish together, big enough to pay the IPC
 
 
 @dataclass
@@ -57,11 +57,15 @@ class Outcome:
         return [f for f in self.inputs.findings if f.severity != ERROR]
 
 
-def validate(input_dir: Path, month: Month, rules: dict, report_path: Path | None = None) -> Outcome:
+def validate(input_dir: Path, month: Month, rules: dict, report_path: Path | None = None, progress=None) -> Outcome:
     """The month's findings, and its report at ``report_path``. A report that cannot be
     written (a read-only folder) leaves the findings for the console and says why. Takes no
     lock: it never touches a month's folder or the history store."""
-    inputs = validated_month(input_dir, month, rules)
+    step = progress or (lambda label: None)
+    step("读取并校验输入")
+    cache = TypedFileCache(report_path.parent if report_path is not None else None, rules)
+    inputs = validated_month(input_dir, month, rules, cache, keep=True, progress=progress)
+    step("写出校验报告")
     code = EXIT_INPUT if any(f.severity == ERROR for f in inputs.findings) else EXIT_OK
     outcome = Outcome(code, inputs)
     if report_path is not None:
@@ -74,9 +78,10 @@ def validate(input_dir: Path, month: Month, rules: dict, report_path: Path | Non
     return outcome
 
 
-def validated_month(input_dir: Path, month: Month, rules: dict) -> MonthInputs:
+def validated_month(input_dir: Path, month: Month, rules: dict, cache: TypedFileCache | None = None,
+                    keep: bool = False, progress=None) -> MonthInputs:
     """Every input typed and checked, with every finding of the month (kehu.validate)."""
-    return validate_month(input_dir, month, rules)
+    return validate_month(input_dir, month, rules, cache, keep, progress)
 
 
 def write_month_report(path: Path, inputs: MonthInputs, input_dir: Path, note: str | None = None) -> Path:
@@ -87,21 +92,8 @@ def write_month_report(path: Path, inputs: MonthInputs, input_dir: Path, note: s
 
 def _report_arguments(path: Path, inputs: MonthInputs, input_dir: Path) -> tuple:
     """``write_report``'s arguments: only what the report needs, not the month's frames."""
-    return path, inputs.findings, inputs.sheets, inputs.sources, inputs.month.label, inputs.vetted, inputs.set_aside
-
-
-def _report_meanwhile(path: Path, inputs: MonthInputs, input_dir: Path) -> Future:
-    """The report, written by a child process for a big folder while this process computes the
-    month (it reads the annotated sheets again: seconds on a province month); else at once."""
-    if not large_folder(input_dir):
-        done: Future = Future()
-        done.set_result(write_month_report(path, inputs, input_dir))
-        return done
-    pool = ProcessPoolExecutor(max_workers=1, initializer=die_with_parent)
-    try:      # only what the report needs crosses to the child: not the month's frames
-        return pool.submit(write_report, *_report_arguments(path, inputs, input_dir))
-    finally:
-        pool.shutdown(wait=False)           # the submitted report still runs to its end
+    return (path, inputs.findings, inputs.sheets, inputs.sources, inputs.month.label, inputs.vetted, inputs.set_aside,
+            inputs.import_check)
 
 
 def run(input_dir: Path, month: Month, out_root: Path, rules: dict, rules_source: str = "default",
@@ -119,7 +111,8 @@ def _run_locked(out: OutputFolder, input_dir: Path, month: Month, rules: dict, r
     report = history = None
     try:
         tmp = out.begin()
-        inputs = validated_month(input_dir, month, rules)
+        # a `kehu validate` of the same files has typed them already (kehu.load.cache)
+        inputs = validated_month(input_dir, month, rules, TypedFileCache(out.root, rules), progress=step)
         errors = [f for f in inputs.findings if f.severity == ERROR]
         fatal = any(f.code in FATAL_CODES for f in errors)
         if errors and (not skip_invalid or fatal):
@@ -131,7 +124,8 @@ def _run_locked(out: OutputFolder, input_dir: Path, month: Month, rules: dict, r
         # the month's millions of objects live to the end: the collector's full passes over them
         # are wasted time, and in a forked child they would unshare its pages
         gc.freeze()
-        report = _report_meanwhile(tmp / REPORT, inputs, input_dir)
+        report = report_meanwhile(write_report, *_report_arguments(tmp / REPORT, inputs, input_dir),
+                                  in_child=large_folder(input_dir))
         step("计算考核结果")
         result = compute_month(inputs, rules, read_history(out.history_path, month, rules))
         history = PendingMonth(out.history_path, out.run_id)
@@ -176,26 +170,12 @@ def _written_at(out: OutputFolder, folder: Path, month: Month) -> str:
 
 
 def _render(result, tmp: Path, templates_dir, jobs, step, history: PendingMonth) -> list[str]:
-    """Every output but the report and the manifest (their paths, relative to ``tmp``); the
-    month's history rows are made and written into ``history`` meanwhile, to be committed
-    once the output is in place."""
-    from kehu.render.letters import MonthLetters, write_letter_batch
-    from kehu.render.results import write_payroll, write_results_json
-    from kehu.render.workbooks import write_workbooks
+    """Every output but the report and the manifest (kehu.render.outputs: what runs where), as
+    paths relative to ``tmp``; the month's history rows go into ``history`` meanwhile."""
     step("写出考核工作簿、结果文件和客户函件")
     bar = getattr(step, "bar", None)
-    letters, batches, made = MonthLetters(result, tmp, templates_dir), [], {}
-    jobs = jobs or available_cores()
-
-    def meanwhile(submit):              # in this process, while the pool writes the managers' workbooks
-        # the letters queue in the pool's work, in batches small enough that the cores finish together
-        batches.extend(submit(write_letter_batch, b) for b in letters.batches(LETTER_BATCHES_PER_JOB * jobs))
-        made["files"] = [write_results_json(result, tmp / "results.json"), write_payroll(result, tmp / "payroll.csv")]
-        history.write(history_rows(result))
-        return lambda: made.setdefault("letters", letters.write_index([b.result() for b in batches]))
-    books = write_workbooks(result, tmp, jobs=jobs, advance=bar(len(result.results["employees"])) if bar else None,
-                            meanwhile=meanwhile)
-    written = made["files"] + books + made["letters"]
+    advance = bar(len(result.results["employees"])) if bar else None
+    written = write_outputs(result, tmp, templates_dir, jobs, history, advance)
     return [Path(p).relative_to(tmp).as_posix() for p in written]
 
 

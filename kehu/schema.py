@@ -99,6 +99,9 @@ STAFF = Dataset("staff", "员工名册", (
     C("离职日期", "left_on", "date", required=False, mandatory=False),
     C("邮箱", "email", "text", required=False, mandatory=False),
     C("电话", "phone", "text", required=False, mandatory=False),
+    # the person's account in the attendance system, for exports that carry no 工号 (kehu.load.shapes.resolve)
+    C("钉钉UserId", "dingtalk_userid", "id", required=False, mandatory=False),
+    C("企业微信账号", "wecom_userid", "id", required=False, mandatory=False),
 ))
 CUSTOMERS = Dataset("customers", "客户名册", (
     C("客户编号", "customer_id", "id", unique=True),

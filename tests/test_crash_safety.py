@@ -140,7 +140,7 @@ def test_sigterm_cleans_up_like_ctrl_c(months, tmp_path):
 
 @pytest.fixture(scope="module")
 def sixty_managers(tmp_path_factory):
-    """A month with more managers than workbooks.PARALLEL_MIN: its workbooks are written by the pool."""
+    """A month with more managers than outputs.PARALLEL_MIN: its workbooks are written by the pool."""
     folder = tmp_path_factory.mktemp("sixty") / "inputs"
     subprocess.run([sys.executable, str(ROOT / "bench" / "make_month.py"), "--out", str(folder), "--managers", "60",
                     "--rooms", "3", "--customers", "300", "--punches", "0", "--visits", "400", "--callbacks", "200"],

@@ -146,8 +146,8 @@ def test_the_error_is_one_line_and_survives_a_gbk_console(tmp_path):
 
 def test_a_template_error_raised_in_a_pool_worker_still_exits_2(month_dir, tmp_path, monkeypatch):
     """The template compiles (the main process checks it) and fails only when a worker renders it."""
-    from kehu.render import workbooks
-    monkeypatch.setattr(workbooks, "PARALLEL_MIN", 0)                 # the tiny month through the pool
+    from kehu.render import outputs
+    monkeypatch.setattr(outputs, "PARALLEL_MIN", 0)                 # the tiny month through the pool
     broken = "{% extends 'base.html' %}\n{% block letter %}\n{{ customer.no_such_field }}\n{% endblock %}\n"
     templates = custom(tmp_path, data=broken.encode("utf-8"))
     result = run_with(month_dir, templates, tmp_path / "out", "--jobs", "2")

@@ -107,11 +107,11 @@ def test_rerun_replaces_the_month_and_keeps_previous_output_on_failure(month_dir
     invoke("run", month_dir, "--month", "2026-10", "--out", out)
     good = (out / "2026-10" / "results.json").read_bytes()
 
-    import kehu.render.results as results_module
+    from kehu.render import outputs
 
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
-    monkeypatch.setattr(results_module, "write_payroll", boom)
+    monkeypatch.setattr(outputs, "write_payroll", boom)
     with pytest.raises(RuntimeError):
         run(month_dir, MONTH, out, load_rules())
     assert (out / "2026-10" / "results.json").read_bytes() == good
@@ -120,11 +120,11 @@ def test_rerun_replaces_the_month_and_keeps_previous_output_on_failure(month_dir
 
 def _fail_after_the_history_rows(monkeypatch):
     """The department workbook fails: by then the month's history rows are being written."""
-    import kehu.render.workbooks as workbooks
+    from kehu.render import outputs
 
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
-    monkeypatch.setattr(workbooks, "write_department_book", boom)
+    monkeypatch.setattr(outputs, "write_department_book", boom)
 
 
 def test_failed_run_creates_no_history(month_dir, tmp_path, monkeypatch):
@@ -295,20 +295,20 @@ def test_the_pools_write_the_same_month_as_one_process(month_dir, tmp_path, monk
     """Windows has only spawn: the load, report and workbook/letter pools must work under it too."""
     import multiprocessing
 
-    from kehu import pipeline
     from kehu.load import folder
-    from kehu.render import workbooks
+    from kehu.render import outputs
     serial = run(month_dir, MONTH, tmp_path / "serial", load_rules(), jobs=1)
     context = multiprocessing.get_context(method)
-    monkeypatch.setattr(workbooks, "PARALLEL_MIN", 0)                  # the tiny month through every pool
+    monkeypatch.setattr(outputs, "PARALLEL_MIN", 0)                  # the tiny month through every pool
     monkeypatch.setattr(folder, "PARALLEL_BYTES", 0)                  # the load and the report too
-    monkeypatch.setattr(workbooks.multiprocessing, "get_context", lambda: context)
+    monkeypatch.setattr(outputs.multiprocessing, "get_context", lambda: context)
     from concurrent.futures import ProcessPoolExecutor
 
     def pool(**options):
+        options.pop("mp_context", None)
         return ProcessPoolExecutor(mp_context=context, **options)
     monkeypatch.setattr(folder, "ProcessPoolExecutor", pool)
-    monkeypatch.setattr(pipeline, "ProcessPoolExecutor", pool)
+    monkeypatch.setattr(outputs, "ProcessPoolExecutor", pool)             # the report's child and the pool
     pooled = run(month_dir, MONTH, tmp_path / "pooled", load_rules(), jobs=2)
     assert serial.exit_code == pooled.exit_code == 0
     assert serial.outputs == pooled.outputs

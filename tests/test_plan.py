@@ -20,7 +20,6 @@ from kehu.month import Month
 from kehu.rules import load_rules
 from kehu.validate import validate_month
 from kehu.compute.calendar import WorkCalendar
-from kehu.rules import load_rules
 from sample_copy import SAMPLE, copy_sample, staff_cell
 
 D = Decimal

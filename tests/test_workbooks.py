@@ -12,11 +12,12 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from result_factory import HYPERLINK_NAME, PHONE_NAME, SCRIPT_NAME, make_result  # noqa: E402
 
-from kehu.render import workbooks  # noqa: E402
+from kehu.render import outputs  # noqa: E402
 from kehu.render.department_book import SHEETS as DEPARTMENT_SHEETS  # noqa: E402
 from kehu.render.manager_book import MANAGER_SHEETS, ROOM_MANAGER_SHEETS  # noqa: E402
 from kehu.render.safe import safe_filename, unique_filename  # noqa: E402
-from kehu.render.workbooks import write_workbooks  # noqa: E402
+from kehu.render.outputs import write_workbooks
+from kehu.render.workbooks import ManagerSlicer  # noqa: E402
 
 DEPARTMENT = "集团客户部_2026-10_考核汇总.xlsx"
 EXPECTED_MANAGER_FILES = {"1001_王建国.xlsx", "1002_李娜.xlsx", "1003_CON.xlsx", "2001_赵敏.xlsx",
@@ -265,7 +266,7 @@ def test_print_setup(out):
 
 def test_output_is_deterministic_and_parallel_equals_serial(result, tmp_path, monkeypatch):
     a = write_workbooks(result, tmp_path / "a")
-    monkeypatch.setattr(workbooks, "PARALLEL_MIN", 0)
+    monkeypatch.setattr(outputs, "PARALLEL_MIN", 0)
     b = write_workbooks(result, tmp_path / "b", jobs=2)
     assert [p.relative_to(tmp_path / "a") for p in a] == [p.relative_to(tmp_path / "b") for p in b]
     for pa, pb in zip(a, b):
@@ -274,7 +275,7 @@ def test_output_is_deterministic_and_parallel_equals_serial(result, tmp_path, mo
 
 def test_slices_cut_in_ranges_equal_the_slices_cut_at_once(result):
     """A forked worker cuts its own range of managers: any split gives the same slices."""
-    slicer = workbooks.ManagerSlicer(result)
+    slicer = ManagerSlicer(result)
     whole = repr(slicer.slices())
     assert len(slicer) >= 3 and "K1003" in whole
     for split in (1, 2, len(slicer) - 1):
@@ -328,9 +329,9 @@ def test_control_characters_do_not_reach_cells(tmp_path):
 def test_parallel_without_fork_pickles_the_slices_and_writes_the_same(result, tmp_path, monkeypatch):
     import multiprocessing
     a = write_workbooks(result, tmp_path / "a")
-    monkeypatch.setattr(workbooks, "PARALLEL_MIN", 0)
+    monkeypatch.setattr(outputs, "PARALLEL_MIN", 0)
     spawn = multiprocessing.get_context("spawn")
-    monkeypatch.setattr(workbooks.multiprocessing, "get_context", lambda: spawn)
+    monkeypatch.setattr(outputs.multiprocessing, "get_context", lambda: spawn)
     b = write_workbooks(result, tmp_path / "b", jobs=2)
     for pa, pb in zip(a, b, strict=True):
         assert pa.read_bytes() == pb.read_bytes(), pa.name

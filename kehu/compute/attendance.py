@@ -351,14 +351,29 @@ def compute_attendance(staff: pd.DataFrame, punches: pd.DataFrame, leave: pd.Dat
     """Attendance events and per-employee summary of ``month``
     (seed 004 考勤制度; SPEC §2.2–2.4, §9.1–9.4, §9.7). Raises CalendarError when a day
     of the month is covered neither by the 日历 sheet nor by the official schedule."""
+    grid, sessions = month_sessions(staff, punches, leave, month, rules, calendar)
+    requests = leave_requests(leave, grid, rules)
+    parts = [*session_events(sessions, grid, rules), leave_limit_events(requests, grid, rules)]
+    events, codes = finish_events(parts, grid)
+    return AttendanceResult(events, attendance_summary(events, codes, requests, grid))
+
+
+def month_sessions(staff: pd.DataFrame, punches: pd.DataFrame, leave: pd.DataFrame, month: Month, rules: dict,
+                   calendar: WorkCalendar) -> tuple[MonthGrid, Sessions]:
+    """The month's grid and its sessions with their punches and leave applied (SPEC §2.3.1–2.3.2)
+    — what the per-session outcomes are read from (also by kehu.validate.import_check)."""
     grid = month_grid(assessed_staff(staff, month), month, rules, calendar)
     sessions = session_grid(grid)
     times = punch_times(punches, leave, rules)
     collect_punches(sessions, *split_at_boundary(grid, grid.codes(times["employee_id"]),
                                                  month_minutes(times["at"], month)))
     apply_leave(sessions, grid, leave, rules)
-    requests = leave_requests(leave, grid, rules)
-    parts = [*timing_events(sessions, grid, rules), missing_punch_events(sessions, grid, rules),
-             absence_events(sessions, grid, rules), leave_limit_events(requests, grid, rules)]
-    events, codes = finish_events(parts, grid)
-    return AttendanceResult(events, attendance_summary(events, codes, requests, grid))
+    return grid, sessions
+
+
+def session_events(sessions: Sessions, grid: MonthGrid, rules: dict) -> list[pd.DataFrame]:
+    """Late, early, missing-punch and absence events of the sessions (SPEC §2.3.3–2.4), each part
+    with columns code, day, session, type, minutes, amount and the detail (scheduled, punched,
+    tier, note)."""
+    return [*timing_events(sessions, grid, rules), missing_punch_events(sessions, grid, rules),
+            absence_events(sessions, grid, rules)]

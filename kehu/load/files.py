@@ -4,7 +4,9 @@ A file's reader is chosen by its first bytes, not by its extension: a zip holdin
 ``xl/workbook.xml`` is an .xlsx (a CSV named .xlsx is read as the CSV it is, with a
 warning), an OLE2 container is an .xls or a WPS .et (or a password-protected
 workbook), ``application/vnd.oasis.opendocument.spreadsheet`` is an .ods, a zip with
-``xl/workbook.bin`` is an .xlsb, and text in UTF-8, GB18030 or UTF-16 is a CSV.
+``xl/workbook.bin`` is an .xlsb, and text in UTF-8, GB18030 or UTF-16 is a CSV. A .json
+file saved from the DingTalk ``listRecord`` / WeCom ``getcheckindata`` API (its first bytes
+name their fields) is read as the table of its records (kehu.load.reader.read_json).
 
 Everything else is set aside, each with a line for manifest.json: kehu's own outputs
 (an output folder inside the input folder must never be read back), Excel and
@@ -37,6 +39,8 @@ _KEHU_OUTPUT_PATTERN = re.compile(r"^(校验报告(_\d{4}-\d{2})?|集团客户�
 _MONTH_FOLDER = re.compile(r"^\d{4}-\d{2}$")
 KEHU_TITLES = ("kehu 校验报告", "集团客户部 ")     # docProps titles kehu's workbooks carry
 PAYROLL_HEADER = "工号,姓名,绩效基数,KPI得分,扣款合计,应发绩效"
+# fields that name a JSON file saved from an attendance API: DingTalk listRecord / list, WeCom getcheckindata
+API_JSON_MARKS = ('"recordresult"', '"checkindata"', '"userCheckTime"', '"checkin_time"')
 
 
 @dataclass(frozen=True)
@@ -44,7 +48,7 @@ class InputFile:
     """A file to read: ``name`` as the clerk sees it, ``kind`` the reader its bytes call for."""
     path: Path
     name: str
-    kind: str                   # "xlsx" | "xlsb" | "ods" | "xls" | "csv"
+    kind: str                   # "xlsx" | "xlsb" | "ods" | "xls" | "csv" | "json"
     size: int = 0
     note: Finding | None = None     # e.g. the extension does not match the content (read anyway)
 
@@ -192,7 +196,11 @@ def _text_file(path: Path, name: str, size: int, suffix: str, head: bytes) -> In
             return SetAside(name, "kehu 自己的输出文件（payroll.csv），不作为输入读取")
         return _extension_checked(InputFile(path, name, "csv", size), suffix)
     if suffix == ".json":
-        return SetAside(name, "JSON 文件，不是 kehu 能读的表格", make("W-file-ignored", file=name, what="是 JSON 文件"))
+        if _is_attendance_json(head):
+            return InputFile(path, name, "json", size)
+        return SetAside(name, "JSON 文件，不是 kehu 能读的表格", make(
+            "W-file-ignored", file=name, hint="如果它是从接口保存的打卡数据，请保存接口返回的完整内容后再放入；否则可忽略。",
+            what="是 JSON 文件，但不是从钉钉 listRecord 或企业微信 getcheckindata 接口保存的打卡数据"))
     return _not_a_table(name, suffix, "是文本文件但不是表格（扩展名不是 .csv/.txt）")
 
 
@@ -206,6 +214,12 @@ def _extension_checked(found, suffix: str):
     what = "CSV 文本" if text_body else "Excel 工作簿"
     note = make("W-file-extension", file=found.name, suffix=suffix or "（无）", what=what)
     return InputFile(found.path, found.name, found.kind, found.size, note)
+
+
+def _is_attendance_json(head: bytes) -> bool:
+    """JSON saved from an attendance API: it opens with ``{`` or ``[`` and names the API's fields."""
+    text = head.removeprefix(b"\xef\xbb\xbf").decode("utf-8", errors="ignore")
+    return text.lstrip().startswith(("{", "[")) and any(mark in text for mark in API_JSON_MARKS)
 
 
 def _is_payroll(head: bytes) -> bool:

@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import gc
 from contextlib import contextmanager
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 import pandas as pd
 
 from kehu.cores import available_cores, die_with_parent
 from kehu.findings import Finding
 from kehu.load.ledger import Ledger
+from kehu.load.cache import TypedFileCache
 from kehu.load.files import FolderScan, InputFile, scan_folder
 from kehu.load.reader import read_file, vet_file
 from kehu.load.safety import UnsafeFile, XlsxCheck
@@ -77,15 +79,32 @@ def large_folder(folder: Path | FolderScan) -> bool:
     return sum(f.size for f in scan.files) >= PARALLEL_BYTES
 
 
-def load_folder(scan: FolderScan, rules: dict, cores: int | None = None) -> list[LoadedFile]:
+def load_folder(scan: FolderScan, rules: dict, cores: int | None = None, cache: TypedFileCache | None = None,
+                keep: bool = False, advance=None) -> list[LoadedFile]:
     """Every readable file of the scanned folder, typed, in file-name order.
 
-    A large folder (≥ ``PARALLEL_BYTES``, several files, several cores) is loaded by a
-    process pool, biggest file first so that the workers finish together."""
-    sources = scan.files
-    cores = cores or available_cores()
-    if cores < 2 or len(sources) < 2 or not large_folder(scan):
-        return [load_file(s, rules) for s in sources]
+    A file unchanged since an earlier run is taken from ``cache`` (kehu.load.cache), and the
+    files read now are kept there when ``keep``. The rest is read here, or by a process pool
+    for a large folder (≥ ``PARALLEL_BYTES``, several files, several cores), biggest file first
+    so that the workers finish together. ``advance(n)``: n more files done (a progress bar)."""
+    advance = advance or (lambda n: None)
+    done = {s.name: found for s in scan.files if cache is not None and (found := cache.get(s)) is not None}
+    advance(len(done))
+    todo = [s for s in scan.files if s.name not in done]
+    for source, loaded in _load(todo, rules, cores or available_cores(), large_folder(scan)):
+        done[source.name] = loaded
+        if keep and cache is not None:
+            cache.put(source, loaded)
+        advance(1)
+    return [done[s.name] for s in scan.files]
+
+
+def _load(sources: list[InputFile], rules: dict, cores: int, large: bool) -> Iterator[tuple[InputFile, LoadedFile]]:
+    """(source, loaded) of each file as it is done: here, or in a pool for a large folder."""
+    if cores < 2 or len(sources) < 2 or not large:
+        yield from ((s, load_file(s, rules)) for s in sources)
+        return
     with ProcessPoolExecutor(max_workers=min(cores, len(sources)), initializer=die_with_parent) as pool:
-        futures = {s.name: pool.submit(load_file, s, rules) for s in sorted(sources, key=lambda s: -s.size)}
-        return [futures[s.name].result() for s in sources]
+        futures = {pool.submit(load_file, s, rules): s for s in sorted(sources, key=lambda s: -s.size)}
+        for future in as_completed(futures):
+            yield futures[future], future.result()

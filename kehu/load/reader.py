@@ -1,7 +1,8 @@
 """Read one input file into raw sheets (SPEC §1, §10.5).
 
 The reader is the one the file's bytes call for (``kehu.load.files``): .xlsx, .xlsb,
-.ods and .xls/.et through python-calamine, CSV text through the csv module. Reading is
+.ods and .xls/.et through python-calamine, CSV text through the csv module, and a JSON
+file saved from an attendance API as the table of its records (``read_json``). Reading is
 lossless: every cell comes back as the Python value calamine or the CSV text gives, so
 nothing is type-guessed away; the typing happens column-wise in kehu.load.values with a
 finding for every cell that cannot be read. Files that cannot be read at all raise
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +23,8 @@ from kehu.load.safety import UnsafeFile, XlsxCheck, check_xlsx, check_zip_packag
 
 MAX_CSV_BYTES = 2 * 1024**3
 MAX_OLE_BYTES = 512 * 1024**2      # an .xls is at most 65,536 rows: anything this big is not one
+MAX_JSON_BYTES = 512 * 1024**2     # a year of a big company's punches is far less
+API_RECORD_LISTS = ("recordresult", "checkindata")     # DingTalk listRecord / list, WeCom getcheckindata
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")   # gb18030 is a superset of GBK
 CSV_DELIMITERS = (",", "\t", ";")
 _CALAMINE_KINDS = ("xlsx", "xlsb", "ods", "xls")
@@ -44,6 +48,8 @@ def read_file(source: InputFile, vetted: XlsxCheck | None = None) -> list[RawShe
     try:
         if source.kind == "csv":
             return [read_csv(source)]
+        if source.kind == "json":
+            return [read_json(source)]
         return read_workbook(source, vetted)
     except PermissionError:
         raise _locked() from None
@@ -147,3 +153,52 @@ def _decode(data: bytes) -> str:
         except UnicodeDecodeError:
             continue
     raise UnsafeFile("E-file-encoding", problem="CSV 文件的编码无法识别（应为 UTF-8 或 GBK）。")
+
+
+def read_json(source: InputFile) -> RawSheet:
+    """The records of a JSON file saved from the DingTalk ``listRecord`` / ``list`` or WeCom
+    ``getcheckindata`` API — one response, or a list of responses (pages), or a bare list of
+    records — as a table: row 1 the fields in first-seen order, row n + 1 the n-th record. The
+    sheet is named after the record list (``recordresult`` / ``checkindata``)."""
+    if source.size > MAX_JSON_BYTES:
+        raise UnsafeFile("E-file-too-large", "请核对是否放错了文件：从考勤接口保存的打卡数据不会这么大。",
+                         what="JSON 文件", size=f"{source.size / 1024**2:.0f} MB")
+    try:
+        data = json.loads(source.path.read_bytes().decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise UnsafeFile("E-file-format", "请重新从接口获取并完整保存后再放入。",
+                         problem="JSON 文件不完整或已损坏（可能没有下载或保存完整）。") from None
+    name, records = _api_records(data)
+    fields: dict[str, None] = {}
+    for record in records:
+        fields.update(dict.fromkeys(record))
+    header = list(fields)
+    rows = [header] + [[_json_cell(r.get(k)) for k in header] for r in records]
+    return RawSheet(source.name, name, rows)
+
+
+def _api_records(data) -> tuple[str, list[dict]]:
+    """(the record list's name, its records) of one response, a list of pages or a bare list."""
+    pages = data if isinstance(data, list) else [data]
+    name, records = "recordresult", []
+    for page in pages:
+        if not isinstance(page, dict):
+            continue
+        found = next((key for key in API_RECORD_LISTS if isinstance(page.get(key), list)), None)
+        if found is None and isinstance(page.get("result"), dict):      # newer DingTalk envelopes
+            page = page["result"]
+            found = next((key for key in API_RECORD_LISTS if isinstance(page.get(key), list)), None)
+        if found is not None:
+            name = found
+            records.extend(r for r in page[found] if isinstance(r, dict))
+        elif "userId" in page or "userid" in page:                      # a bare record
+            name = "checkindata" if "userid" in page else name
+            records.append(page)
+    return name, records
+
+
+def _json_cell(value):
+    """A record's value as a cell: numbers and text as they are, nested values as JSON text."""
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return value

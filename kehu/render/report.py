@@ -7,6 +7,8 @@
   width, wrapped text, a title, the header repeated on every page);
 - 读取情况: the manifest — read = used + rejected + ignored + duplicate + empty per input
   sheet — and the entries of the folder that were not read, with why;
+- 导入核对, when the month holds a DingTalk / WeCom attendance export: the days the export judges
+  unlike kehu (kehu.render.import_check);
 - an annotated copy of every sheet with row findings (kehu.render.report_copies).
 """
 from __future__ import annotations
@@ -18,6 +20,7 @@ import xlsxwriter
 
 from kehu.findings import ERROR, Finding
 from kehu.findings_order import SEVERITY_WORDS, Problem, in_order, problems, title_of
+from kehu.render.import_check import SHEET as IMPORT_CHECK, write_import_check
 from kehu.render.report_copies import LINE_HEIGHT, annotate_sheets, fit_height
 from kehu.schema import BY_KEY
 
@@ -28,15 +31,16 @@ FINDING_WIDTHS = [6, 17, 16, 10, 6, 12, 7, 12, 52]
 PROBLEM_HEADERS = ["序号", "级别", "问题", "位置", "条数", "说明（同类的第一条）"]
 PROBLEM_WIDTHS = [5, 6, 16, 26, 7, 70]
 MANIFEST_HEADERS = ["文件", "工作表", "识别为", "读取行数", "使用", "拒绝", "忽略（有警告）", "重复", "空行"]
-FIXED_SHEETS = ("概要", "问题清单", "读取情况")
+FIXED_SHEETS = ("概要", "问题清单", "读取情况", IMPORT_CHECK)
 A4 = 9
 
 
 def write_report(path: Path, findings: list[Finding], sheets: list, sources: dict, month_label: str,
-                 vetted: dict | None = None, set_aside: list = (), note: str | None = None) -> Path:
+                 vetted: dict | None = None, set_aside: list = (), import_check=None, note: str | None = None) -> Path:
     """The report of the month whose input files are ``sources`` (name → InputFile; the offending
     sheets are read again; ``vetted``: file name → the load's safety pre-scan of that workbook, not
     repeated if unchanged; ``set_aside``: the folder's entries that were not read, and why;
+    ``import_check``: the 导入核对 rows of the attendance exports, kehu.validate.import_check;
     ``note``: a line that heads the summary — a failed run's word on the month's last results)."""
     wb = xlsxwriter.Workbook(str(path), WB_OPTIONS)
     wb.set_properties({"title": f"kehu 校验报告 {month_label}", "created": datetime(2000, 1, 1)})
@@ -45,6 +49,7 @@ def write_report(path: Path, findings: list[Finding], sheets: list, sources: dic
     _summary(wb, fmt, found, findings, month_label, note)
     _finding_list(wb, fmt, in_order(findings), month_label)
     _manifest(wb, fmt, sheets, set_aside, month_label)
+    write_import_check(wb, fmt, import_check, month_label, _print_setup)
     annotate_sheets(wb, findings, sources, vetted or {}, used=FIXED_SHEETS)
     wb.close()
     return path

@@ -1,144 +1,22 @@
-"""Write every workbook of the month (SPEC §6): one per assessed manager and the
-department workbook.
+"""Each manager's share of the month: ``managers/<工号>_<姓名>.xlsx`` and what goes into it (SPEC §6).
 
-    write_workbooks(result, out_dir) -> [paths]
-
-``out_dir/managers/<工号>_<姓名>.xlsx`` for every assessed 客户经理, 行业客户经理
-and 重要室经理, and ``out_dir/集团客户部_<YYYY-MM>_考核汇总.xlsx``.
-
-The MonthResult is cut into one ``ManagerSlice`` per manager (``ManagerSlicer``:
-one groupby per frame, not one filter per manager), so a writer — in this
-process or in a worker of the process pool — is only ever handed that
-manager's rows (seed 004 保密制度). Many managers (> ``PARALLEL_MIN``) are written by a
-process pool across the cores while this process writes the department
-workbook; a few are written serially.
+The MonthResult is cut into one ``ManagerSlice`` per assessed 客户经理, 行业客户经理 and
+重要室经理 (``ManagerSlicer``: one groupby per frame, not one filter per manager), so a writer —
+in this process or in a pool worker (kehu.render.outputs) — is only ever handed that manager's
+rows (seed 004 保密制度); file names are made safe and unique here.
 """
 from __future__ import annotations
-
-import gc
-import multiprocessing
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from kehu.cores import available_cores, die_with_parent
-from kehu.crashpoint import crash_point
 from kehu.model import MonthResult
-from kehu.render.department_book import department_filename, write_department_book
 from kehu.render.frames import records
-from kehu.render.manager_book import ManagerSlice, write_manager_book
+from kehu.render.manager_book import ManagerSlice
 from kehu.render.wording import policy_words
 from kehu.render.safe import safe_filename, unique_names
 
-PARALLEL_MIN = 50            # more managers than this → process pool
-BATCH_MAX = 25               # managers' workbooks per pool task, at most
 MANAGERS_DIR = "managers"
-
-
-def write_workbooks(result: MonthResult, out_dir: Path, jobs: int | None = None, advance=None,
-                    meanwhile=None) -> list[Path]:
-    """Write the manager workbooks and the department workbook; return their paths
-    (managers in 工号 order, the department workbook last). ``advance(n)`` is called as
-    managers' workbooks are done (a progress bar on a terminal). ``meanwhile(submit)``
-    (optional) runs in this process before the department workbook, while the pool writes;
-    ``submit(function, *args)`` queues more work (e.g. letters) half-way through the
-    managers' workbooks — in the pool, or at once without one — and returns its Future.
-    ``meanwhile`` may return a callable, run here once the rest of the workbooks are queued
-    (e.g. to wait for its work and finish it while the pool writes them). All of it is done
-    when this returns."""
-    advance = advance or (lambda n: None)
-    out_dir = Path(out_dir)
-    managers_dir = out_dir / MANAGERS_DIR
-    managers_dir.mkdir(parents=True, exist_ok=True)
-    slicer = ManagerSlicer(result)
-    jobs = jobs or available_cores()
-    department = out_dir / department_filename(result.month)
-    def in_this_process(submit):
-        then = meanwhile(submit) if meanwhile is not None else None
-        write_department_book(result, department)
-        return then
-    # Frozen, the month (and the slicer) are left out of the garbage collector's passes while
-    # the workbooks and letters are written: a full pass over a province month costs ~0.15 s
-    # and the letters alone set off several. The forked workers inherit the frozen state, so
-    # their collector does not touch (and so copy) those pages either.
-    gc.freeze()
-    try:
-        if jobs > 1 and len(slicer) > PARALLEL_MIN:
-            paths = _write_parallel(slicer, managers_dir, jobs, in_this_process, advance)
-        else:
-            paths = []
-            for s, s_name in slicer.slices():
-                paths.append(write_manager_book(s, managers_dir / s_name))
-                advance(1)
-            then = in_this_process(_run_now)
-            if then is not None:
-                then()
-    finally:
-        gc.unfreeze()
-    return paths + [department]
-
-
-def _write_batch(batch: list[tuple[ManagerSlice, str]], folder: str) -> list[str]:
-    return [str(write_manager_book(s, Path(folder) / name)) for s, name in batch]
-
-
-_INHERITED: "ManagerSlicer | None" = None       # a forked worker's copy of the parent's slicer
-
-
-def _inherit(slicer: "ManagerSlicer") -> None:
-    """Pool initializer. Under fork a worker starts as a copy of this process, so ``slicer``
-    (and the month it cuts) arrives without being pickled; the tasks then name only a range
-    of managers, whose slices the worker makes itself. The worker ends with its parent."""
-    global _INHERITED
-    die_with_parent()
-    _INHERITED = slicer
-
-
-def _write_range(start: int, stop: int, folder: str) -> list[str]:
-    return _write_batch(_INHERITED.slices(start, stop), folder)
-
-
-def _write_parallel(slicer: "ManagerSlicer", folder: Path, jobs: int, write_department, advance) -> list[Path]:
-    # a batch per task keeps IPC overhead small; many small batches let the workers finish together
-    size = max(1, min(BATCH_MAX, len(slicer) // (jobs * 8) or 1))
-    ranges = [(start, min(start + size, len(slicer))) for start in range(0, len(slicer), size)]
-    # Under fork the workers cut their slices from the month they inherit (39 MB of pickles
-    # saved on a province month, and ~0.6 s this process would spend alone before the pool
-    # starts); under spawn or forkserver each batch is cut here and pickled to its worker.
-    context = multiprocessing.get_context()               # what ProcessPoolExecutor would use
-    if context.get_start_method() == "fork":
-        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_inherit, initargs=(slicer,))
-        def submit(start, stop):
-            return pool.submit(_write_range, start, stop, str(folder))
-    else:
-        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=die_with_parent)
-        def submit(start, stop):
-            return pool.submit(_write_batch, slicer.slices(start, stop), str(folder))
-    half = len(ranges) // 2
-    with pool:                                              # leaving it waits for every task
-        futures = [submit(*r) for r in ranges[:half]]
-        crash_point("workbooks")                            # the workers are running
-        # meanwhile, in this process: its own work queues behind the first half, so that what
-        # it then waits for is done while the pool still has the second half to write
-        then = write_department(pool.submit)
-        futures += [submit(*r) for r in ranges[half:]]
-        if then is not None:
-            then()
-        for done in as_completed(futures):
-            advance(len(done.result()))
-        return [Path(p) for f in futures for p in f.result()]
-
-
-def _run_now(function, *args) -> Future:
-    """``submit`` without a pool: the work is done before it returns."""
-    done: Future = Future()
-    try:
-        done.set_result(function(*args))
-    except Exception as exc:                                # raised again by done.result()
-        done.set_exception(exc)
-    return done
 
 
 # ---------------------------------------------------------------------------

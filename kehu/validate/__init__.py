@@ -7,14 +7,17 @@ import pandas as pd
 
 from kehu.compute.calendar import CalendarError, WorkCalendar
 from kehu.findings import Finding, make
+from kehu.load.cache import TypedFileCache
 from kehu.load.files import scan_folder
 from kehu.load.ledger import Ledger
 from kehu.load.folder import collector_paused, load_folder
+from kehu.load.shapes.resolve import resolve_exports
 from kehu.model import MonthInputs
 from kehu.month import Month
 from kehu.schema import DATASETS
 from kehu.validate.checks import Checker
 from kehu.validate.classes import class_findings
+from kehu.validate.import_check import import_check
 from kehu.validate.letters import letter_findings
 
 
@@ -33,20 +36,25 @@ def _concat(parts: list[pd.DataFrame], dataset) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)
 
 
-def validate_month(folder: Path, month: Month, rules: dict) -> MonthInputs:
-    """Read, type and check every input; rejected and ignored rows are removed, each with a finding."""
+def validate_month(folder: Path, month: Month, rules: dict, cache: TypedFileCache | None = None,
+                   keep: bool = False, progress=None) -> MonthInputs:
+    """Read, type and check every input; rejected and ignored rows are removed, each with a finding.
+    ``cache``: files unchanged since an earlier run are taken from it (and the others kept there
+    when ``keep``, kehu.load.cache); ``progress``: a step-label callable, maybe with a ``bar``."""
     with collector_paused():
-        return _validate_month(folder, month, rules)
+        return _validate_month(folder, month, rules, cache, keep, progress)
 
 
-def _validate_month(folder: Path, month: Month, rules: dict) -> MonthInputs:
+def _validate_month(folder: Path, month: Month, rules: dict, cache, keep, progress) -> MonthInputs:
     ledger, parse_findings, vetted = Ledger(), [], {}
     scan = scan_folder(Path(folder))
     file_findings = list(scan.findings)
     if not scan.files:
         file_findings.append(_nothing_to_read(scan))
     parts: dict[str, list[pd.DataFrame]] = {d.key: [] for d in DATASETS}
-    for loaded in load_folder(scan, rules):
+    bar = getattr(progress, "bar", None)
+    advance = bar(len(scan.files), "文件") if bar and scan.files else None
+    for loaded in load_folder(scan, rules, cache=cache, keep=keep, advance=advance):
         if loaded.error is not None:
             file_findings.append(loaded.error)
         ledger.absorb(loaded.ledger)
@@ -57,6 +65,7 @@ def _validate_month(folder: Path, month: Month, rules: dict) -> MonthInputs:
             parts[key].append(frame)
     findings = file_findings + parse_findings
     frames = {d.key: _concat(parts[d.key], d) for d in DATASETS}
+    frames, verdicts = resolve_exports(frames, ledger, findings)     # exports' UserId / 账号 → 工号 (issue 17)
     frames = Checker(frames, month, rules, ledger, findings).run()
     frames = {k: f.reset_index(drop=True) for k, f in frames.items()}
     findings.extend(_class_findings(frames["customers"], rules, ledger))
@@ -65,7 +74,8 @@ def _validate_month(folder: Path, month: Month, rules: dict) -> MonthInputs:
     rejected = {key: ledger.rejected_rows(key) for key in ("staff", "customers")}
     return MonthInputs(month, frames, ledger.counts(frames), findings, vetted,
                        sources={f.name: f for f in scan.files}, set_aside=scan.set_aside,
-                       rejected={k: v for k, v in rejected.items() if v is not None})
+                       rejected={k: v for k, v in rejected.items() if v is not None},
+                       import_check=import_check(frames, verdicts, month, rules))
 
 
 def _nothing_to_read(scan) -> Finding:

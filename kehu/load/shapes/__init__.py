@@ -14,6 +14,12 @@ A shape is a unit (STYLE.md: frictionless' format plugins): a class with
 one of kehu's own tables with columns missing; kehu's own tables (SPEC §1, §10.4) last — that
 shape claims every sheet, and says what an unknown sheet lacks. Adding a shape is a module in
 this package and one line in ``SHAPES``.
+
+The attendance exports of DingTalk and WeCom (issue 17; ../shared/formats/attendance-exports.md):
+exports.py (what they share: header bands, their dates and times, rows for kehu's datasets, the
+export's own verdicts), one module per family (dingtalk_raw, dingtalk_daily, dingtalk_leave,
+dingtalk_signin, wecom, api_json, other_exports), and resolve.py — after loading, the accounts
+and customer names an export uses, as kehu's ids.
 """
 from __future__ import annotations
 
@@ -23,7 +29,14 @@ import pandas as pd
 
 from kehu.load.ledger import Ledger
 from kehu.load.reader import RawSheet
+from kehu.load.shapes.api_json import DingTalkApi, WeComApi
+from kehu.load.shapes.dingtalk_daily import DingTalkDaily, DingTalkTimes
+from kehu.load.shapes.dingtalk_leave import DingTalkLeave, DingTalkPunchFix
+from kehu.load.shapes.dingtalk_raw import DingTalkRawPunches
+from kehu.load.shapes.dingtalk_signin import DingTalkSignIn
 from kehu.load.shapes.kehu_table import KehuTable
+from kehu.load.shapes.other_exports import MonthSummary, UnknownExport
+from kehu.load.shapes.wecom import WeComDaily, WeComDetail
 from kehu.schema import DATASETS
 
 INSTRUCTION_SHEETS = ("填写说明",)
@@ -37,7 +50,13 @@ class Shape(Protocol):
     def rows(self, raw: RawSheet, claim, rules: dict, ledger: Ledger, findings: list) -> list[tuple[str, pd.DataFrame]]: ...
 
 
-SHAPES: list[Shape] = [KehuTable()]
+SHAPES: list[Shape] = [
+    DingTalkApi(), WeComApi(),                      # JSON saved from the attendance APIs
+    WeComDaily(), WeComDetail(),                    # 企业微信 上下班打卡 日报 (before 每日统计: both have 上班1 columns)
+    DingTalkDaily(), DingTalkTimes(), DingTalkRawPunches(), DingTalkLeave(), DingTalkPunchFix(), DingTalkSignIn(),
+    MonthSummary(), UnknownExport(),                # exports kehu has no use for, or does not know
+    KehuTable(),                                    # kehu's own tables: claims every sheet
+]
 
 
 def parse_sheets(raws: list[RawSheet], rules: dict, ledger: Ledger, findings: list) -> dict[str, list[pd.DataFrame]]:

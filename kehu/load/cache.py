@@ -1,0 +1,122 @@
+"""Typed files kept between runs, for the clerk's loop: validate → fix one file → validate again (issue 15).
+
+A file's entry is what loading it gave (kehu.load.folder.LoadedFile: its typed rows, row
+counts, findings and safety pre-scan), kept under ``<output folder>/.kehu-cache/``. Its key is
+the SHA-256 of everything that decides that result:
+
+- the file's bytes and its name (the name is in every row's provenance and finding);
+- kehu's own code — every ``.py`` of the package, so a changed kehu never reads an old entry;
+- the rules in force (enum choices such as 违纪 kinds and 指标 names come from them).
+
+A changed byte is another key: an entry can be missing, never stale. Entries are pickles, so
+each is signed with a secret kept in the user's own folder (``~/.cache/kehu/secret``): an entry
+someone else wrote into a shared output folder is ignored, never unpickled. A damaged or
+unreadable entry is ignored too — the file is simply read again. The cache holds at most
+``MAX_ENTRIES`` entries and ``MAX_BYTES`` bytes; the oldest go first.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import pickle
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+import kehu
+
+CACHE_DIR = ".kehu-cache"
+MAX_ENTRIES = 1000
+MAX_BYTES = 2 * 1024**3
+_SIGNATURE = hashlib.sha256().digest_size
+_CHUNK = 1 << 20
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> bytes:
+    """SHA-256 over kehu's source files (path and bytes), in a fixed order."""
+    root = Path(kehu.__file__).parent
+    digest = hashlib.sha256(kehu.__version__.encode())
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.digest()
+
+
+def _secret() -> bytes | None:
+    """The signing key, made once per user; None when it cannot be kept (then nothing is cached)."""
+    home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kehu"
+    path = home / "secret"
+    try:
+        if not path.exists():
+            home.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(secrets.token_bytes(32))
+        key = path.read_bytes()
+    except OSError:
+        return None
+    return key if len(key) == 32 else None
+
+
+class TypedFileCache:
+    """``cache.get(source)`` → the LoadedFile of an unchanged file, or None; ``cache.put(source, loaded)``."""
+
+    def __init__(self, folder: Path | None, rules: dict):
+        self.folder = Path(folder) / CACHE_DIR if folder is not None else None
+        self.secret = _secret() if folder is not None else None
+        rules_text = json.dumps(rules, sort_keys=True, ensure_ascii=False, default=str)
+        self.salt = code_fingerprint() + hashlib.sha256(rules_text.encode()).digest()
+
+    @property
+    def enabled(self) -> bool:
+        return self.folder is not None and self.secret is not None
+
+    def key(self, source) -> str:
+        digest = hashlib.sha256(self.salt + source.name.encode("utf-8", "surrogateescape") + b"\0")
+        with source.path.open("rb") as fh:
+            while chunk := fh.read(_CHUNK):
+                digest.update(chunk)
+        return digest.hexdigest()
+
+    def get(self, source):
+        """The cached LoadedFile of ``source``, or None (not cached, damaged, or not signed by us)."""
+        if not self.enabled:
+            return None
+        path = self.folder / f"{self.key(source)}.pkl"
+        try:
+            data = path.read_bytes()
+            os.utime(path)                  # the most recently used entries are the last to go
+        except OSError:
+            return None
+        signature, body = data[:_SIGNATURE], data[_SIGNATURE:]
+        if not hmac.compare_digest(signature, hmac.new(self.secret, body, hashlib.sha256).digest()):
+            return None
+        try:
+            return pickle.loads(body)
+        except Exception:                   # a damaged entry: the file is read again
+            return None
+
+    def put(self, source, loaded) -> None:
+        """Keep ``loaded`` for ``source``; a cache that cannot be written is no cache (never an error)."""
+        if not self.enabled:
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            body = pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL)
+            path = self.folder / f"{self.key(source)}.pkl"
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(hmac.new(self.secret, body, hashlib.sha256).digest() + body)
+            os.replace(tmp, path)
+            self._trim()
+        except (OSError, pickle.PicklingError):
+            return
+
+    def _trim(self) -> None:
+        entries = sorted(self.folder.glob("*.pkl"), key=lambda p: p.stat().st_mtime, reverse=True)
+        total = 0
+        for i, path in enumerate(entries):
+            total += path.stat().st_size
+            if i >= MAX_ENTRIES or total > MAX_BYTES:
+                path.unlink(missing_ok=True)
