@@ -23,7 +23,6 @@ import pytest
 
 from bad_inputs import CASES, FORMULA_NAMES, PUNCH_ROWS
 from kehu.month import Month
-from kehu.rules import load_rules
 
 from builders import sender_rules  # noqa: E402
 from kehu.validate import validate_month

@@ -1,12 +1,10 @@
 """kehu init: blank input workbooks the clerk fills in (dropdowns, formats, 填写说明, one example row)."""
-from pathlib import Path
 
 import openpyxl
 from click.testing import CliRunner
 
 from kehu.cli import cli
 from kehu.month import Month
-from kehu.rules import load_rules
 
 from builders import sender_rules  # noqa: E402
 from kehu.schema import DATASETS

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import tempfile
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 

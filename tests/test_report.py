@@ -18,7 +18,6 @@ from kehu.finding_codes import CODES
 from kehu.findings import make
 from kehu.findings_order import in_order, problems
 from kehu.month import Month
-from kehu.rules import load_rules
 from kehu.validate import validate_month
 from kehu.validate.id_patterns import mistyped_ids
 

@@ -27,7 +27,6 @@ from test_finding_codes import half_width_punctuation
 from kehu import pipeline
 from kehu.cli import cli
 from kehu.month import Month
-from kehu.rules import load_rules
 from kehu.validate import validate_month
 
 MONTH = Month(2026, 10)
