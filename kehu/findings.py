@@ -9,7 +9,7 @@ those definitions.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields as dataclass_fields
 
 import pandas as pd
 
@@ -81,7 +81,7 @@ class Finding:
         return d
 
 
-FIELD_NAMES = tuple(f.name for f in fields(Finding))
+FIELD_NAMES = tuple(f.name for f in dataclass_fields(Finding))
 
 
 def make(code: str, *, hint: str | None = None, **fields) -> Finding:
