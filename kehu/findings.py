@@ -9,7 +9,7 @@ those definitions.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields as dataclass_fields
 
 import pandas as pd
 
@@ -73,9 +73,15 @@ class Finding:
         return f"{self.letter}{self.row}" if self.letter and self.row else ""
 
     def to_dict(self) -> dict:
-        d = asdict(self)
+        """Every field by name, and ``cell``. The fields hold plain values (str, int, bool, None), so
+        they are taken as they are: ``asdict``'s deep copy of each costs ~10 µs a finding, and a
+        month can have 12,000 findings in the department workbook alone."""
+        d = {name: getattr(self, name) for name in FIELD_NAMES}
         d["cell"] = self.cell
         return d
+
+
+FIELD_NAMES = tuple(f.name for f in dataclass_fields(Finding))
 
 
 def make(code: str, *, hint: str | None = None, **fields) -> Finding:

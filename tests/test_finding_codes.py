@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import re
 import string
+from dataclasses import asdict
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kehu.finding_codes import CODES, ERROR, STAGES, WARNING
 from kehu.findings import LOCATION, Finding, make, more
@@ -78,3 +81,15 @@ def test_more_says_how_many_further_rows():
 def test_the_check_itself_catches_half_width_punctuation():
     assert half_width_punctuation("完成:12 名员工,结果在 x") == ["成:", "工,"]
     assert half_width_punctuation("时间（如 09:20）和 a,b") == []
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.builds(Finding, severity=st.sampled_from(["error", "warning"]), code=st.sampled_from(sorted(CODES)),
+                 message=st.text(max_size=20), file=st.text(max_size=8), sheet=st.text(max_size=8),
+                 row=st.none() | st.integers(1, 10**6), column=st.text(max_size=5), letter=st.sampled_from(["", "A", "AB"]),
+                 value=st.text(max_size=8), dataset=st.text(max_size=8), employee_id=st.text(max_size=6),
+                 rejected=st.booleans()))
+def test_a_findings_dict_is_asdicts_with_its_cell(finding):
+    """``Finding.to_dict`` takes the fields as they are: the same dict as ``dataclasses.asdict``'s copy."""
+    assert finding.to_dict() == asdict(finding) | {"cell": finding.cell}
+    assert list(finding.to_dict()) == list(asdict(finding)) + ["cell"]

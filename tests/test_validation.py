@@ -640,3 +640,24 @@ def test_the_value_indicators_follow_the_rules(tmp_path):
     rules["kpi"]["room_manager"]["qixintong"]["source"] = "customers.revenue"
     folder = write_month(tmp_path / "in2", month)
     assert [f.code for f in validate_month(folder, MONTH, rules).findings] == []
+
+
+def test_unknown_mistyped_and_rejected_ids_interleaved_are_each_said_at_their_own_rows(tmp_path):
+    """One column with every kind of reference, interleaved: each step drops rows before the next
+    looks (kehu.validate.references reads its masks again at the rows left) — no finding may
+    land on a row of another kind."""
+    month = tiny_month()
+    spare_customer(month, **{"月初成员数": "很多"})                      # 000199: a rejected customer row
+    cb = rows(month, CALLBACK)
+    template = cb[1]
+    del cb[1:]
+    for day, cid in enumerate(["000101", "000199", "000777", 102, "000102", "000888", "000199", 102, "000777"], 10):
+        cb.append([f"2026-10-{day}", cid, *template[2:]])
+    inputs = validate(tmp_path, month)
+    said = [(f.row, f.code) for f in inputs.findings if f.sheet == "回访"]
+    assert sorted(said) == [(4, "E-unknown-customer"), (5, "E-id-lost-zeros"),
+                            (7, "E-unknown-customer"), (10, "E-unknown-customer")]
+    assert list(inputs.frames["callbacks"]["customer_id"]) == ["000101", "000102"]
+    assert list(inputs.frames["callbacks"]["_row"]) == [2, 6]
+    [consequence] = [f for f in inputs.findings if f.code == "W-rows-of-rejected"]
+    assert "2 行" in consequence.message
