@@ -12,6 +12,7 @@ import pytest
 from kehu.load.ledger import Ledger
 from kehu.load.reader import RawSheet
 from kehu.load.shapes import SHAPES, parse_sheets
+from kehu.load.shapes.exports import read_band
 from kehu.rules import load_rules
 
 RULES = load_rules()
@@ -396,3 +397,19 @@ def test_a_half_downloaded_csv_export_stops_on_its_last_line(cut):
     assert [(f.code, f.row) for f in findings] == [("E-export-truncated", 3)]
     assert punches(frames) == [("1001", "2026-10-08 09:45", 2), ("1001", "2026-10-08 18:31", 2)]
     assert (count.read, count.used, count.rejected) == (2, 1, 1) and balanced(count)
+
+
+# -- header bands read once per sheet ---------------------------------------------------------------
+
+def test_a_band_read_once_is_the_band_each_shape_would_read_itself():
+    """Every shape tries the same top rows; the bands kept on the sheet must be what a fresh read
+    gives, whichever shape asked first (kehu.load.shapes.exports.header_band)."""
+    from attendance_exports import daily_rows, leave_rows, make_month, raw_punches, wecom_detail_rows
+    month = make_month(3)
+    for rows in (daily_rows(month), raw_punches(month), leave_rows(month), wecom_detail_rows(month),
+                 [["工号", "姓名", "日期"], ["1001", "张三", "2026-10-08"]]):
+        shared = RawSheet("x.xlsx", "s", rows)
+        claims_shared = [s.claims(shared) for s in SHAPES]
+        claims_fresh = [s.claims(RawSheet("x.xlsx", "s", rows)) for s in SHAPES]
+        assert claims_shared == claims_fresh
+        assert shared.bands and all(band == read_band(rows, i, one) for (i, one), band in shared.bands.items())

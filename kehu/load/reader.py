@@ -36,6 +36,9 @@ class RawSheet:
     sheet: str
     rows: list                      # list of row lists; rows[i] is Excel row i + 1
     error_cells: dict = field(default_factory=dict)   # (row, letter) → "#DIV/0!"
+    # the header bands the input shapes read off the top rows, each read once per sheet
+    # (kehu.load.shapes.exports.header_band: a dozen shapes look at the same rows)
+    bands: dict = field(default_factory=dict, repr=False, compare=False)
 
 
 def input_files(folder: Path) -> list[InputFile]:

@@ -58,7 +58,7 @@ class DingTalkApi:
     name = "钉钉 打卡接口 JSON"
 
     def claims(self, raw: RawSheet) -> Band | None:
-        return find_band(raw.rows, lambda b: b.has("userId", "checkType", "userCheckTime"), 1, one_row=True)
+        return find_band(raw, lambda b: b.has("userId", "checkType", "userCheckTime"), 1, one_row=True)
 
     def rows(self, raw: RawSheet, band: Band, rules: dict, ledger: Ledger, findings: list) -> list[tuple[str, pd.DataFrame]]:
         people = People(band, DINGTALK, ("userId",))
@@ -90,7 +90,7 @@ class WeComApi:
     name = "企业微信 打卡接口 JSON"
 
     def claims(self, raw: RawSheet) -> Band | None:
-        return find_band(raw.rows, lambda b: b.has("userid", "checkin_type", "checkin_time"), 1, one_row=True)
+        return find_band(raw, lambda b: b.has("userid", "checkin_type", "checkin_time"), 1, one_row=True)
 
     def rows(self, raw: RawSheet, band: Band, rules: dict, ledger: Ledger, findings: list) -> list[tuple[str, pd.DataFrame]]:
         people = People(band, WECOM, ("userid",))

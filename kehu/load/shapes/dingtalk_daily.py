@@ -42,7 +42,7 @@ class DingTalkDaily:
     name = "钉钉 每日统计"
 
     def claims(self, raw: RawSheet) -> Band | None:
-        return find_band(raw.rows, _fits_daily)
+        return find_band(raw, _fits_daily)
 
     def rows(self, raw: RawSheet, band: Band, rules: dict, ledger: Ledger, findings: list) -> list[tuple[str, pd.DataFrame]]:
         people = People(band, DINGTALK, ACCOUNT)
@@ -86,7 +86,7 @@ class DingTalkTimes:
     name = "钉钉 打卡时间"
 
     def claims(self, raw: RawSheet) -> Band | None:
-        return find_band(raw.rows, _fits_times)
+        return find_band(raw, _fits_times)
 
     def rows(self, raw: RawSheet, band: Band, rules: dict, ledger: Ledger, findings: list) -> list[tuple[str, pd.DataFrame]]:
         people = People(band, DINGTALK, ACCOUNT)

@@ -45,7 +45,7 @@ class DingTalkLeave:
     name = "钉钉 请假记录"
 
     def claims(self, raw: RawSheet) -> Band | None:
-        return find_band(raw.rows, _fits_leave)
+        return find_band(raw, _fits_leave)
 
     def rows(self, raw: RawSheet, band: Band, rules: dict, ledger: Ledger, findings: list) -> list[tuple[str, pd.DataFrame]]:
         people = People(band, DINGTALK, ACCOUNT)
@@ -157,7 +157,7 @@ class DingTalkPunchFix:
     name = "钉钉 补卡记录"
 
     def claims(self, raw: RawSheet) -> Band | None:
-        return find_band(raw.rows, _fits_fix)
+        return find_band(raw, _fits_fix)
 
     def rows(self, raw: RawSheet, band: Band, rules: dict, ledger: Ledger, findings: list) -> list[tuple[str, pd.DataFrame]]:
         people = People(band, DINGTALK, ACCOUNT)

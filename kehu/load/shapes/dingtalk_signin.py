@@ -33,7 +33,7 @@ class DingTalkSignIn:
     name = "钉钉 签到"
 
     def claims(self, raw: RawSheet) -> Band | None:
-        return find_band(raw.rows, _fits)
+        return find_band(raw, _fits)
 
     def rows(self, raw: RawSheet, band: Band, rules: dict, ledger: Ledger, findings: list) -> list[tuple[str, pd.DataFrame]]:
         people = People(band, DINGTALK, ACCOUNT)

@@ -13,11 +13,13 @@ How a shape makes kehu's rows of what it reads is kehu.load.shapes.export_rows.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from kehu.findings import column_letter
 from kehu.load.headers import normalise_header
+from kehu.load.reader import RawSheet
 from kehu.load.sheet_parser import is_blank
 
 SCAN_ROWS = 12                      # an export's header band lies within its first rows
@@ -67,7 +69,13 @@ def export_id(v) -> str | None:
 
 def norm(cell) -> str:
     """A header as kehu compares headers (kehu.load.headers: decorations off, NFKC, lower case)."""
-    return normalise_header(cell)
+    return _norm_text(cell) if isinstance(cell, str) else normalise_header(cell)
+
+
+@lru_cache(maxsize=8192)
+def _norm_text(text: str) -> str:
+    """Headers repeat (the same names in every file, the shapes' own names at every lookup)."""
+    return normalise_header(text)
 
 
 # -- the header band ------------------------------------------------------------------------------
@@ -114,14 +122,23 @@ class Band:
         return any(self.col(n) is not None for n in names)
 
 
-def find_band(rows: list, fits, scan: int = SCAN_ROWS, one_row: bool = False) -> Band | None:
+def find_band(raw: RawSheet, fits, scan: int = SCAN_ROWS, one_row: bool = False) -> Band | None:
     """The first header band within the first ``scan`` rows whose names satisfy ``fits``
     (``one_row``: a header of one row only, as a JSON file's table has)."""
-    for i in range(min(len(rows), scan)):
-        band = read_band(rows, i, one_row)
+    for i in range(min(len(raw.rows), scan)):
+        band = header_band(raw, i, one_row)
         if band is not None and fits(band):
             return band
     return None
+
+
+def header_band(raw: RawSheet, i: int, one_row: bool = False) -> Band | None:
+    """``read_band`` of the sheet's row ``i``, read once: every shape is tried on every sheet, and
+    each looks at the same top rows (a kehu table was read a dozen times before it was claimed)."""
+    key = (i, one_row)
+    if key not in raw.bands:
+        raw.bands[key] = read_band(raw.rows, i, one_row)
+    return raw.bands[key]
 
 
 def read_band(rows: list, i: int, one_row: bool = False) -> Band | None:

@@ -37,7 +37,7 @@ class MonthSummary:
     name = "钉钉 月度汇总"
 
     def claims(self, raw: RawSheet) -> Band | None:
-        return find_band(raw.rows, _summary)
+        return find_band(raw, _summary)
 
     def rows(self, raw: RawSheet, band: Band, rules: dict, ledger: Ledger, findings: list) -> list[tuple[str, pd.DataFrame]]:
         rows = [row for row, _ in count_sheet(raw, band, None, ledger, findings)]
@@ -56,7 +56,7 @@ class UnknownExport:
     name = "未知的考勤导出"
 
     def claims(self, raw: RawSheet) -> Band | None:
-        band = find_band(raw.rows, _unknown)
+        band = find_band(raw, _unknown)
         if band is None:
             return None
         return band if recognise(raw.rows).match is None else None

@@ -44,7 +44,7 @@ class WeComDaily:
     name = "企业微信 概况统计与打卡明细"
 
     def claims(self, raw: RawSheet) -> Band | None:
-        return find_band(raw.rows, _fits_daily)
+        return find_band(raw, _fits_daily)
 
     def rows(self, raw: RawSheet, band: Band, rules: dict, ledger: Ledger, findings: list) -> list[tuple[str, pd.DataFrame]]:
         people, day_col = People(band, WECOM, ACCOUNT), band.col(*DAY)
@@ -96,7 +96,7 @@ class WeComDetail:
     name = "企业微信 打卡详情"
 
     def claims(self, raw: RawSheet) -> Band | None:
-        return find_band(raw.rows, _fits_detail)
+        return find_band(raw, _fits_detail)
 
     def rows(self, raw: RawSheet, band: Band, rules: dict, ledger: Ledger, findings: list) -> list[tuple[str, pd.DataFrame]]:
         people, day_col = People(band, WECOM, ACCOUNT), band.col("日期", "打卡日期", "时间")
