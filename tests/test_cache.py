@@ -31,9 +31,9 @@ def reads(monkeypatch):
     seen = []
     real = load_folder_module.load_file
 
-    def counting(source, rules):
+    def counting(source, rules, **kw):
         seen.append(source.name)
-        return real(source, rules)
+        return real(source, rules, **kw)
     monkeypatch.setattr(load_folder_module, "load_file", counting)
     return seen
 

@@ -8,6 +8,12 @@ the SHA-256 of everything that decides that result:
 - kehu's own code — every ``.py`` of the package, so a changed kehu never reads an old entry;
 - the rules in force (enum choices such as 违纪 kinds and 指标 names come from them).
 
+Beside a file's typed entry, ``<key>.raw.pkl`` keeps the raw cells its sheets were read into
+(kehu.load.reader.RawSheet), under the same key: the 校验报告's annotated copies take the
+flagged rows from it instead of reading the workbook a second time (kehu.render.report_copies).
+An entry is written only when the file's bytes hashed the same before and after it was read, so
+a file changed while it was being read is never kept under the key of bytes it no longer has.
+
 A changed byte is another key: an entry can be missing, never stale. Entries are pickles, so
 each is signed with a secret kept in the user's own folder (``~/.cache/kehu/secret``): an entry
 someone else wrote into a shared output folder is ignored, never unpickled. A damaged or
@@ -61,7 +67,8 @@ def _secret() -> bytes | None:
 
 
 class TypedFileCache:
-    """``cache.get(source)`` → the LoadedFile of an unchanged file, or None; ``cache.put(source, loaded)``."""
+    """``cache.get(source)`` → the LoadedFile of an unchanged file, or None; ``cache.keep(key, …)``
+    with the key taken before the file was read (kehu.load.folder.load_kept)."""
 
     def __init__(self, folder: Path | None, rules: dict):
         self.folder = Path(folder) / CACHE_DIR if folder is not None else None
@@ -73,18 +80,56 @@ class TypedFileCache:
     def enabled(self) -> bool:
         return self.folder is not None and self.secret is not None
 
-    def key(self, source) -> str:
+    def key(self, source) -> str | None:
+        """The SHA-256 of the salt, ``source``'s name and its bytes now; None if it cannot be read."""
         digest = hashlib.sha256(self.salt + source.name.encode("utf-8", "surrogateescape") + b"\0")
-        with source.path.open("rb") as fh:
-            while chunk := fh.read(_CHUNK):
-                digest.update(chunk)
+        try:
+            with source.path.open("rb") as fh:
+                while chunk := fh.read(_CHUNK):
+                    digest.update(chunk)
+        except OSError:
+            return None
         return digest.hexdigest()
 
     def get(self, source):
         """The cached LoadedFile of ``source``, or None (not cached, damaged, or not signed by us)."""
+        return self._read(self.key(source), ".pkl") if self.enabled else None
+
+    def get_raws(self, source):
+        """The raw sheets ``source`` was read into when it was loaded with these bytes, or None."""
+        return self._read(self.key(source), ".raw.pkl") if self.enabled else None
+
+    def keep(self, key: str, body: bytes, raws: bytes | None = None) -> None:
+        """Keep a pickled LoadedFile ``body`` (and the pickled raw sheets ``raws``) under ``key``,
+        a key taken before the file was read; a cache that cannot be written is no cache (never an error)."""
+        if not self.enabled or key is None:
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._write(key, ".pkl", body)
+            if raws is not None:
+                self._write(key, ".raw.pkl", raws)
+        except OSError:
+            return
+
+    def trim(self) -> None:
+        """At most ``MAX_ENTRIES`` entries and ``MAX_BYTES`` bytes: the least recently used go."""
         if not self.enabled:
+            return
+        try:
+            entries = sorted(self.folder.glob("*.pkl"), key=lambda p: p.stat().st_mtime, reverse=True)
+            total = 0
+            for i, path in enumerate(entries):
+                total += path.stat().st_size
+                if i >= MAX_ENTRIES or total > MAX_BYTES:
+                    path.unlink(missing_ok=True)
+        except OSError:
+            return
+
+    def _read(self, key: str | None, suffix: str):
+        if key is None:
             return None
-        path = self.folder / f"{self.key(source)}.pkl"
+        path = self.folder / f"{key}{suffix}"
         try:
             data = path.read_bytes()
             os.utime(path)                  # the most recently used entries are the last to go
@@ -98,25 +143,12 @@ class TypedFileCache:
         except Exception:                   # a damaged entry: the file is read again
             return None
 
-    def put(self, source, loaded) -> None:
-        """Keep ``loaded`` for ``source``; a cache that cannot be written is no cache (never an error)."""
-        if not self.enabled:
-            return
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            body = pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL)
-            path = self.folder / f"{self.key(source)}.pkl"
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_bytes(hmac.new(self.secret, body, hashlib.sha256).digest() + body)
-            os.replace(tmp, path)
-            self._trim()
-        except (OSError, pickle.PicklingError):
-            return
+    def _write(self, key: str, suffix: str, body: bytes) -> None:
+        path = self.folder / f"{key}{suffix}"
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(hmac.new(self.secret, body, hashlib.sha256).digest() + body)
+        os.replace(tmp, path)
 
-    def _trim(self) -> None:
-        entries = sorted(self.folder.glob("*.pkl"), key=lambda p: p.stat().st_mtime, reverse=True)
-        total = 0
-        for i, path in enumerate(entries):
-            total += path.stat().st_size
-            if i >= MAX_ENTRIES or total > MAX_BYTES:
-                path.unlink(missing_ok=True)
+
+def pickled(value) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)

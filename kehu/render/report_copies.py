@@ -45,15 +45,16 @@ LOOKS = {
 }
 
 
-def annotate_sheets(wb, findings: list[Finding], sources: dict, vetted: dict, used=()) -> None:
-    """A copy of every input sheet with row findings, after the sheets named in ``used``."""
+def annotate_sheets(wb, findings: list[Finding], sources: dict, vetted: dict, used=(), kept=None) -> None:
+    """A copy of every input sheet with row findings, after the sheets named in ``used``; the raw
+    sheets from ``kept`` (kehu.load.cache) when it has them."""
     by_sheet = defaultdict(list)
     for f in findings:
         if f.row:
             by_sheet[(f.file, f.sheet)].append(f)
     names = {name.casefold() for name in (*used, RESERVED_SHEET)}
     looks = Looks(wb)
-    for raw in _marked_sheets(sources, by_sheet, vetted):
+    for raw in _marked_sheets(sources, by_sheet, vetted, kept):
         ws = wb.add_worksheet(_sheet_name(raw, names))
         SheetCopy(ws, looks, raw, by_sheet[(raw.file, raw.sheet)]).write()
 
@@ -186,15 +187,17 @@ def _worst(marks: list[Finding]) -> str | None:
     return "error" if any(f.severity == ERROR for f in marks) else "warning"
 
 
-def _marked_sheets(sources: dict, wanted, vetted: dict) -> Iterator[RawSheet]:
-    """The input sheets that have row findings, in file and sheet order, read again: the load
-    stage keeps no raw cells (a province month's would fill gigabytes), and a valid month's
-    report annotates few sheets or none."""
+def _marked_sheets(sources: dict, wanted, vetted: dict, kept=None) -> Iterator[RawSheet]:
+    """The input sheets that have row findings, in file and sheet order: the raw sheets the load
+    kept in the cache with the file's present bytes (``kept``), else read again — the load keeps
+    no raw cells in memory (a province month's would fill gigabytes)."""
     for name in sorted({file for file, _ in wanted if file in sources}):
-        try:
-            raws = read_file(sources[name], vetted.get(name))
-        except (UnsafeFile, OSError):
-            continue        # changed or removed since it was validated: 问题清单 still lists its findings
+        raws = kept.get_raws(sources[name]) if kept is not None else None
+        if raws is None:
+            try:
+                raws = read_file(sources[name], vetted.get(name))
+            except (UnsafeFile, OSError):
+                continue    # changed or removed since it was validated: 问题清单 still lists its findings
         for raw in raws:
             if (raw.file, raw.sheet) in wanted:
                 yield raw
