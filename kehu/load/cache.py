@@ -28,6 +28,8 @@ import json
 import os
 import pickle
 import secrets
+from collections.abc import Sequence
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -38,6 +40,7 @@ MAX_ENTRIES = 1000
 MAX_BYTES = 2 * 1024**3
 _SIGNATURE = hashlib.sha256().digest_size
 _CHUNK = 1 << 20
+ROWS_PER_BLOCK = 4               # raw rows are kept in small blocks, unpickled only when wanted
 
 
 @lru_cache(maxsize=1)
@@ -152,3 +155,37 @@ class TypedFileCache:
 
 def pickled(value) -> bytes:
     return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def kept_sheets(raws: list) -> bytes:
+    """The raw sheets of a file (kehu.load.reader.RawSheet), pickled with their rows in blocks:
+    the report wants the header and the flagged rows of a sheet, not its thousands of others."""
+    return pickled([replace(raw, rows=KeptRows(raw.rows)) for raw in raws])
+
+
+class KeptRows(Sequence):
+    """A sheet's rows, ``ROWS_PER_BLOCK`` to a pickled block; a block is unpickled when one of its
+    rows is first read (``rows[i]``, ``rows[a:b]``, ``len(rows)`` as of a list)."""
+
+    def __init__(self, rows: list):
+        self.count = len(rows)
+        self.blocks = [pickled(rows[i:i + ROWS_PER_BLOCK]) for i in range(0, len(rows), ROWS_PER_BLOCK)]
+        self.opened = {}
+
+    def __getstate__(self):
+        return {"count": self.count, "blocks": self.blocks, "opened": {}}
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(self.count))]
+        if i < 0:
+            i += self.count
+        if not 0 <= i < self.count:
+            raise IndexError(i)
+        block = i // ROWS_PER_BLOCK
+        if block not in self.opened:
+            self.opened[block] = pickle.loads(self.blocks[block])
+        return self.opened[block][i % ROWS_PER_BLOCK]

@@ -24,7 +24,7 @@ import pandas as pd
 from kehu.cores import available_cores, die_with_parent
 from kehu.findings import Finding
 from kehu.load.ledger import Ledger
-from kehu.load.cache import TypedFileCache, pickled
+from kehu.load.cache import TypedFileCache, kept_sheets, pickled
 from kehu.load.files import FolderScan, InputFile, scan_folder
 from kehu.load.reader import read_file, vet_file
 from kehu.load.safety import UnsafeFile, XlsxCheck
@@ -67,7 +67,7 @@ def load_and_keep(source: InputFile, rules: dict, cache: TypedFileCache) -> tupl
     before and after it was read; the LoadedFile, and pickled."""
     before = cache.key(source)
     raws = []
-    loaded = load_file(source, rules, keep_raws=lambda sheets: raws.append(pickled(sheets)))
+    loaded = load_file(source, rules, keep_raws=lambda sheets: raws.append(kept_sheets(sheets)))
     body = pickled(loaded)
     if before is not None and cache.key(source) == before:
         cache.keep(before, body, raws[0] if raws else None)

@@ -63,14 +63,19 @@ class Looks:
     """The workbook's cell formats, one per (look, number format), made once."""
 
     def __init__(self, wb):
-        self.wb, self.made = wb, {}
+        self.wb, self.made, self.by_type = wb, {}, {}
 
     def __call__(self, look: str, value=None):
-        number = next((f for t, f in NUMBER_FORMATS.items() if isinstance(value, t)), None)
-        key = (look, number)
-        if key not in self.made:
-            self.made[key] = self.wb.add_format({**LOOKS[look], **({"num_format": number} if number else {})})
-        return self.made[key]
+        key = (look, type(value))           # the same format for every value of a type: looked up once
+        if key not in self.by_type:
+            self.by_type[key] = self._format(look, next((f for t, f in NUMBER_FORMATS.items()
+                                                         if isinstance(value, t)), None))
+        return self.by_type[key]
+
+    def _format(self, look: str, number: str | None):
+        if (look, number) not in self.made:
+            self.made[look, number] = self.wb.add_format({**LOOKS[look], **({"num_format": number} if number else {})})
+        return self.made[look, number]
 
 
 class SheetCopy:
@@ -114,8 +119,9 @@ class SheetCopy:
         if self.compact and excel_row != self.header:
             self.ws.write_number(at, self.width, excel_row, self.looks("row-number"))
         if marks and excel_row != self.header:
-            self.ws.write_string(at, self.width + self.compact, _messages(marks), self.looks("message"))
-            fit_height(self.ws, at, [(_messages(marks), MESSAGE_WIDTH)])
+            messages = _messages(marks)
+            self.ws.write_string(at, self.width + self.compact, messages, self.looks("message"))
+            fit_height(self.ws, at, [(messages, MESSAGE_WIDTH)])
 
     def _extra_headers(self) -> None:
         """原表行号 (a compact copy) and 问题说明 at the header row; the header's own findings under it."""
@@ -168,7 +174,10 @@ def fit_height(ws, row: int, cells: list[tuple[str, float]]) -> None:
 
 def _lines(text: str, width: float) -> int:
     per_line = max(int(width) - 1, 1)
-    return sum(max(1, -(-_columns(line) // per_line)) for line in str(text).split("\n"))
+    text = str(text)
+    if "\n" not in text and len(text) <= per_line // 2:      # fits even if every character is wide
+        return 1
+    return sum(max(1, -(-_columns(line) // per_line)) for line in text.split("\n"))
 
 
 def _columns(line: str) -> int:
