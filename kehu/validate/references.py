@@ -40,18 +40,18 @@ class ReferenceChecks:
         ids = self._staff_ids() if roster == "staff" else self._customer_ids()
         outside = frame[alias].notna() & ~frame[alias].isin(ids)
         rejected = outside & frame[alias].isin(self._rejected_ids(roster))
+        unknown = outside & ~rejected             # of the rows left after each step: frames only lose rows
         self._of_rejected(key, alias, roster, rejected)
         if drop is not None:                       # a reference that only ever is a note stays one
-            self._mistyped(key, alias, roster, ids)
-        frame = self.f[key]
-        mask = frame[alias].notna() & ~frame[alias].isin(ids) & ~frame[alias].isin(self._rejected_ids(roster))
-        self.flag(key, mask, alias, code, lambda r: fields, drop)
+            self._mistyped(key, alias, roster, ids, unknown)
+        self.flag(key, unknown.loc[self.f[key].index], alias, code, lambda r: fields, drop)
 
-    def _mistyped(self, key: str, alias: str, roster: str, ids: set) -> None:
+    def _mistyped(self, key: str, alias: str, roster: str, ids: set, unknown: pd.Series) -> None:
         """Rows whose id is a roster id written another way (leading zeros lost, spaces, full-width
-        digits): rejected, under one finding per pattern and sheet that names the fix."""
+        digits): rejected, under one finding per pattern and sheet that names the fix. ``unknown``:
+        the rows whose id is in no roster row, rejected or not."""
         frame = self.f[key]
-        unknown = frame[alias].notna() & ~frame[alias].isin(ids) & ~frame[alias].isin(self._rejected_ids(roster))
+        unknown = unknown.loc[frame.index]
         found = mistyped_ids(set(frame.loc[unknown, alias]), ids) if unknown.any() else {}
         if not found:
             return
