@@ -82,14 +82,11 @@ def load_kept(source: InputFile, rules: dict, cache: TypedFileCache) -> bytes:
 
 @contextmanager
 def collector_paused():
-    """No cyclic garbage collection inside the block, one collection of what it made after.
+    """No cyclic garbage collection inside the block, one collection after.
 
     Reading and typing a month make millions of objects and almost no cyclic garbage:
     every full pass of the collector would walk them all to find none (~0.5 s of a
-    province month's loading). The one pass after the block frees whatever cycles it left:
-    a pass over the youngest generation, which holds every object made while the collector
-    was off — not over the whole heap (pandas' and numpy's modules: ~35 ms a pass, once per
-    file in a pool worker, seconds of a month of a hundred files)."""
+    province month's loading). The one pass after the block frees whatever cycles it left."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -97,7 +94,7 @@ def collector_paused():
     finally:
         if was_enabled:
             gc.enable()
-            gc.collect(0)
+            gc.collect()
 
 
 def large_folder(folder: Path | FolderScan) -> bool:
