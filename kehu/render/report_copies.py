@@ -18,7 +18,7 @@ from pathlib import Path
 
 from kehu.findings import ERROR, Finding, column_index
 from kehu.findings_order import stage_of
-from kehu.load.headers import recognise
+from kehu.load.headers import header_row
 from kehu.load.reader import RawSheet, read_file
 from kehu.load.safety import UnsafeFile
 from kehu.render.xlsx_style import column_width
@@ -88,7 +88,7 @@ class SheetCopy:
                                               f.letter.rjust(3), f.code)):
             if f.row <= len(raw.rows):
                 self.by_row[f.row].append(f)
-        self.header = max(recognise(raw.rows).header, 0) + 1          # the header's Excel row
+        self.header = max(header_row(raw.rows), 0) + 1                # the header's Excel row
         self.compact = len(raw.rows) > SHORT_SHEET
         self.plan = self._plan()                                      # (Excel row, row of the copy)
         self.width = max([len(raw.rows[r - 1]) for r, _ in self.plan] +
