@@ -39,8 +39,9 @@ def write_report(path: Path, findings: list[Finding], sheets: list, sources: dic
                  vetted: dict | None = None, set_aside: list = (), import_check=None, note: str | None = None,
                  kept=None) -> Path:
     """The report of the month whose input files are ``sources`` (name → InputFile; the offending
-    sheets are taken from ``kept``, the run's kehu.load.cache.TypedFileCache, or read again; ``vetted``: file name → the load's safety pre-scan of that workbook, not
-    repeated if unchanged; ``set_aside``: the folder's entries that were not read, and why;
+    sheets are taken from ``kept``, the run's kehu.load.cache.TypedFileCache, or read again;
+    ``vetted``: file name → the load's safety pre-scan of that workbook, not repeated if unchanged;
+    ``set_aside``: the folder's entries that were not read, and why;
     ``import_check``: the 导入核对 rows of the attendance exports, kehu.validate.import_check;
     ``note``: a line that heads the summary — a failed run's word on the month's last results)."""
     wb = xlsxwriter.Workbook(str(path), WB_OPTIONS)
