@@ -12,6 +12,7 @@ import gc
 from concurrent.futures import wait
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from xlsxwriter.exceptions import FileCreateError
@@ -70,7 +71,7 @@ def validate(input_dir: Path, month: Month, rules: dict, report_path: Path | Non
     outcome = Outcome(code, inputs)
     if report_path is not None:
         try:
-            outcome.report = write_month_report(report_path, inputs, input_dir)
+            outcome.report = write_month_report(report_path, inputs, input_dir, kept=cache)
         except (OSError, FileCreateError) as exc:       # FileCreateError: xlsxwriter's, around an OSError
             reason = exc.args[0] if isinstance(exc, FileCreateError) and exc.args else exc
             why = write_trouble(reason) if isinstance(reason, OSError) else reason
@@ -84,10 +85,12 @@ def validated_month(input_dir: Path, month: Month, rules: dict, cache: TypedFile
     return validate_month(input_dir, month, rules, cache, keep, progress)
 
 
-def write_month_report(path: Path, inputs: MonthInputs, input_dir: Path, note: str | None = None) -> Path:
-    """The report workbook: summary, 问题清单 and the annotated sheets; ``note`` heads its summary."""
+def write_month_report(path: Path, inputs: MonthInputs, input_dir: Path, note: str | None = None,
+                       kept: TypedFileCache | None = None) -> Path:
+    """The report workbook: summary, 问题清单 and the annotated sheets; ``note`` heads its summary;
+    ``kept``: the cache that may hold the raw sheets it annotates (kehu.load.cache)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    return write_report(*_report_arguments(path, inputs, input_dir), note=note)
+    return write_report(*_report_arguments(path, inputs, input_dir), note=note, kept=kept)
 
 
 def _report_arguments(path: Path, inputs: MonthInputs, input_dir: Path) -> tuple:
@@ -112,20 +115,21 @@ def _run_locked(out: OutputFolder, input_dir: Path, month: Month, rules: dict, r
     try:
         tmp = out.begin()
         # a `kehu validate` of the same files has typed them already (kehu.load.cache)
-        inputs = validated_month(input_dir, month, rules, TypedFileCache(out.root, rules), progress=step)
+        cache = TypedFileCache(out.root, rules)
+        inputs = validated_month(input_dir, month, rules, cache, progress=step)
         errors = [f for f in inputs.findings if f.severity == ERROR]
         fatal = any(f.code in FATAL_CODES for f in errors)
         if errors and (not skip_invalid or fatal):
             failed = out.root / f"校验报告_{month.label}.xlsx"
             previous = previous_results(out, month)
-            replace_file(write_month_report(tmp / REPORT, inputs, input_dir, previous), failed)
+            replace_file(write_month_report(tmp / REPORT, inputs, input_dir, previous, cache), failed)
             out.abandon()
             return Outcome(EXIT_INPUT, inputs, failed, previous=previous)
         # the month's millions of objects live to the end: the collector's full passes over them
         # are wasted time, and in a forked child they would unshare its pages
         gc.freeze()
-        report = report_meanwhile(write_report, *_report_arguments(tmp / REPORT, inputs, input_dir),
-                                  in_child=large_folder(input_dir))
+        report = report_meanwhile(partial(write_report, kept=cache),
+                                  *_report_arguments(tmp / REPORT, inputs, input_dir), in_child=large_folder(input_dir))
         step("计算考核结果")
         result = compute_month(inputs, rules, read_history(out.history_path, month, rules))
         history = PendingMonth(out.history_path, out.run_id)

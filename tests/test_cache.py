@@ -2,7 +2,9 @@
 what changed — and a changed byte is always seen: a cache that can be wrong is worse than none."""
 from __future__ import annotations
 
+import pickle
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,7 @@ from hypothesis import strategies as st
 
 from builders import tiny_month, write_month
 from kehu.load import folder as load_folder_module
-from kehu.load.cache import CACHE_DIR, TypedFileCache
+from kehu.load.cache import CACHE_DIR, KeptRows, TypedFileCache
 from kehu.month import Month
 from kehu.rules import load_rules
 from kehu.validate import validate_month
@@ -31,9 +33,9 @@ def reads(monkeypatch):
     seen = []
     real = load_folder_module.load_file
 
-    def counting(source, rules):
+    def counting(source, rules, **kw):
         seen.append(source.name)
-        return real(source, rules)
+        return real(source, rules, **kw)
     monkeypatch.setattr(load_folder_module, "load_file", counting)
     return seen
 
@@ -124,3 +126,84 @@ def test_kehu_run_after_kehu_validate_reads_nothing_again(tmp_path, reads):
     done = run(folder, MONTH, out, load_rules())
     assert done.exit_code == 0 and reads == []
     assert (out / "2026-10" / "results.json").exists()
+
+
+# -- the raw sheets kept for the report's annotated copies ------------------------------------
+
+def flagged_month() -> dict:
+    """A month whose 打卡记录 (a CSV, 200 rows: copied as header + flagged rows) and 出访登记 (short:
+    copied whole) have rows the report annotates."""
+    month = tiny_month()
+    punches = month.pop("打卡记录.xlsx")["打卡"]
+    punches += [[e, f"2026-10-{d:02d} 09:00"] for d in range(13, 31) for e in ("1001", "1002", "1003")] * 3
+    punches[59] = ["9999", "2026-10-20 09:01"]                               # W-unknown-employee
+    month["打卡记录.csv"] = {"打卡": punches}
+    month["出访登记.xlsx"]["出访"][2][2] = "999999"                           # an unknown customer
+    return month
+
+
+def report_parts(path: Path) -> dict:
+    """The report workbook's members and their bytes (xlsxwriter writes the same bytes for the same content)."""
+    with zipfile.ZipFile(path) as book:
+        return {name: book.read(name) for name in sorted(book.namelist())}
+
+
+def test_a_warm_report_is_the_cold_one_without_reading_a_workbook_again(tmp_path, monkeypatch):
+    from kehu import pipeline
+    from kehu.render import report_copies
+    folder = write_month(tmp_path / "in", flagged_month())
+    report = tmp_path / "out" / "校验报告.xlsx"
+    cold = pipeline.validate(folder, MONTH, load_rules(), report)
+    cold_report = report_parts(report)
+    assert len(cold_report) > 0 and any(f.file == "打卡记录.csv" and f.row == 60 for f in cold.inputs.findings)
+    monkeypatch.setattr(report_copies, "read_file", lambda *a: pytest.fail("a workbook was read again"))
+    warm = pipeline.validate(folder, MONTH, load_rules(), report)
+    assert flat(warm.inputs) == flat(cold.inputs)
+    assert report_parts(report) == cold_report
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(position=st.integers(0, 10_000), byte=st.integers(0, 255))
+def test_any_changed_byte_gives_the_report_a_fresh_read_gives(tmp_path_factory, position, byte):
+    """Property: after any one byte of a file with flagged rows changes, the report written from the
+    cache (its typed file and raw sheets) is the report of a validation without one."""
+    from kehu import pipeline
+    root = tmp_path_factory.mktemp("flip-report")
+    folder = write_month(root / "in", flagged_month())
+    pipeline.validate(folder, MONTH, load_rules(), root / "warm" / "r.xlsx")       # fills the cache
+    data = bytearray((folder / "打卡记录.csv").read_bytes())
+    data[position % len(data)] = byte
+    (folder / "打卡记录.csv").write_bytes(bytes(data))
+    warm = pipeline.validate(folder, MONTH, load_rules(), root / "warm" / "r.xlsx")
+    fresh = pipeline.validate(folder, MONTH, load_rules(), root / "fresh" / "r.xlsx")
+    assert flat(warm.inputs) == flat(fresh.inputs)
+    assert report_parts(root / "warm" / "r.xlsx") == report_parts(root / "fresh" / "r.xlsx")
+
+
+def test_a_file_changed_while_it_is_read_is_not_kept(tmp_path, monkeypatch, reads):
+    folder = write_month(tmp_path / "in", tiny_month())
+    real = load_folder_module.load_file
+
+    def changing(source, rules, **kw):
+        loaded = real(source, rules, **kw)
+        if source.name == "违纪记录.xlsx":                  # saved again in Excel while kehu read it
+            source.path.write_bytes(source.path.read_bytes() + b"\0")
+        return loaded
+    monkeypatch.setattr(load_folder_module, "load_file", changing)
+    validate(folder, tmp_path / "out")
+    assert len(list((tmp_path / "out" / CACHE_DIR).glob("*.pkl"))) == 2 * 8     # typed + raw of the other eight
+    monkeypatch.setattr(load_folder_module, "load_file", real)
+    reads.clear()
+    validate(folder, tmp_path / "out")
+    assert reads == ["违纪记录.xlsx"]
+
+
+def test_kept_rows_read_like_the_list_they_keep():
+    rows = [[i, f"行{i}", None] for i in range(11)]
+    kept = pickle.loads(pickle.dumps(KeptRows(rows)))
+    assert len(kept) == 11 and list(kept) == rows
+    assert kept[0] == rows[0] and kept[-1] == rows[10] and kept[5] == rows[5]
+    assert kept[3:9] == rows[3:9] and kept[:30] == rows and kept[9:2] == []
+    with pytest.raises(IndexError):
+        kept[11]
+    assert len(KeptRows([])) == 0 and list(KeptRows([])) == []

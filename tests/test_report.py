@@ -11,13 +11,17 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from builders import sender_rules, sender_rules_file, tiny_month, write_month
 from kehu.cli import cli
 from kehu.finding_codes import CODES
 from kehu.findings import make
 from kehu.findings_order import in_order, problems
+from kehu.load.headers import header_row, recognise
 from kehu.month import Month
+from kehu.schema import DATASETS
 from kehu.validate import validate_month
 from kehu.validate.id_patterns import mistyped_ids
 
@@ -210,3 +214,14 @@ def test_findings_list_prints_on_a4_with_a_title_and_repeated_headers(tmp_path):
 
 def test_every_code_has_a_title_the_summary_can_show():
     assert all(c.title and "\n" not in c.title for c in CODES.values())
+
+
+HEADER_WORDS = sorted({c.name for d in DATASETS for c in d.columns}) + ["备注", "合计", "", None, 3, "2026-10"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(HEADER_WORDS), max_size=8), max_size=34))
+def test_the_copies_find_the_header_where_recognition_does(rows):
+    """The annotated copies' header row (headers.header_row, without the ranking) is the row
+    that recognising the sheet takes, or none (-1) alike."""
+    assert header_row(rows) == recognise(rows).header

@@ -4,12 +4,15 @@ Each file is read (kehu.load.reader) and its sheets recognised and typed
 (kehu.load.shapes) in one task. For a large folder the tasks run in a process
 pool across the cores, so reading and typing both run in parallel and only the
 typed frames — not the millions of raw cells — come back to this process. The
-raw cells are not kept: the validation report re-reads the few sheets it
-annotates (kehu.render.report).
+raw cells are not kept in memory: when the typed files are kept in the cache
+(``kehu validate --report``), each worker keeps its file's raw sheets there too,
+for the report's annotated copies (kehu.render.report_copies); else the report
+reads the few sheets it annotates again.
 """
 from __future__ import annotations
 
 import gc
+import pickle
 from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -21,7 +24,7 @@ import pandas as pd
 from kehu.cores import available_cores, die_with_parent
 from kehu.findings import Finding
 from kehu.load.ledger import Ledger
-from kehu.load.cache import TypedFileCache
+from kehu.load.cache import TypedFileCache, kept_sheets, pickled
 from kehu.load.files import FolderScan, InputFile, scan_folder
 from kehu.load.reader import read_file, vet_file
 from kehu.load.safety import UnsafeFile, XlsxCheck
@@ -41,19 +44,40 @@ class LoadedFile:
     vetted: XlsxCheck | None = None                    # the workbook's safety pre-scan (report re-reads)
 
 
-def load_file(source: InputFile, rules: dict) -> LoadedFile:
-    """Read one file and type its sheets; an unreadable file is a finding, not an exception."""
+def load_file(source: InputFile, rules: dict, keep_raws=None) -> LoadedFile:
+    """Read one file and type its sheets; an unreadable file is a finding, not an exception.
+    ``keep_raws(raws)``: called with the file's raw sheets before they are let go."""
     with collector_paused():
         try:
             vetted = vet_file(source)
             raws = read_file(source, vetted)
         except UnsafeFile as exc:
             return LoadedFile(source.name, exc.finding(source.name))
+        if keep_raws is not None:
+            keep_raws(raws)
         loaded = LoadedFile(source.name, vetted=vetted)
         typed = parse_sheets(raws, rules, loaded.ledger, loaded.findings)
         del raws                                        # the raw cells die here, in the worker
         loaded.parts = [(key, frame) for key, frames in typed.items() for frame in frames]
         return loaded
+
+
+def load_and_keep(source: InputFile, rules: dict, cache: TypedFileCache) -> tuple[LoadedFile, bytes]:
+    """``load_file``, kept in ``cache`` with the raw sheets when the file's bytes hash the same
+    before and after it was read; the LoadedFile, and pickled."""
+    before = cache.key(source)
+    raws = []
+    loaded = load_file(source, rules, keep_raws=lambda sheets: raws.append(kept_sheets(sheets)))
+    body = pickled(loaded)
+    if before is not None and cache.key(source) == before:
+        cache.keep(before, body, raws[0] if raws else None)
+    return loaded, body
+
+
+def load_kept(source: InputFile, rules: dict, cache: TypedFileCache) -> bytes:
+    """A pool worker's ``load_and_keep``: the pickled LoadedFile, which serves both the cache
+    and the way back to the parent (pickled once, not twice)."""
+    return load_and_keep(source, rules, cache)[1]
 
 
 @contextmanager
@@ -91,20 +115,30 @@ def load_folder(scan: FolderScan, rules: dict, cores: int | None = None, cache: 
     done = {s.name: found for s in scan.files if cache is not None and (found := cache.get(s)) is not None}
     advance(len(done))
     todo = [s for s in scan.files if s.name not in done]
-    for source, loaded in _load(todo, rules, cores or available_cores(), large_folder(scan)):
+    keeper = cache if keep and cache is not None and cache.enabled else None
+    for source, loaded in _load(todo, rules, cores or available_cores(), large_folder(scan), keeper):
         done[source.name] = loaded
-        if keep and cache is not None:
-            cache.put(source, loaded)
         advance(1)
+    if keeper is not None and todo:
+        keeper.trim()
     return [done[s.name] for s in scan.files]
 
 
-def _load(sources: list[InputFile], rules: dict, cores: int, large: bool) -> Iterator[tuple[InputFile, LoadedFile]]:
-    """(source, loaded) of each file as it is done: here, or in a pool for a large folder."""
+def _load(sources: list[InputFile], rules: dict, cores: int, large: bool,
+          keeper: TypedFileCache | None) -> Iterator[tuple[InputFile, LoadedFile]]:
+    """(source, loaded) of each file as it is done: here, or in a pool for a large folder;
+    each kept in ``keeper`` (by the worker that read it) when there is one."""
     if cores < 2 or len(sources) < 2 or not large:
-        yield from ((s, load_file(s, rules)) for s in sources)
+        for s in sources:
+            yield s, load_and_keep(s, rules, keeper)[0] if keeper is not None else load_file(s, rules)
         return
+    task, args = (load_kept, (rules, keeper)) if keeper is not None else (load_file, (rules,))
     with ProcessPoolExecutor(max_workers=min(cores, len(sources)), initializer=die_with_parent) as pool:
-        futures = {pool.submit(load_file, s, rules): s for s in sorted(sources, key=lambda s: -s.size)}
+        futures = {pool.submit(task, s, *args): s for s in sorted(sources, key=lambda s: -s.size)}
         for future in as_completed(futures):
-            yield futures[future], future.result()
+            yield futures[future], _unpickled(future.result())
+
+
+def _unpickled(result) -> LoadedFile:
+    """A pool task's LoadedFile: ``load_file``'s, or ``load_kept``'s bytes unpickled."""
+    return pickle.loads(result) if isinstance(result, bytes) else result

@@ -109,8 +109,30 @@ def recognise(rows: list) -> Recognition:
     return Recognition(None, nearest=nearest)
 
 
+def header_row(rows: list) -> int:
+    """``recognise(rows).header`` without the ranking: the first of the first ``HEADER_SCAN_ROWS``
+    rows in which some dataset's columns are a candidate header, -1 if none — for the report's
+    copies, which need only where the header is, not how close each missing column comes."""
+    for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        cells = [normalise_header(c) for c in row]
+        if any(m is not None and m.candidate for m in (_present(d, cells) for d in DATASETS)):
+            return index
+    return -1
+
+
 def _match(dataset: Dataset, cells: list[str]) -> Match | None:
-    """The dataset's columns found in ``cells`` — None unless at least two are (a header row)."""
+    """The dataset's columns found in ``cells`` — None unless at least two are (a header row) —
+    with the closest header of each missing required column."""
+    match = _present(dataset, cells)
+    if match is not None:
+        taken = set(match.present.values())
+        for alias in match.missing:
+            match.close[alias] = _closest(dataset.column(alias), cells, taken)
+    return match
+
+
+def _present(dataset: Dataset, cells: list[str]) -> Match | None:
+    """``_match`` without the closest headers: which columns are there, and which alternative."""
     names = NAMES[dataset.key]
     present: dict[str, int] = {}
     for i, c in enumerate(cells):
@@ -121,11 +143,7 @@ def _match(dataset: Dataset, cells: list[str]) -> Match | None:
         return None
     required = max((frozenset(r) for r in dataset.required_sets),
                    key=lambda r: (len(r & present.keys()) * 2 >= len(r), len(r & present.keys()), -len(r)))
-    match = Match(dataset, present, required)
-    taken = set(present.values())
-    for alias in match.missing:
-        match.close[alias] = _closest(dataset.column(alias), cells, taken)
-    return match
+    return Match(dataset, present, required)
 
 
 def _closest(column, cells: list[str], taken: set) -> tuple[int, float]:

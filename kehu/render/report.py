@@ -25,7 +25,7 @@ from kehu.render.report_copies import LINE_HEIGHT, annotate_sheets, fit_height
 from kehu.schema import BY_KEY
 
 WB_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
-              "constant_memory": False}
+              "constant_memory": False, "in_memory": True}     # no temporary file per sheet: one write
 FINDING_HEADERS = ["级别", "代码", "文件", "工作表", "行", "列", "单元格", "值", "说明"]
 FINDING_WIDTHS = [6, 17, 16, 10, 6, 12, 7, 12, 52]
 PROBLEM_HEADERS = ["序号", "级别", "问题", "位置", "条数", "说明（同类的第一条）"]
@@ -36,10 +36,12 @@ A4 = 9
 
 
 def write_report(path: Path, findings: list[Finding], sheets: list, sources: dict, month_label: str,
-                 vetted: dict | None = None, set_aside: list = (), import_check=None, note: str | None = None) -> Path:
+                 vetted: dict | None = None, set_aside: list = (), import_check=None, note: str | None = None,
+                 kept=None) -> Path:
     """The report of the month whose input files are ``sources`` (name → InputFile; the offending
-    sheets are read again; ``vetted``: file name → the load's safety pre-scan of that workbook, not
-    repeated if unchanged; ``set_aside``: the folder's entries that were not read, and why;
+    sheets are taken from ``kept``, the run's kehu.load.cache.TypedFileCache, or read again;
+    ``vetted``: file name → the load's safety pre-scan of that workbook, not repeated if unchanged;
+    ``set_aside``: the folder's entries that were not read, and why;
     ``import_check``: the 导入核对 rows of the attendance exports, kehu.validate.import_check;
     ``note``: a line that heads the summary — a failed run's word on the month's last results)."""
     wb = xlsxwriter.Workbook(str(path), WB_OPTIONS)
@@ -50,7 +52,7 @@ def write_report(path: Path, findings: list[Finding], sheets: list, sources: dic
     _finding_list(wb, fmt, in_order(findings), month_label)
     _manifest(wb, fmt, sheets, set_aside, month_label)
     write_import_check(wb, fmt, import_check, month_label, _print_setup)
-    annotate_sheets(wb, findings, sources, vetted or {}, used=FIXED_SHEETS)
+    annotate_sheets(wb, findings, sources, vetted or {}, used=FIXED_SHEETS, kept=kept)
     wb.close()
     return path
 

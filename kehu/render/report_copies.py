@@ -18,7 +18,7 @@ from pathlib import Path
 
 from kehu.findings import ERROR, Finding, column_index
 from kehu.findings_order import stage_of
-from kehu.load.headers import recognise
+from kehu.load.headers import header_row
 from kehu.load.reader import RawSheet, read_file
 from kehu.load.safety import UnsafeFile
 from kehu.render.xlsx_style import column_width
@@ -45,15 +45,16 @@ LOOKS = {
 }
 
 
-def annotate_sheets(wb, findings: list[Finding], sources: dict, vetted: dict, used=()) -> None:
-    """A copy of every input sheet with row findings, after the sheets named in ``used``."""
+def annotate_sheets(wb, findings: list[Finding], sources: dict, vetted: dict, used=(), kept=None) -> None:
+    """A copy of every input sheet with row findings, after the sheets named in ``used``; the raw
+    sheets from ``kept`` (kehu.load.cache) when it has them."""
     by_sheet = defaultdict(list)
     for f in findings:
         if f.row:
             by_sheet[(f.file, f.sheet)].append(f)
     names = {name.casefold() for name in (*used, RESERVED_SHEET)}
     looks = Looks(wb)
-    for raw in _marked_sheets(sources, by_sheet, vetted):
+    for raw in _marked_sheets(sources, by_sheet, vetted, kept):
         ws = wb.add_worksheet(_sheet_name(raw, names))
         SheetCopy(ws, looks, raw, by_sheet[(raw.file, raw.sheet)]).write()
 
@@ -62,14 +63,19 @@ class Looks:
     """The workbook's cell formats, one per (look, number format), made once."""
 
     def __init__(self, wb):
-        self.wb, self.made = wb, {}
+        self.wb, self.made, self.by_type = wb, {}, {}
 
     def __call__(self, look: str, value=None):
-        number = next((f for t, f in NUMBER_FORMATS.items() if isinstance(value, t)), None)
-        key = (look, number)
-        if key not in self.made:
-            self.made[key] = self.wb.add_format({**LOOKS[look], **({"num_format": number} if number else {})})
-        return self.made[key]
+        key = (look, type(value))           # the same format for every value of a type: looked up once
+        if key not in self.by_type:
+            self.by_type[key] = self._format(look, next((f for t, f in NUMBER_FORMATS.items()
+                                                         if isinstance(value, t)), None))
+        return self.by_type[key]
+
+    def _format(self, look: str, number: str | None):
+        if (look, number) not in self.made:
+            self.made[look, number] = self.wb.add_format({**LOOKS[look], **({"num_format": number} if number else {})})
+        return self.made[look, number]
 
 
 class SheetCopy:
@@ -82,7 +88,7 @@ class SheetCopy:
                                               f.letter.rjust(3), f.code)):
             if f.row <= len(raw.rows):
                 self.by_row[f.row].append(f)
-        self.header = max(recognise(raw.rows).header, 0) + 1          # the header's Excel row
+        self.header = max(header_row(raw.rows), 0) + 1                # the header's Excel row
         self.compact = len(raw.rows) > SHORT_SHEET
         self.plan = self._plan()                                      # (Excel row, row of the copy)
         self.width = max([len(raw.rows[r - 1]) for r, _ in self.plan] +
@@ -113,8 +119,9 @@ class SheetCopy:
         if self.compact and excel_row != self.header:
             self.ws.write_number(at, self.width, excel_row, self.looks("row-number"))
         if marks and excel_row != self.header:
-            self.ws.write_string(at, self.width + self.compact, _messages(marks), self.looks("message"))
-            fit_height(self.ws, at, [(_messages(marks), MESSAGE_WIDTH)])
+            messages = _messages(marks)
+            self.ws.write_string(at, self.width + self.compact, messages, self.looks("message"))
+            fit_height(self.ws, at, [(messages, MESSAGE_WIDTH)])
 
     def _extra_headers(self) -> None:
         """原表行号 (a compact copy) and 问题说明 at the header row; the header's own findings under it."""
@@ -167,7 +174,10 @@ def fit_height(ws, row: int, cells: list[tuple[str, float]]) -> None:
 
 def _lines(text: str, width: float) -> int:
     per_line = max(int(width) - 1, 1)
-    return sum(max(1, -(-_columns(line) // per_line)) for line in str(text).split("\n"))
+    text = str(text)
+    if "\n" not in text and len(text) <= per_line // 2:      # fits even if every character is wide
+        return 1
+    return sum(max(1, -(-_columns(line) // per_line)) for line in text.split("\n"))
 
 
 def _columns(line: str) -> int:
@@ -186,15 +196,17 @@ def _worst(marks: list[Finding]) -> str | None:
     return "error" if any(f.severity == ERROR for f in marks) else "warning"
 
 
-def _marked_sheets(sources: dict, wanted, vetted: dict) -> Iterator[RawSheet]:
-    """The input sheets that have row findings, in file and sheet order, read again: the load
-    stage keeps no raw cells (a province month's would fill gigabytes), and a valid month's
-    report annotates few sheets or none."""
+def _marked_sheets(sources: dict, wanted, vetted: dict, kept=None) -> Iterator[RawSheet]:
+    """The input sheets that have row findings, in file and sheet order: the raw sheets the load
+    kept in the cache with the file's present bytes (``kept``), else read again — the load keeps
+    no raw cells in memory (a province month's would fill gigabytes)."""
     for name in sorted({file for file, _ in wanted if file in sources}):
-        try:
-            raws = read_file(sources[name], vetted.get(name))
-        except (UnsafeFile, OSError):
-            continue        # changed or removed since it was validated: 问题清单 still lists its findings
+        raws = kept.get_raws(sources[name]) if kept is not None else None
+        if raws is None:
+            try:
+                raws = read_file(sources[name], vetted.get(name))
+            except (UnsafeFile, OSError):
+                continue    # changed or removed since it was validated: 问题清单 still lists its findings
         for raw in raws:
             if (raw.file, raw.sheet) in wanted:
                 yield raw

@@ -50,26 +50,33 @@ class Checker(MonthChecks, ReferenceChecks):
         frame = self.f[key]
         if not mask.any():
             return
-        # itertuples renames "_row"-style columns, so the Excel row travels as excel_row
-        hits = frame.loc[mask].assign(excel_row=frame.loc[mask, "_row"])
-        emp_col = "employee_id" if "employee_id" in frame else "manager_id" if "manager_id" in frame else None
-        for (file, sheet), group in hits.groupby(["_file", "_sheet"], sort=True):
-            header, letter = self.ledger.locate(file, sheet, alias)
-            header = header or BY_KEY[key].column(alias).name if alias else header
-            for i, row in enumerate(group.itertuples(index=True)):
-                if i == MAX_FINDINGS_PER_KIND:
-                    self.findings.append(more(code, len(group) - i, file=file, sheet=sheet, column=header,
-                                              letter=letter, dataset=key, rejected=drop == "rejected"))
-                    break
-                value = getattr(row, alias) if alias else ""
-                self.findings.append(make(
-                    code, file=file, sheet=sheet, row=int(row.excel_row), column=header, letter=letter,
-                    value=show(value), dataset=key, employee_id=show(getattr(row, emp_col)) if emp_col else "",
-                    rejected=drop == "rejected", **fields(row)))
+        # itertuples renames "_row"-style columns, so the Excel row travels as excel_row; the rows are
+        # made once, in (file, sheet) order: itertuples per sheet would copy every column per sheet
+        hits = frame.loc[mask].assign(excel_row=frame.loc[mask, "_row"]).sort_values(["_file", "_sheet"], kind="stable")
+        rows, start = list(hits.itertuples(index=True)), 0
+        for (file, sheet), size in hits.groupby(["_file", "_sheet"], sort=True).size().items():
+            self._flag_sheet(key, file, sheet, rows[start:start + size], alias, code, fields, drop)
+            start += size
         if drop == "rejected" and key in ROSTERS:
             self.ledger.keep_rejected(key, frame.loc[mask])
         if drop:
             self.f[key] = self.ledger.drop(frame, mask, drop)
+
+    def _flag_sheet(self, key: str, file: str, sheet: str, rows: list, alias: str, code: str, fields, drop):
+        """``flag``'s findings in one sheet: one per row, at most ``MAX_FINDINGS_PER_KIND`` and one for the rest."""
+        header, letter = self.ledger.locate(file, sheet, alias)
+        header = header or BY_KEY[key].column(alias).name if alias else header
+        emp_col = next((c for c in ("employee_id", "manager_id") if c in self.f[key]), None)
+        for i, row in enumerate(rows):
+            if i == MAX_FINDINGS_PER_KIND:
+                self.findings.append(more(code, len(rows) - i, file=file, sheet=sheet, column=header,
+                                          letter=letter, dataset=key, rejected=drop == "rejected"))
+                break
+            value = getattr(row, alias) if alias else ""
+            self.findings.append(make(
+                code, file=file, sheet=sheet, row=int(row.excel_row), column=header, letter=letter,
+                value=show(value), dataset=key, employee_id=show(getattr(row, emp_col)) if emp_col else "",
+                rejected=drop == "rejected", **fields(row)))
 
     # -- the checks ------------------------------------------------------
     def run(self) -> dict:
