@@ -398,6 +398,9 @@ def test_policy_words_follow_the_rules_in_force(tmp_path):
     assert "每次服务后五天之内回访" in letter and "三天" not in letter and "政企客户部" in letter
     from kehu.render.wording import policy_words
     assert policy_words(rules)["learning_worst"] == "连续二次最差，扣绩效基数的 5%"
+    assert "须 100% 按时回访" in policy_words(rules)["member_callbacks"]
+    rules["callbacks"]["member_target_rate"] = 0.9
+    assert "须 90% 按时回访" in policy_words(rules)["member_callbacks"]
 
 
 def _november(month: dict) -> dict:

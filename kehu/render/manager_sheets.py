@@ -184,7 +184,7 @@ def callbacks_sheet(wb, fmt, s: "ManagerSlice") -> None:
                      ("result", s.words["dissatisfied"], "alert")],
              empty_text="本月无需回访的服务事件")
     if any(r.get("member") and r.get("status") in ("missing", "late") for r in records):
-        sh.note("协议客户(会员客户)必须 100% 按时回访:红色/黄色的协议客户事件请立即补回访。", 18)
+        sh.note(s.words["member_callbacks"], 18)
     sh.finish()
 
 

@@ -70,6 +70,8 @@ def policy_words(rules: dict) -> dict:
         "leave_limit": f"超过{limit['max_free']}次扣款",
         "callback_window": f"{window}天",
         "pending_note": f"尚在{window}天回访期内（待回访），不计入及时率",
+        "member_callbacks": (f"协议客户（会员客户）的服务事件须 {_plain(Decimal(str(cb['member_target_rate'])) * 100)}% "
+                             "按时回访：红色、黄色的协议客户事件请立即补回访。"),
         "retention_note": (f"离网率 {_plain(kpi['retention_reference_rate'])}% 为基准，每差 1 个百分点 "
                            f"±{_plain(kpi['retention_points_per_percent'])} 分"),
         "kpi_cap": cap,
