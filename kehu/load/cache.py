@@ -96,7 +96,11 @@ class TypedFileCache:
 
     def get(self, source):
         """The cached LoadedFile of ``source``, or None (not cached, damaged, or not signed by us)."""
-        return self._read(self.key(source), ".pkl") if self.enabled else None
+        return self.entry(self.key(source)) if self.enabled else None
+
+    def entry(self, key: str | None):
+        """The cached LoadedFile under ``key`` (a ``key(source)`` taken by the caller), or None."""
+        return self._read(key, ".pkl") if self.enabled else None
 
     def get_raws(self, source):
         """The raw sheets ``source`` was read into when it was loaded with these bytes, or None."""

@@ -62,10 +62,12 @@ def load_file(source: InputFile, rules: dict, keep_raws=None) -> LoadedFile:
         return loaded
 
 
-def load_and_keep(source: InputFile, rules: dict, cache: TypedFileCache) -> tuple[LoadedFile, bytes]:
+def load_and_keep(source: InputFile, rules: dict, cache: TypedFileCache,
+                  before: str | None = None) -> tuple[LoadedFile, bytes]:
     """``load_file``, kept in ``cache`` with the raw sheets when the file's bytes hash the same
-    before and after it was read; the LoadedFile, and pickled."""
-    before = cache.key(source)
+    before and after it was read; the LoadedFile, and pickled. ``before``: the file's key, when
+    the caller took it before the read (the cache lookup did)."""
+    before = before or cache.key(source)
     raws = []
     loaded = load_file(source, rules, keep_raws=lambda sheets: raws.append(kept_sheets(sheets)))
     body = pickled(loaded)
@@ -74,10 +76,10 @@ def load_and_keep(source: InputFile, rules: dict, cache: TypedFileCache) -> tupl
     return loaded, body
 
 
-def load_kept(source: InputFile, rules: dict, cache: TypedFileCache) -> bytes:
+def load_kept(source: InputFile, rules: dict, cache: TypedFileCache, before: str | None = None) -> bytes:
     """A pool worker's ``load_and_keep``: the pickled LoadedFile, which serves both the cache
     and the way back to the parent (pickled once, not twice)."""
-    return load_and_keep(source, rules, cache)[1]
+    return load_and_keep(source, rules, cache, before)[1]
 
 
 @contextmanager
@@ -112,11 +114,12 @@ def load_folder(scan: FolderScan, rules: dict, cores: int | None = None, cache: 
     for a large folder (≥ ``PARALLEL_BYTES``, several files, several cores), biggest file first
     so that the workers finish together. ``advance(n)``: n more files done (a progress bar)."""
     advance = advance or (lambda n: None)
-    done = {s.name: found for s in scan.files if cache is not None and (found := cache.get(s)) is not None}
+    keys = {s.name: cache.key(s) for s in scan.files} if cache is not None and cache.enabled else {}
+    done = {name: found for name, key in keys.items() if (found := cache.entry(key)) is not None}
     advance(len(done))
     todo = [s for s in scan.files if s.name not in done]
-    keeper = cache if keep and cache is not None and cache.enabled else None
-    for source, loaded in _load(todo, rules, cores or available_cores(), large_folder(scan), keeper):
+    keeper = cache if keep and keys else None
+    for source, loaded in _load(todo, rules, cores or available_cores(), large_folder(scan), keeper, keys):
         done[source.name] = loaded
         advance(1)
     if keeper is not None and todo:
@@ -125,16 +128,17 @@ def load_folder(scan: FolderScan, rules: dict, cores: int | None = None, cache: 
 
 
 def _load(sources: list[InputFile], rules: dict, cores: int, large: bool,
-          keeper: TypedFileCache | None) -> Iterator[tuple[InputFile, LoadedFile]]:
+          keeper: TypedFileCache | None, keys: dict) -> Iterator[tuple[InputFile, LoadedFile]]:
     """(source, loaded) of each file as it is done: here, or in a pool for a large folder;
-    each kept in ``keeper`` (by the worker that read it) when there is one."""
+    each kept in ``keeper`` (by the worker that read it, under the key ``keys`` took before
+    the read) when there is one."""
     if cores < 2 or len(sources) < 2 or not large:
         for s in sources:
-            yield s, load_and_keep(s, rules, keeper)[0] if keeper is not None else load_file(s, rules)
+            yield s, load_and_keep(s, rules, keeper, keys[s.name])[0] if keeper is not None else load_file(s, rules)
         return
-    task, args = (load_kept, (rules, keeper)) if keeper is not None else (load_file, (rules,))
     with ProcessPoolExecutor(max_workers=min(cores, len(sources)), initializer=die_with_parent) as pool:
-        futures = {pool.submit(task, s, *args): s for s in sorted(sources, key=lambda s: -s.size)}
+        futures = {(pool.submit(load_kept, s, rules, keeper, keys[s.name]) if keeper is not None
+                    else pool.submit(load_file, s, rules)): s for s in sorted(sources, key=lambda s: -s.size)}
         for future in as_completed(futures):
             yield futures[future], _unpickled(future.result())
 
