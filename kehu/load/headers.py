@@ -20,6 +20,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from kehu.findings import column_letter
 from kehu.schema import DATASETS, Dataset
@@ -95,8 +96,7 @@ class Recognition:
 def recognise(rows: list) -> Recognition:
     nearest = None
     for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        cells = [normalise_header(c) for c in row]
-        matches = [m for m in (_match(d, cells) for d in DATASETS) if m is not None]
+        matches = _matches(tuple(normalise_header(c) for c in row))
         found = [m for m in matches if m.candidate]
         if found:
             found.sort(key=lambda m: m.rank, reverse=True)
@@ -118,6 +118,14 @@ def header_row(rows: list) -> int:
         if any(m is not None and m.candidate for m in (_present(d, cells) for d in DATASETS)):
             return index
     return -1
+
+
+@lru_cache(maxsize=256)
+def _matches(cells: tuple[str, ...]) -> list[Match]:
+    """The datasets a header row could be, each a ``_match``; remembered per process, because the
+    same header heads every file of a kind (a department's hundred 出访登记 registers), and the
+    closest-header search behind it is the costly part. Read-only: the matches are shared."""
+    return [m for m in (_match(d, list(cells)) for d in DATASETS) if m is not None]
 
 
 def _match(dataset: Dataset, cells: list[str]) -> Match | None:
