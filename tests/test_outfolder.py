@@ -86,9 +86,9 @@ def test_a_second_run_waits_then_exits_2_naming_the_running_one(month_dir, tmp_p
 def test_the_lock_is_held_from_the_history_read_to_the_commit(month_dir, tmp_path, monkeypatch):
     """Two months into one folder are serialised: no other run can take the lock while this one
     reads the history (before compute) or commits it — so 2026-10 never reads a 2026-09 half done."""
-    import kehu.pipeline as pipeline
+    import kehu.compute.history_rows as history_rows       # the run imports read_history from here
     out, seen = tmp_path / "out", []
-    read, commit = pipeline.read_history, PendingMonth.commit
+    read, commit = history_rows.read_history, PendingMonth.commit
 
     def locked_out() -> bool:
         try:
@@ -97,7 +97,7 @@ def test_the_lock_is_held_from_the_history_read_to_the_commit(month_dir, tmp_pat
             return True
         return False
 
-    monkeypatch.setattr(pipeline, "read_history", lambda *a: seen.append(("read", locked_out())) or read(*a))
+    monkeypatch.setattr(history_rows, "read_history", lambda *a: seen.append(("read", locked_out())) or read(*a))
     monkeypatch.setattr(PendingMonth, "commit", lambda self: seen.append(("commit", locked_out())) or commit(self))
     assert invoke("run", month_dir, "--month", "2026-10", "--out", out).exit_code == 0
     assert seen == [("read", True), ("commit", True)]

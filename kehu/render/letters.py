@@ -212,6 +212,8 @@ def _write_files(root: str, files: dict[str, str]) -> list[str]:
         if folder not in made:                  # one mkdir per folder, not per file (~30,000 files)
             os.makedirs(f"{root}/{folder}" if folder else root, exist_ok=True)
             made.add(folder)
-        Path(root, relative).write_text(content, encoding="utf-8")
-        written.append(f"{root}/{relative}")
+        path = f"{root}/{relative}"           # a str, not a Path: ~30,000 files a month
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(content)
+        written.append(path)
     return written
