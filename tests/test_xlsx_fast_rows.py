@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import zipfile
 from datetime import datetime
 from pathlib import Path
 
@@ -31,7 +32,7 @@ ODD_STRINGS = ["", " lead", "trail ", "全角　", "\u3000全角", "a\nb", "tab\
 def every_kind_of_cell(path: Path, worksheet_class, workbook_class=xlsxwriter.Workbook) -> bytes:
     """A workbook with each cell type xlsxwriter knows, sparse and merged cells, row
     formats and heights, > 16 rows (several spans), odd shared strings, an empty sheet and
-    a sheet with a comment."""
+    a sheet with comments (``commented_sheet``)."""
     wb = workbook_class(str(path), {**WORKBOOK_OPTIONS, "in_memory": True, "default_date_format": "yyyy-mm-dd"})
     wb.set_properties({"created": CREATED})
     bold, money = wb.add_format({"bold": True}), wb.add_format({"num_format": "¥#,##0.00", "border": 1})
@@ -71,11 +72,29 @@ def every_kind_of_cell(path: Path, worksheet_class, workbook_class=xlsxwriter.Wo
         bars.write_number(r, 0, r, money)
     bars.conditional_format(0, 0, 3, 0, {"type": "data_bar", "data_bar_2010": True})
     wb.add_worksheet("空", worksheet_class=worksheet_class)
-    commented = wb.add_worksheet("注", worksheet_class=worksheet_class)
-    commented.write_string(0, 0, "with a comment", bold)
-    commented.write_comment(0, 0, "note")
+    commented_sheet(wb.add_worksheet("注", worksheet_class=worksheet_class), bold, money)
     wb.close()
     return path.read_bytes()
+
+
+def commented_sheet(ws, bold, money) -> None:
+    """Comments as xlsxwriter writes them into the rows: on cells, on rows without cells (one
+    resized), in columns beyond the cells (they widen the block's span) and in a block of 16
+    rows that has no cell at all."""
+    ws.write_string(0, 0, "with a comment", bold)
+    ws.write_comment(0, 0, "note")
+    for r in range(1, 40):                              # B and D of three rows in four
+        if r % 4:
+            ws.write_number(r, 1, r, money)
+            ws.write_string(r, 3, f"行 {r}", bold)
+    ws.write_comment(2, 1, "on a cell")
+    ws.write_comment(4, 2, "on a row without cells")
+    ws.write_comment(5, 9, "beyond the cells of its row")
+    ws.set_row(8, 30)
+    ws.write_comment(8, 0, "on a resized row without cells")
+    ws.write_comment(20, 12, "beyond every cell of its block")
+    ws.write_comment(50, 6, "in a block without cells")
+    ws.write_comment(51, 7, "x" * 40000)                 # too long: refused by write_comment
 
 
 def test_the_installed_xlsxwriter_is_in_the_tested_range_and_takes_the_fast_path():
@@ -88,6 +107,29 @@ def test_fast_sheet_writes_the_same_bytes_as_xlsxwriter(tmp_path):
     stock = every_kind_of_cell(tmp_path / "stock.xlsx", StockWorksheet)
     fast = every_kind_of_cell(tmp_path / "fast.xlsx", xlsx_fast_rows.Worksheet, xlsx_fast_rows.Workbook)
     assert fast == stock
+
+
+def test_a_sheet_with_comments_takes_the_fast_rows(tmp_path):
+    wb = xlsx_fast_rows.Workbook(str(tmp_path / "c.xlsx"), {"in_memory": True})
+    ws = wb.add_worksheet("注", worksheet_class=xlsx_fast_rows.Worksheet)
+    commented_sheet(ws, None, None)
+    assert ws.prepared_cells()
+    wb.close()
+
+
+def test_spans_and_rows_of_comments_are_xlsxwriters(tmp_path):
+    """The sheet part of ``commented_sheet`` alone, so a difference shows in its XML."""
+    def sheet_xml(worksheet_class, workbook_class) -> str:
+        path = tmp_path / f"{workbook_class.__module__}.xlsx"
+        wb = workbook_class(str(path), {"in_memory": True})
+        wb.set_properties({"created": CREATED})
+        commented_sheet(wb.add_worksheet("注", worksheet_class=worksheet_class), wb.add_format({"bold": True}), None)
+        wb.close()
+        with zipfile.ZipFile(path) as z:
+            return z.read("xl/worksheets/sheet1.xml").decode()
+    stock = sheet_xml(StockWorksheet, xlsxwriter.Workbook)
+    assert '<row r="5" spans="1:10"/>' in stock and '<row r="51" spans="7:7"/>' in stock     # what is compared
+    assert sheet_xml(xlsx_fast_rows.Worksheet, xlsx_fast_rows.Workbook) == stock
 
 
 def test_without_the_fast_path_the_classes_write_what_xlsxwriter_writes(tmp_path, monkeypatch):
