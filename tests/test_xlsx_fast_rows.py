@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import zipfile
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -227,3 +227,55 @@ def test_prepared_table_cells_equal_the_cell_by_cell_writes(tmp_path, monkeypatc
     fast = edge_table(tmp_path / "fast.xlsx")
     monkeypatch.setattr(xlsx_fast_rows, "FAST", False)
     assert edge_table(tmp_path / "stock.xlsx") == fast
+
+
+def odd_report(path: Path) -> bytes:
+    """A 校验报告 whose annotated copies hold every kind of value a reader gives — and some it
+    does not — flagged cells beyond a row's values, a flagged header, a long sheet copied as its
+    flagged rows and a short one whole; a 问题清单 with a finding without a row and a value too
+    long for a prepared cell; and a 导入核对 sheet."""
+    import pandas as pd
+
+    from kehu.findings import Finding
+    from kehu.load.reader import RawSheet
+    from kehu.render.import_check import FIELDS
+    from kehu.render.report import write_report
+
+    rows = [[f"{i:04d}", ODD_VALUES[i % len(ODD_VALUES)], ODD_VALUES[-i % len(ODD_VALUES)]] for i in range(1, 120)]
+    long = RawSheet("打卡记录.xlsx", "打卡", [["工号", "打卡时间", "备注"], *rows])
+    named = ([v, str(i)] for i, v in enumerate(ODD_VALUES))
+    short = RawSheet("名册.xlsx", "员工", [["说明"], ["工号", "姓名"], *named])
+    raws = {"打卡记录.xlsx": [long], "名册.xlsx": [short]}
+    findings = ([flagged(long, r, "BCD"[r % 3], *(("error", "E-date") if r % 5 else ())) for r in range(2, 121, 3)]
+                + [flagged(short, r, "AB"[r % 2]) for r in range(3, 22)] + [flagged(short, 2, "A", "error", "E-id")]
+                + [flagged(long, 7, ""), flagged(long, 7, "B", "error", "E-required"), flagged(short, 9, "F")]
+                + [Finding("error", "E-dataset-missing", "没有客户名册", dataset="customers"),
+                   Finding("warning", "W-phone", "长值", "名册.xlsx", "员工", 4, "工号", "A", "v" * 20000)])
+    checks = pd.DataFrame([["1001", "王芳", pd.Timestamp("2026-10-09"), "钉钉", "迟到", "正常", "09:00–18:00",
+                            "08:59", "说明\n两行", "考勤.xlsx", "月报", 5]], columns=FIELDS)
+
+    class Kept:
+        def get_raws(self, source):
+            return raws[source]
+    write_report(path, findings, [], {name: name for name in raws}, "2026-10", import_check=checks, kept=Kept())
+    return path.read_bytes()
+
+
+ODD_VALUES = ["", None, 0, -1.5, 10 ** 15, True, False, datetime(2026, 10, 9, 8, 59), date(2026, 10, 9),
+              time(9, 30), timedelta(hours=2), "普通", " lead", "x" * 20000, "y" * 40000, "emoji 😀" * 5000, "a\nb",
+              "=1+1", "0124"]
+
+
+def flagged(raw, row: int, letter: str, severity: str = "warning", code: str = "W-phone"):
+    """A finding at ``letter`` of ``row`` of ``raw`` (the whole row without a letter)."""
+    from kehu.findings import Finding
+    cells = raw.rows[row - 1] if row <= len(raw.rows) else []
+    value = str(cells[ord(letter) - 65]) if letter and ord(letter) - 65 < len(cells) else ""
+    return Finding(severity, code, f"{code} 第 {row} 行 {letter}", raw.file, raw.sheet, row, letter and "列", letter,
+                   value, "punches")
+
+
+def test_reports_are_the_same_with_and_without_the_fast_path(tmp_path, monkeypatch):
+    fast = odd_report(tmp_path / "fast.xlsx")
+    monkeypatch.setattr(xlsx_fast_rows, "FAST", False)
+    assert odd_report(tmp_path / "stock.xlsx") == fast
