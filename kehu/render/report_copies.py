@@ -244,7 +244,7 @@ class SheetCopy:
     def _layout(self) -> None:
         sample = [self.raw.rows[r - 1] for r, _ in self.plan[:200]]
         for c in range(self.width):
-            texts = [_shown(r[c]) for r in sample if c < len(r) and r[c] not in (None, "")]
+            texts = {_shown(r[c]) for r in sample if c < len(r) and r[c] not in (None, "")}     # each text once
             self.ws.set_column(c, c, min(column_width(texts), 30) if texts else 8)
         if self.compact:
             self.ws.set_column(self.width, self.width, 9)
@@ -270,8 +270,10 @@ def fit_height(ws, row: int, cells: list[tuple[str, float]]) -> None:
 def _lines(text: str, width: float) -> int:
     per_line = max(int(width) - 1, 1)
     text = str(text)
-    if "\n" not in text and len(text) <= per_line // 2:      # fits even if every character is wide
-        return 1
+    if "\n" not in text:                   # most texts: one line, counted without splitting
+        if len(text) <= per_line // 2:      # fits even if every character is wide
+            return 1
+        return max(1, -(-_columns(text) // per_line))
     return sum(max(1, -(-_columns(line) // per_line)) for line in text.split("\n"))
 
 
