@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import datetime
+import zipfile
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -31,7 +32,7 @@ ODD_STRINGS = ["", " lead", "trail ", "全角　", "\u3000全角", "a\nb", "tab\
 def every_kind_of_cell(path: Path, worksheet_class, workbook_class=xlsxwriter.Workbook) -> bytes:
     """A workbook with each cell type xlsxwriter knows, sparse and merged cells, row
     formats and heights, > 16 rows (several spans), odd shared strings, an empty sheet and
-    a sheet with a comment."""
+    a sheet with comments (``commented_sheet``)."""
     wb = workbook_class(str(path), {**WORKBOOK_OPTIONS, "in_memory": True, "default_date_format": "yyyy-mm-dd"})
     wb.set_properties({"created": CREATED})
     bold, money = wb.add_format({"bold": True}), wb.add_format({"num_format": "¥#,##0.00", "border": 1})
@@ -71,11 +72,29 @@ def every_kind_of_cell(path: Path, worksheet_class, workbook_class=xlsxwriter.Wo
         bars.write_number(r, 0, r, money)
     bars.conditional_format(0, 0, 3, 0, {"type": "data_bar", "data_bar_2010": True})
     wb.add_worksheet("空", worksheet_class=worksheet_class)
-    commented = wb.add_worksheet("注", worksheet_class=worksheet_class)
-    commented.write_string(0, 0, "with a comment", bold)
-    commented.write_comment(0, 0, "note")
+    commented_sheet(wb.add_worksheet("注", worksheet_class=worksheet_class), bold, money)
     wb.close()
     return path.read_bytes()
+
+
+def commented_sheet(ws, bold, money) -> None:
+    """Comments as xlsxwriter writes them into the rows: on cells, on rows without cells (one
+    resized), in columns beyond the cells (they widen the block's span) and in a block of 16
+    rows that has no cell at all."""
+    ws.write_string(0, 0, "with a comment", bold)
+    ws.write_comment(0, 0, "note")
+    for r in range(1, 40):                              # B and D of three rows in four
+        if r % 4:
+            ws.write_number(r, 1, r, money)
+            ws.write_string(r, 3, f"行 {r}", bold)
+    ws.write_comment(2, 1, "on a cell")
+    ws.write_comment(4, 2, "on a row without cells")
+    ws.write_comment(5, 9, "beyond the cells of its row")
+    ws.set_row(8, 30)
+    ws.write_comment(8, 0, "on a resized row without cells")
+    ws.write_comment(20, 12, "beyond every cell of its block")
+    ws.write_comment(50, 6, "in a block without cells")
+    ws.write_comment(51, 7, "x" * 40000)                 # too long: refused by write_comment
 
 
 def test_the_installed_xlsxwriter_is_in_the_tested_range_and_takes_the_fast_path():
@@ -88,6 +107,29 @@ def test_fast_sheet_writes_the_same_bytes_as_xlsxwriter(tmp_path):
     stock = every_kind_of_cell(tmp_path / "stock.xlsx", StockWorksheet)
     fast = every_kind_of_cell(tmp_path / "fast.xlsx", xlsx_fast_rows.Worksheet, xlsx_fast_rows.Workbook)
     assert fast == stock
+
+
+def test_a_sheet_with_comments_takes_the_fast_rows(tmp_path):
+    wb = xlsx_fast_rows.Workbook(str(tmp_path / "c.xlsx"), {"in_memory": True})
+    ws = wb.add_worksheet("注", worksheet_class=xlsx_fast_rows.Worksheet)
+    commented_sheet(ws, None, None)
+    assert ws.prepared_cells()
+    wb.close()
+
+
+def test_spans_and_rows_of_comments_are_xlsxwriters(tmp_path):
+    """The sheet part of ``commented_sheet`` alone, so a difference shows in its XML."""
+    def sheet_xml(worksheet_class, workbook_class) -> str:
+        path = tmp_path / f"{workbook_class.__module__}.xlsx"
+        wb = workbook_class(str(path), {"in_memory": True})
+        wb.set_properties({"created": CREATED})
+        commented_sheet(wb.add_worksheet("注", worksheet_class=worksheet_class), wb.add_format({"bold": True}), None)
+        wb.close()
+        with zipfile.ZipFile(path) as z:
+            return z.read("xl/worksheets/sheet1.xml").decode()
+    stock = sheet_xml(StockWorksheet, xlsxwriter.Workbook)
+    assert '<row r="5" spans="1:10"/>' in stock and '<row r="51" spans="7:7"/>' in stock     # what is compared
+    assert sheet_xml(xlsx_fast_rows.Worksheet, xlsx_fast_rows.Workbook) == stock
 
 
 def test_without_the_fast_path_the_classes_write_what_xlsxwriter_writes(tmp_path, monkeypatch):
@@ -185,3 +227,55 @@ def test_prepared_table_cells_equal_the_cell_by_cell_writes(tmp_path, monkeypatc
     fast = edge_table(tmp_path / "fast.xlsx")
     monkeypatch.setattr(xlsx_fast_rows, "FAST", False)
     assert edge_table(tmp_path / "stock.xlsx") == fast
+
+
+def odd_report(path: Path) -> bytes:
+    """A 校验报告 whose annotated copies hold every kind of value a reader gives — and some it
+    does not — flagged cells beyond a row's values, a flagged header, a long sheet copied as its
+    flagged rows and a short one whole; a 问题清单 with a finding without a row and a value too
+    long for a prepared cell; and a 导入核对 sheet."""
+    import pandas as pd
+
+    from kehu.findings import Finding
+    from kehu.load.reader import RawSheet
+    from kehu.render.import_check import FIELDS
+    from kehu.render.report import write_report
+
+    rows = [[f"{i:04d}", ODD_VALUES[i % len(ODD_VALUES)], ODD_VALUES[-i % len(ODD_VALUES)]] for i in range(1, 120)]
+    long = RawSheet("打卡记录.xlsx", "打卡", [["工号", "打卡时间", "备注"], *rows])
+    named = ([v, str(i)] for i, v in enumerate(ODD_VALUES))
+    short = RawSheet("名册.xlsx", "员工", [["说明"], ["工号", "姓名"], *named])
+    raws = {"打卡记录.xlsx": [long], "名册.xlsx": [short]}
+    findings = ([flagged(long, r, "BCD"[r % 3], *(("error", "E-date") if r % 5 else ())) for r in range(2, 121, 3)]
+                + [flagged(short, r, "AB"[r % 2]) for r in range(3, 22)] + [flagged(short, 2, "A", "error", "E-id")]
+                + [flagged(long, 7, ""), flagged(long, 7, "B", "error", "E-required"), flagged(short, 9, "F")]
+                + [Finding("error", "E-dataset-missing", "没有客户名册", dataset="customers"),
+                   Finding("warning", "W-phone", "长值", "名册.xlsx", "员工", 4, "工号", "A", "v" * 20000)])
+    checks = pd.DataFrame([["1001", "王芳", pd.Timestamp("2026-10-09"), "钉钉", "迟到", "正常", "09:00–18:00",
+                            "08:59", "说明\n两行", "考勤.xlsx", "月报", 5]], columns=FIELDS)
+
+    class Kept:
+        def get_raws(self, source):
+            return raws[source]
+    write_report(path, findings, [], {name: name for name in raws}, "2026-10", import_check=checks, kept=Kept())
+    return path.read_bytes()
+
+
+ODD_VALUES = ["", None, 0, -1.5, 10 ** 15, True, False, datetime(2026, 10, 9, 8, 59), date(2026, 10, 9),
+              time(9, 30), timedelta(hours=2), "普通", " lead", "x" * 20000, "y" * 40000, "emoji 😀" * 5000, "a\nb",
+              "=1+1", "0124"]
+
+
+def flagged(raw, row: int, letter: str, severity: str = "warning", code: str = "W-phone"):
+    """A finding at ``letter`` of ``row`` of ``raw`` (the whole row without a letter)."""
+    from kehu.findings import Finding
+    cells = raw.rows[row - 1] if row <= len(raw.rows) else []
+    value = str(cells[ord(letter) - 65]) if letter and ord(letter) - 65 < len(cells) else ""
+    return Finding(severity, code, f"{code} 第 {row} 行 {letter}", raw.file, raw.sheet, row, letter and "列", letter,
+                   value, "punches")
+
+
+def test_reports_are_the_same_with_and_without_the_fast_path(tmp_path, monkeypatch):
+    fast = odd_report(tmp_path / "fast.xlsx")
+    monkeypatch.setattr(xlsx_fast_rows, "FAST", False)
+    assert odd_report(tmp_path / "stock.xlsx") == fast

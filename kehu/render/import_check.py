@@ -13,6 +13,7 @@ from __future__ import annotations
 import pandas as pd
 
 from kehu.render.report_copies import fit_height
+from kehu.render.xlsx_fast_rows import Worksheet
 
 SHEET = "导入核对"
 HEADERS = ["工号", "姓名", "日期", "导出", "导出的结果", "kehu 的结果", "kehu 的作息", "kehu 使用的打卡", "说明",
@@ -30,7 +31,7 @@ def write_import_check(wb, fmt: dict, rows: pd.DataFrame | None, month_label: st
     ``fmt``, printed as ``print_setup(ws, header_row)`` sets up; nothing when ``rows`` is None."""
     if rows is None:
         return
-    ws = wb.add_worksheet(SHEET)
+    ws = wb.add_worksheet(SHEET, worksheet_class=Worksheet)
     ws.write(0, 0, f"导入核对 — {month_label}", fmt["title"])
     ws.merge_range(1, 0, 1, len(HEADERS) - 1, EXPLAINED, fmt["cell"])
     fit_height(ws, 1, [(EXPLAINED, sum(WIDTHS))])

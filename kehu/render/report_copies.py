@@ -21,6 +21,7 @@ from kehu.findings_order import stage_of
 from kehu.load.headers import header_row
 from kehu.load.reader import RawSheet, read_file
 from kehu.load.safety import UnsafeFile
+from kehu.render.xlsx_fast_rows import Worksheet
 from kehu.render.xlsx_style import column_width
 
 SHORT_SHEET = 50                 # longer sheets are copied as header + flagged rows only
@@ -55,7 +56,7 @@ def annotate_sheets(wb, findings: list[Finding], sources: dict, vetted: dict, us
     names = {name.casefold() for name in (*used, RESERVED_SHEET)}
     looks = Looks(wb)
     for raw in _marked_sheets(sources, by_sheet, vetted, kept):
-        ws = wb.add_worksheet(_sheet_name(raw, names))
+        ws = wb.add_worksheet(_sheet_name(raw, names), worksheet_class=Worksheet)
         SheetCopy(ws, looks, raw, by_sheet[(raw.file, raw.sheet)]).write()
 
 
@@ -78,11 +79,102 @@ class Looks:
         return self.made[look, number]
 
 
+class RowCells:
+    """A sheet's cells written a row at a time — the very cells its ``write_*`` would store, in the
+    same order. On a sheet that takes prepared cells (kehu.render.xlsx_fast_rows) each is made as
+    the tuple xlsxwriter keeps and the row stored at once: no A1-notation check, dimension check,
+    format lookup or type dispatch per cell, which cost more than the cell itself on the visits
+    month's 250,000 cells of 问题清单 and the copies. A value no prepared cell holds (a text over
+    16,383 characters, NaN, a bool) is written by ``write_*`` in its turn, so the shared strings
+    are counted in the same order."""
+
+    def __init__(self, ws, looks: Looks | None = None):
+        self.ws, self.looks, self.fast = ws, looks, ws.prepared_cells()
+        self.writers = dict(zip(("string", "number", "blank", "datetime"), ws.cell_writers()))
+        self.makers: dict = {}              # (kind, format) or (look, value type) → value → cell or None
+        self.at, self.cells = 0, {}
+
+    def start(self, row: int) -> None:
+        self.at, self.cells = row, {}
+
+    def end(self) -> None:
+        """Store the row's prepared cells (before anything sets the row's height, as the writes were)."""
+        if self.cells:
+            self.ws.store_rows(self.at, [self.cells])
+
+    def string(self, col: int, text: str, cell_format) -> None:
+        self._put("string", col, text, cell_format)
+
+    def number(self, col: int, number, cell_format) -> None:
+        self._put("number", col, number, cell_format)
+
+    def blank(self, col: int, cell_format) -> None:
+        self._put("blank", col, None, cell_format)
+
+    def value(self, col: int, value, look: str) -> None:
+        """An input cell's value in ``look``, written as ``_write_value`` writes it."""
+        key = (look, value.__class__)
+        make = self.makers.get(key)
+        if make is None:
+            make = self.makers[key] = self._value_maker(value.__class__, self.looks(look, value))
+        cell = make(value)
+        if cell is None:
+            _write_value(self.ws, self.at, col, value, self.looks(look, value))
+        else:
+            self.cells[col] = cell
+
+    def _put(self, kind: str, col: int, value, cell_format) -> None:
+        make = self.makers.get((kind, cell_format))
+        if make is None:
+            make = self.makers[kind, cell_format] = self._maker(kind, cell_format)
+        cell = make(value)
+        if cell is None:
+            self.writers[kind](self.at, col, value, cell_format)
+        else:
+            self.cells[col] = cell
+
+    def _maker(self, kind: str, cell_format):
+        if not self.fast:
+            return _unprepared
+        if kind == "string":
+            return self.ws.string_cells(cell_format)
+        if kind == "number":
+            return self.ws.number_cells(cell_format)
+        blank = self.ws.blank_cell(cell_format)
+        return lambda _: blank
+
+    def _value_maker(self, value_type: type, cell_format):
+        """``_write_value``'s choice for a value of exactly ``value_type``, as a maker (the types
+        a reader gives; any other is left to ``_write_value``)."""
+        if not self.fast or value_type not in _PREPARED_TYPES:
+            return _unprepared
+        ws, blank = self.ws, self.ws.blank_cell(cell_format)
+        if value_type is str:
+            string = ws.string_cells(cell_format)
+            return lambda text: string(text) if text else blank
+        if value_type is int or value_type is float:
+            return ws.number_cells(cell_format)
+        if value_type is date:
+            return lambda day: ws.datetime_cell(datetime(day.year, day.month, day.day), cell_format)
+        if value_type is datetime or value_type is time:
+            return lambda moment: ws.datetime_cell(moment, cell_format)
+        return lambda _: blank                          # None
+
+
+_PREPARED_TYPES = frozenset((str, int, float, datetime, date, time, type(None)))
+
+
+def _unprepared(_value) -> None:
+    """The maker of a sheet that takes no prepared cells: every cell written by ``write_*``."""
+    return None
+
+
 class SheetCopy:
     """One annotated copy: which rows go where, and how each cell looks."""
 
     def __init__(self, ws, looks: Looks, raw: RawSheet, marks: list[Finding]):
         self.ws, self.looks, self.raw = ws, looks, raw
+        self.cells = RowCells(ws, looks)
         self.by_row = defaultdict(list)
         for f in sorted(marks, key=lambda f: (f.row, stage_of(f) == "consequence", f.severity != ERROR,
                                               f.letter.rjust(3), f.code)):
@@ -112,15 +204,18 @@ class SheetCopy:
         worst = _worst(marks)
         strong = {column_index(f.letter): _worst([g for g in marks if g.letter == f.letter]) for f in marks if f.letter}
         look = "header" if excel_row == self.header else f"row-{worst}" if worst else "plain"
-        values = self.raw.rows[excel_row - 1]
+        values, cells, looks = self.raw.rows[excel_row - 1], self.cells, self.looks
+        cells.start(at)
         for c in range(self.width if (marks or excel_row == self.header) else len(values)):
             value = values[c] if c < len(values) else None
-            _write_value(self.ws, at, c, value, self.looks(f"cell-{strong[c]}" if c in strong else look, value))
+            cells.value(c, value, f"cell-{strong[c]}" if c in strong else look)
         if self.compact and excel_row != self.header:
-            self.ws.write_number(at, self.width, excel_row, self.looks("row-number"))
-        if marks and excel_row != self.header:
-            messages = _messages(marks)
-            self.ws.write_string(at, self.width + self.compact, messages, self.looks("message"))
+            cells.number(self.width, excel_row, looks("row-number"))
+        messages = _messages(marks) if marks and excel_row != self.header else None
+        if messages is not None:
+            cells.string(self.width + self.compact, messages, looks("message"))
+        cells.end()
+        if messages is not None:
             fit_height(self.ws, at, [(messages, MESSAGE_WIDTH)])
 
     def _extra_headers(self) -> None:
@@ -149,7 +244,7 @@ class SheetCopy:
     def _layout(self) -> None:
         sample = [self.raw.rows[r - 1] for r, _ in self.plan[:200]]
         for c in range(self.width):
-            texts = [_shown(r[c]) for r in sample if c < len(r) and r[c] not in (None, "")]
+            texts = {_shown(r[c]) for r in sample if c < len(r) and r[c] not in (None, "")}     # each text once
             self.ws.set_column(c, c, min(column_width(texts), 30) if texts else 8)
         if self.compact:
             self.ws.set_column(self.width, self.width, 9)
@@ -175,8 +270,10 @@ def fit_height(ws, row: int, cells: list[tuple[str, float]]) -> None:
 def _lines(text: str, width: float) -> int:
     per_line = max(int(width) - 1, 1)
     text = str(text)
-    if "\n" not in text and len(text) <= per_line // 2:      # fits even if every character is wide
-        return 1
+    if "\n" not in text:                   # most texts: one line, counted without splitting
+        if len(text) <= per_line // 2:      # fits even if every character is wide
+            return 1
+        return max(1, -(-_columns(text) // per_line))
     return sum(max(1, -(-_columns(line) // per_line)) for line in text.split("\n"))
 
 

@@ -5,17 +5,20 @@ without reaching into other libraries"): a manager's workbook is ~1,400 cells in
 sheets, written 2,000 times a month, and xlsxwriter's general-purpose code (one attribute
 list, regex escape and type-name dispatch per cell) costs more than the cells themselves.
 Measured: ~9.3 → 7.5 ms CPU per manager workbook on the province month (issue 13); on a
-300-manager month 17.0 → 11.2 ms per manager workbook, 290 → 181 ms for the department's.
+300-manager month 17.0 → 11.2 ms per manager workbook, 290 → 181 ms for the department's. The
+校验报告 (kehu.render.report, issue 15) is one workbook of ~250,000 cells and 100 sheets with
+comments: on the visits month its rows here, its cells prepared (report_copies.RowCells) and
+the collector paused took write_report from ~2.3 to ~1.1 CPU-s (raw rows from the cache).
 
 ``Worksheet`` overrides private methods of ``xlsxwriter.worksheet.Worksheet``:
 
 - ``_prepare_formula``: memoised (a few hundred regex substitutions per call);
-- ``_calculate_spans``: one pass over the stored rows instead of every
+- ``_calculate_spans``: one pass over the stored rows and comments instead of every
   row × column of the used range;
 - ``_write_rows``: the ``<row>``/``<c>`` XML of the four cell kinds kehu writes
   in bulk (number, date, shared string, blank — each with a format) built with
   one f-string per cell; any other cell goes through xlsxwriter's own
-  ``_write_cell``;
+  ``_write_cell``, a row of comments or attributes only through its ``_write_empty_row``;
 
 and adds ``string_cells`` … ``store_rows`` (a table's cells built as the very tuples
 xlsxwriter's ``_write_*`` store, stored a block of rows at a time) and ``cell_writers``
@@ -26,7 +29,7 @@ and drops its sheets' stored cells on ``close``.
 
 Guard: ``FAST`` is true only for an xlsxwriter in ``TESTED_VERSIONS`` (setup.cfg pins the
 same range) that has every internal read here. Otherwise — and for a sheet the fast rows do
-not handle (comments, ``constant_memory``) — every class here is xlsxwriter's public
+not handle (``constant_memory``) — every class here is xlsxwriter's public
 behaviour: ``prepared_cells()`` is False, ``cell_writers()`` are the public ``write_*``, the
 rows and shared strings are xlsxwriter's own; the rest of kehu never asks which path ran.
 tests/test_xlsx_fast_rows.py checks that both paths write the same bytes.
@@ -174,28 +177,31 @@ class Worksheet(_StockWorksheet):
 
     # -- writing the XML
     def _calculate_spans(self, *args, **kwargs) -> None:
-        """``row_spans``: per block of 16 rows, "first:last" column (1-based) holding a cell."""
+        """``row_spans``: per block of 16 rows, "first:last" column (1-based) holding a cell or
+        a comment (xlsxwriter counts both)."""
         if not _fast_sheet(self) or args or kwargs:
             return super()._calculate_spans(*args, **kwargs)
         bounds: dict[int, list[int]] = {}
-        for row, cells in self.table.items():
-            if not cells:
-                continue
-            low, high = min(cells), max(cells)
-            block = bounds.get(row // 16)
-            if block is None:
-                bounds[row // 16] = [low, high]
-            else:
-                block[0], block[1] = min(block[0], low), max(block[1], high)
+        for stored in (self.table, self.comments):        # row → {column: cell or comment}
+            for row, cells in stored.items():
+                if not cells:
+                    continue
+                low, high = min(cells), max(cells)
+                block = bounds.get(row // 16)
+                if block is None:
+                    bounds[row // 16] = [low, high]
+                else:
+                    block[0], block[1] = min(block[0], low), max(block[1], high)
         self.row_spans = {index: f"{low + 1}:{high + 1}" for index, (low, high) in sorted(bounds.items())}
         return None
 
     def _write_rows(self, *args, **kwargs) -> None:
-        """The sheet's ``<row>`` elements, as xlsxwriter writes them."""
+        """The sheet's ``<row>`` elements, as xlsxwriter writes them: a row without cells but
+        with attributes or comments is an empty ``<row/>``."""
         if not _fast_sheet(self) or args or kwargs:
             return super()._write_rows(*args, **kwargs)
         self._calculate_spans()
-        table, row_info, spans = self.table, self.row_info, self.row_spans
+        table, row_info, spans, comments = self.table, self.row_info, self.row_spans, self.comments
         styles: dict = {}                      # Format → ' s="<xf index>"'
         for row in range(self.dim_rowmin, self.dim_rowmax + 1):
             cells = table.get(row)
@@ -208,8 +214,8 @@ class Worksheet(_StockWorksheet):
                     self.fh.write(start)
                 _write_cells(self, row, cells, styles)
                 self.fh.write("</row>")
-            elif row in row_info:
-                self._write_empty_row(row, spans.get(row // 16), row_info[row])
+            elif row in row_info or row in comments:
+                self._write_empty_row(row, spans.get(row // 16), row_info.get(row))
         return None
 
 
@@ -220,7 +226,7 @@ def _fast_sheet(ws: Worksheet) -> bool:
     """True when this sheet can take the fast paths (see module doc)."""
     if not FAST or any(not hasattr(ws, name) for name in _SHEET_ATTRIBUTES):
         return False
-    return not ws.constant_memory and not ws.comments
+    return not ws.constant_memory
 
 
 def _plain_row_start(ws: Worksheet, row: int, span: str | None, info) -> str | None:
