@@ -304,6 +304,19 @@ def text_dates_four_forms(folder):
     _month(folder, change)
 
 
+@case(codes=["E-date", "E-datetime"], exit=[1])
+def dates_outside_the_years_kehu_holds(folder):
+    """9999-12-31 for "no end" (an HR system's habit), 0026 typed for 2026, a birthday in 1066, a
+    punch in 2500: each cell a finding — pandas ≥ 3 keeps such dates in another unit, and the run
+    stopped with a traceback (OutOfBoundsDatetime)."""
+    def change(m):
+        _rows(m, "员工名册.xlsx")[1][6] = dt.datetime(9999, 12, 31)
+        _rows(m, "出访登记.xlsx")[1][0] = "0026-10-09"
+        _rows(m, "客户名册.xlsx")[1][6] = dt.date(1066, 10, 14)
+        _rows(m, "打卡记录.xlsx")[1][1] = "2500-10-09 09:45"
+    _month(folder, change)
+
+
 @case(codes=[], exit=[0])
 def ids_with_leading_zeros_and_numbers(folder):
     def change(m):

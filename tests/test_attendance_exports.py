@@ -123,6 +123,20 @@ def test_json_that_is_cut_short_stops_and_other_json_is_left_aside(tmp_path):
     assert ("E-file-format", "listRecord.json") in found and ("W-file-ignored", "设置.json") in found
 
 
+def test_an_api_punch_in_year_9999_is_a_finding_not_a_crash(tmp_path):
+    """A punch time no frame holds (year 9999; a clock reset to 1970 is merely outside the month) is
+    the row's finding: the export's verdicts of that day are not kept (pandas ≥ 3 stopped the run)."""
+    folder = write_exports(tmp_path / "in", make_month(3), "钉钉", "接口")
+    path = next(folder.glob("*.json"))
+    data = json.loads(path.read_text(encoding="utf-8"))
+    far, epoch = data["recordresult"][0], data["recordresult"][1]
+    far["userCheckTime"] = far["workDate"] = 253402214400000              # 9999-12-31 in ms
+    epoch["userCheckTime"] = 1000
+    path.write_text(json.dumps(data), encoding="utf-8")
+    found = {(f.code, f.row) for f in validate_month(folder, MONTH, RULES).findings if f.file == path.name}
+    assert {("E-datetime", 2), ("W-row-outside-month", 3)} <= found
+
+
 def test_exports_loaded_by_the_pool_are_counted_and_checked_as_in_one_process(tmp_path, monkeypatch):
     """A pool worker's ledger brings back (pickled) the rows it marked used and the exports' verdicts."""
     import multiprocessing

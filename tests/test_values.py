@@ -28,6 +28,8 @@ cells = st.one_of(
     st.integers(min_value=0, max_value=10**6).map(float),
     st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2030, 12, 31)),
     st.datetimes(min_value=dt.datetime(1990, 1, 1), max_value=dt.datetime(2030, 12, 31)),
+    st.dates(),                 # any year: outside 1678–2261 a bad cell (V.FIRST_DAY … V.LAST_DAY)
+    st.datetimes(),
     st.times(),
 )
 CONVERTERS = ["id", "text", "money", "number", "int", "score", "bool", "date", "time", "month", "phone"]
@@ -122,6 +124,23 @@ def test_a_serial_past_2192_in_a_date_column_is_a_bad_cell_not_a_crash():
     values, bad = V.to_date(_cleaned([132321.0, float(serial)]))
     assert list(bad) == [True, False]
     assert values.iloc[1] == pd.Timestamp("2026-10-08")
+
+
+def test_a_date_outside_the_frames_years_is_a_bad_cell_not_a_crash():
+    """datetime64[ns] holds 1678-01-01 … 2261-12-31 (V.FIRST_DAY, V.LAST_DAY): a cell outside — as a
+    real Excel date, date-time or text, alone in its column or mixed — is a bad cell; the two
+    days at the ends are read."""
+    outside = [dt.datetime(9999, 12, 31), dt.date(26, 10, 15), "0026-10-15", "2500/01/01 10:00",
+               dt.date(1677, 12, 31), dt.date(2262, 1, 1)]
+    ends = [dt.date(1678, 1, 1), dt.datetime(2261, 12, 31, 23, 59)]
+    for convert in (V.to_date, V.to_datetime):
+        for cell in outside:
+            typed = convert(_cleaned([cell]))
+            assert typed[0].isna().all() and typed[1].all(), (convert.__name__, cell)
+        typed = convert(_cleaned(outside + ends))
+        assert list(typed[1]) == [True] * len(outside) + [False, False]
+        assert typed[0].dtype == "datetime64[ns]"
+        assert typed[0].iloc[-2] == pd.Timestamp("1678-01-01")
 
 
 def test_phone_numbers_warn_unless_eleven_digits():

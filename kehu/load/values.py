@@ -245,6 +245,26 @@ def to_bool(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     return _map(raw, one)
 
 
+# The frames hold date-times as datetime64[ns] (docs/ARCHITECTURE.md), which spans 1677-09-22 to
+# 2262-04-11. A cell outside (0026-10-15 typed for 2026-10-15, 9999-12-31 for "no end date") is no
+# date of any month kehu assesses: it is read as no date — the cell's finding says so — never
+# carried on in another unit, which pandas ≥ 3 does and which made the run stop with a traceback.
+FIRST_DAY, LAST_DAY = dt.date(1678, 1, 1), dt.date(2261, 12, 31)
+_FIRST, _LAST = pd.Timestamp(FIRST_DAY), pd.Timestamp(LAST_DAY) + pd.Timedelta(days=1)
+
+
+def in_frame_range(parsed: pd.Series) -> pd.Series:
+    """``parsed`` (date-times in any unit pandas chose) as datetime64[ns], NaT outside
+    ``FIRST_DAY`` … ``LAST_DAY``."""
+    inside = (parsed >= _FIRST) & (parsed < _LAST)
+    return parsed.where(inside).astype("datetime64[ns]")
+
+
+def _to_datetimes(values) -> pd.Series:
+    """``pd.to_datetime`` of Python date-times (a Series or a list), kept in the frames' range."""
+    return in_frame_range(pd.Series(pd.to_datetime(values, errors="coerce")))
+
+
 def _round_to_second(ts: pd.Series) -> pd.Series:
     """Excel serial times are rounded to the nearest second (SPEC §9.8)."""
     return ts.dt.round("s")
@@ -256,7 +276,7 @@ def _parse_strings(strings: pd.Series, formats) -> pd.Series:
         todo = out.isna()
         if not todo.any():
             break
-        out[todo] = pd.to_datetime(strings[todo], format=fmt, errors="coerce")
+        out[todo] = in_frame_range(pd.to_datetime(strings[todo], format=fmt, errors="coerce"))
     return out
 
 
@@ -264,11 +284,11 @@ def _datetimes(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Raw cells → datetime64 plus a mask of values that had no time part."""
     only = _kinds(raw)
     if only <= {dt.datetime}:                            # the usual column: real Excel date-times
-        out = pd.to_datetime(raw.astype(object), errors="coerce").astype("datetime64[ns]")
+        out = _to_datetimes(raw.astype(object))
         return _round_to_second(out), pd.Series(False, index=raw.index)
     if only <= {dt.date}:                                # real Excel dates
         days, _ = _each_distinct(raw, lambda d: dt.datetime(d.year, d.month, d.day))
-        out = pd.to_datetime(days, errors="coerce").astype("datetime64[ns]")
+        out = _to_datetimes(days)
         return out, raw.notna() & out.notna()
     kinds = raw.map(type)
     out = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
@@ -277,10 +297,10 @@ def _datetimes(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     is_d, is_s = kinds.eq(dt.date), kinds.eq(str)
     is_n = kinds.isin([int, float, np.int64, np.float64])
     if is_dt.any():
-        out[is_dt] = _round_to_second(pd.to_datetime(raw[is_dt].astype(object), errors="coerce"))
+        out[is_dt] = _round_to_second(_to_datetimes(raw[is_dt].astype(object)))
     if is_d.any():
         days, _ = _each_distinct(raw[is_d], lambda d: dt.datetime(d.year, d.month, d.day))
-        out[is_d] = pd.to_datetime(days, errors="coerce")
+        out[is_d] = _to_datetimes(days)
         date_only |= is_d
     if is_n.any():  # an Excel serial in a CSV or a general-format cell
         serial = pd.to_numeric(raw[is_n], errors="coerce")

@@ -20,6 +20,7 @@ from kehu.load.ledger import Ledger
 from kehu.load.reader import RawSheet
 from kehu.load.shapes.exports import Band, at, cell_text, export_id
 from kehu.load.sheet_parser import SheetParser, Source, is_blank
+from kehu.load.values import FIRST_DAY, LAST_DAY
 from kehu.schema import BY_KEY
 
 
@@ -180,8 +181,8 @@ class Verdicts:
 
     def add(self, row: int, person: Person, day, slot: str, result: str, shown: str = "") -> None:
         """What the export says of ``slot`` of ``person``'s ``day`` (nothing without a day or a word)."""
-        if not isinstance(day, date) or not (person.key and result):
-            return
+        if not isinstance(day, date) or not (FIRST_DAY <= day <= LAST_DAY) or not (person.key and result):
+            return                      # a day no frame holds (year 9999) is no day: its punch says so
         account, by_account, system, name = self.people.carry(person)
         self.records.append((person.key, account, by_account, system, name, day, slot, result, shown, self.complete,
                              self.export, self.raw.file, self.raw.sheet, row))
