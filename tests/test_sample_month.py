@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,15 @@ def test_demo_month_validates_with_zero_errors():
     outcome = validate(ROOT / "sample_inputs", Month(2026, 10), load_rules())
     assert outcome.exit_code == 0
     assert outcome.errors == []
+
+
+def test_the_demo_month_raises_no_library_warning(tmp_path):
+    """The clerk's console shows kehu's findings, never a library's notice: no Python warning
+    while the month runs (pandas 2 — what Python 3.10 gets, pandas 3 needs 3.11 — printed
+    FutureWarnings on every run)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert run(ROOT / "sample_inputs", Month(2026, 10), tmp_path, load_rules()).exit_code == 0
 
 
 def test_results_and_payroll_match_the_golden_files(out):

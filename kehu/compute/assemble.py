@@ -169,8 +169,9 @@ def _employee_table(staff, attendance, violations, learning, visits, callbacks, 
         t[col] = t[col].fillna(0).astype(int)
     for col in ("attendance_deduction", "violation_deduction", "learning_deduction", "kpi_total"):
         t[col] = t[col].map(lambda v: v if isinstance(v, Decimal) else ZERO)
-    t["violation_notice"] = t["violation_notice"].fillna(False).astype(bool)
-    t["certificate"] = t["certificate"].fillna(False).astype(bool) if "certificate" in t else False
+    # eq(True): a flag the merge left missing is False, without pandas 2's downcasting warning
+    t["violation_notice"] = t["violation_notice"].eq(True)
+    t["certificate"] = t["certificate"].eq(True) if "certificate" in t else False
     return _pay(t, rules)
 
 

@@ -67,7 +67,7 @@ def file_stamp(path: Path) -> tuple:
 def check_xlsx(path: Path) -> XlsxCheck:
     """Raise UnsafeFile unless ``path`` is a plain, sane .xlsx workbook."""
     stamp = file_stamp(path)            # before reading: a change made during the scan changes it
-    head = path.read_bytes()[:8] if path.stat().st_size < 8 else path.open("rb").read(8)
+    head = _first_bytes(path, 8)
     if not head:
         raise UnsafeFile("E-file-format", "请重新导出该文件。", problem="读取时文件是空的（0 字节）。")
     if head.startswith(OLE_MAGIC):
@@ -85,8 +85,14 @@ def check_xlsx(path: Path) -> XlsxCheck:
         raise UnsafeFile("E-file-format", "请重新导出。", problem="文件已损坏，不是有效的 .xlsx（zip）文件。") from None
 
 
+def _first_bytes(path: Path, count: int) -> bytes:
+    """The file's first ``count`` bytes; the handle closed at once (Windows keeps an open file locked)."""
+    with path.open("rb") as fh:
+        return fh.read(count)
+
+
 def _looks_like_text(path: Path) -> bool:
-    sample = path.open("rb").read(4096)
+    sample = _first_bytes(path, 4096)
     return b"\x00" not in sample and (b"," in sample or b"\t" in sample or b"\n" in sample)
 
 

@@ -312,7 +312,7 @@ def _datetimes(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
         with_time = _parse_strings(strings, [f"{d} {t}" for d in _DATE_FORMATS[:3] for t in _TIME_FORMATS[:2]])
         only_date = _parse_strings(strings, _DATE_FORMATS)
         out[is_s] = with_time.fillna(only_date)
-        date_only[is_s] = with_time.isna() & only_date.notna()
+        date_only[is_s] = (with_time.isna() & only_date.notna()).to_numpy()     # in is_s's order
     return out, date_only
 
 

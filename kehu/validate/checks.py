@@ -150,7 +150,7 @@ class Checker(MonthChecks, ReferenceChecks):
             # some: the cheap columns (no Decimal to hash) narrow the rows down, then all, then text
             candidates = frame[_cheap_columns(key, cols)].duplicated(keep=False)
             if candidates.any():
-                candidates[candidates] = frame.loc[candidates, cols].duplicated(keep=False)
+                candidates[candidates] = frame.loc[candidates, cols].duplicated(keep=False).to_numpy()
             if not candidates.any():
                 continue
             as_text = frame.loc[candidates, cols].astype(str)
