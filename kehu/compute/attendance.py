@@ -61,8 +61,10 @@ class AttendanceResult:
 def punch_times(punches: pd.DataFrame, leave: pd.DataFrame, rules: dict) -> pd.DataFrame:
     """Punches plus the start times of approved 补卡 rows: [employee_id, at]."""
     fix = leave.loc[leave["kind"] == rules["attendance"]["punch_fix_kind"], ["employee_id", "starts_at"]]
-    both = pd.concat([punches[["employee_id", "punched_at"]].rename(columns={"punched_at": "at"}),
-                      fix.rename(columns={"starts_at": "at"})], ignore_index=True)
+    parts = [punches[["employee_id", "punched_at"]].rename(columns={"punched_at": "at"})]
+    if len(fix):        # no 补卡: an empty, untyped part would make "at" untyped (pandas 3) or warn (pandas 2)
+        parts.append(fix.rename(columns={"starts_at": "at"}))
+    both = pd.concat(parts, ignore_index=True)
     return both.loc[both["at"].notna()]
 
 

@@ -260,8 +260,8 @@ def in_frame_range(parsed: pd.Series) -> pd.Series:
     return parsed.where(inside).astype("datetime64[ns]")
 
 
-def _to_datetimes(values) -> pd.Series:
-    """``pd.to_datetime`` of Python date-times (a Series or a list), kept in the frames' range."""
+def _to_datetimes(values: pd.Series) -> pd.Series:
+    """``pd.to_datetime`` of a Series of Python date-times, kept in the frames' range."""
     return in_frame_range(pd.Series(pd.to_datetime(values, errors="coerce")))
 
 
