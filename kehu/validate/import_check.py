@@ -155,7 +155,7 @@ class KehuDays:
 
     def _punches(self, days: pd.DataFrame) -> dict:
         """(工号, day) → the punches kehu used that day (补卡 times included), ``09:45、13:01``."""
-        at = pd.to_datetime(self.times["at"]).dt.floor("min")     # (an empty leave frame leaves "at" untyped)
+        at = pd.to_datetime(self.times["at"]).dt.floor("min")     # (a month without punches leaves "at" untyped)
         used = pd.DataFrame({"e": self.times["employee_id"].to_numpy(), "d": at.dt.normalize().to_numpy(),
                              "t": at.to_numpy()})
         used = used.loc[pd.MultiIndex.from_frame(used[["e", "d"]]).isin(
