@@ -11,9 +11,7 @@ reads the few sheets it annotates again.
 """
 from __future__ import annotations
 
-import gc
 import pickle
-from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +19,7 @@ from typing import Iterator
 
 import pandas as pd
 
+from kehu.collector import collector_paused
 from kehu.cores import available_cores, die_with_parent
 from kehu.findings import Finding
 from kehu.load.ledger import Ledger
@@ -31,7 +30,6 @@ from kehu.load.safety import UnsafeFile, XlsxCheck
 from kehu.load.shapes import parse_sheets
 
 PARALLEL_BYTES = 8 * 1024**2     # a folder this large is loaded by a process pool
-YOUNG_GENERATIONS = 1            # gc.collect(1): generations 0 and 1, not the old objects
 
 
 @dataclass
@@ -81,27 +79,6 @@ def load_kept(source: InputFile, rules: dict, cache: TypedFileCache, before: str
     """A pool worker's ``load_and_keep``: the pickled LoadedFile, which serves both the cache
     and the way back to the parent (pickled once, not twice)."""
     return load_and_keep(source, rules, cache, before)[1]
-
-
-@contextmanager
-def collector_paused():
-    """No cyclic garbage collection inside the block, one collection of the young objects after.
-
-    Reading and typing a month make millions of objects and almost no cyclic garbage:
-    every full pass of the collector would walk them all to find none (~0.5 s of a
-    province month's loading). The one pass after the block frees whatever cycles it left:
-    every object made inside the block is still in the youngest generation, so a pass over the
-    young generations finds them all. A full pass would also walk every object of the process's
-    imported libraries — ~30 ms each time, i.e. 3 CPU-seconds over the 108 files of a month
-    read one per task (bench/run.py, visits shape)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-            gc.collect(YOUNG_GENERATIONS)
 
 
 def large_folder(folder: Path | FolderScan) -> bool:

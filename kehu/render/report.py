@@ -16,9 +16,9 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from kehu.collector import collector_paused
 from kehu.findings import ERROR, Finding
 from kehu.findings_order import SEVERITY_WORDS, Problem, in_order, problems, title_of
-from kehu.load.folder import collector_paused
 from kehu.render.import_check import SHEET as IMPORT_CHECK, write_import_check
 from kehu.render.report_copies import LINE_HEIGHT, RowCells, annotate_sheets, fit_height
 from kehu.render.xlsx_fast_rows import Workbook, Worksheet

@@ -6,12 +6,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from kehu.collector import collector_paused
 from kehu.compute.calendar import CalendarError, WorkCalendar
 from kehu.findings import Finding, make
 from kehu.load.cache import TypedFileCache
 from kehu.load.files import scan_folder
 from kehu.load.ledger import Ledger
-from kehu.load.folder import collector_paused, load_folder
+from kehu.load.folder import load_folder
 from kehu.load.shapes.resolve import resolve_exports
 from kehu.model import MonthInputs
 from kehu.month import Month
