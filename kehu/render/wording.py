@@ -26,6 +26,11 @@ def _plain(value) -> str:
     return format(d, "f")
 
 
+def _percent(fraction) -> str:
+    """A rules fraction as the percent it means: 0.05 → 5, 1.0 → 100 (exact, via Decimal)."""
+    return _plain(Decimal(str(fraction)) * 100)
+
+
 def _kpi_percent(kpi: dict) -> str:
     """KPI得分, or — when a scheme is out of other than 100 points (kpi.points) — its share of them."""
     out_of = set(kpi["points"].values())
@@ -70,7 +75,7 @@ def policy_words(rules: dict) -> dict:
         "leave_limit": f"超过{limit['max_free']}次扣款",
         "callback_window": f"{window}天",
         "pending_note": f"尚在{window}天回访期内（待回访），不计入及时率",
-        "member_callbacks": (f"协议客户（会员客户）的服务事件须 {_plain(Decimal(str(cb['member_target_rate'])) * 100)}% "
+        "member_callbacks": (f"协议客户（会员客户）的服务事件须 {_percent(cb['member_target_rate'])}% "
                              "按时回访：红色、黄色的协议客户事件请立即补回访。"),
         "retention_note": (f"离网率 {_plain(kpi['retention_reference_rate'])}% 为基准，每差 1 个百分点 "
                            f"±{_plain(kpi['retention_points_per_percent'])} 分"),
@@ -82,7 +87,7 @@ def policy_words(rules: dict) -> dict:
         "dissatisfied": cb["dissatisfied_result"],
         "leave_kinds": "/".join(limit["counted_kinds"]),
         "learning_worst": (f"连续{cn_count(rules['learning']['streak_step'])}次最差，扣绩效基数的 "
-                           f"{_plain(Decimal(str(rules['learning']['worst_deduction_rate'])) * 100)}%"),
+                           f"{_percent(rules['learning']['worst_deduction_rate'])}%"),
         "learning_best": f"连续{cn_count(rules['learning']['streak_step'])}次最优，颁发奖状",
         "tiers": tier_labels(att["tiers"]),
         "missing_punch_note": "请以补卡流程补办",
