@@ -143,6 +143,17 @@ def test_a_date_outside_the_frames_years_is_a_bad_cell_not_a_crash():
         assert typed[0].iloc[-2] == pd.Timestamp("1678-01-01")
 
 
+def test_an_absent_column_is_blank_in_the_dtype_its_converter_gives():
+    """A sheet without an optional column gets it blank in the column's own dtype, so a dataset
+    read from sheets with and without it keeps one dtype (pandas 2 warned, pandas 3 made it object)."""
+    blank = pd.Series([None, None], dtype=object)
+    given = {kind: convert(blank)[0].dtype for kind, convert in V.CONVERTERS.items()}
+    given |= {"datetime": V.to_datetime(blank)[0].dtype, "enum": V.to_enum(blank, ("a",))[0].dtype}
+    for kind, dtype in given.items():
+        column = V.blank_column(kind, blank.index)
+        assert column.dtype == dtype and column.isna().all(), kind
+
+
 def test_phone_numbers_warn_unless_eleven_digits():
     values, bad = V.to_phone(_cleaned(["138-0013-8000", "+8613800138000", "12345", None]))
     assert list(values[:3]) == ["138-0013-8000", "+8613800138000", "12345"]

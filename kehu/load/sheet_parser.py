@@ -85,7 +85,7 @@ class SheetParser:
             errors |= bad
         for col in self.dataset.columns:
             if col.alias not in out:
-                out[col.alias] = None
+                out[col.alias] = V.blank_column(col.type, out.index)
         errors |= self._excel_errors(out.index)
         out, errors = finish_rows(self, out, errors)
         out["_extra"] = self._unmapped_cells(columns, kept)

@@ -392,6 +392,17 @@ CONVERTERS = {
     "phone": to_phone,
 }
 
+# the dtype each converter gives a column (object for the rest): an absent optional column is
+# made blank in it, so that a dataset read from sheets with and without the column has one dtype
+# (tests/test_values.py checks this against the converters)
+DTYPES = {"int": "Int64", "score": "float64", "date": "datetime64[ns]", "datetime": "datetime64[ns]"}
+
+
+def blank_column(kind: str, index) -> pd.Series:
+    """The typed column of a ``kind`` column absent from a sheet: every cell blank."""
+    return pd.Series(None, index=index, dtype=DTYPES.get(kind, object))
+
+
 EXPECTED = {  # Chinese description of each type, for messages (expected vs found)
     "id": "编号（数字或文本）", "text": "文本", "enum": "下列之一", "money": "不小于 0 的金额",
     "number": "数字", "int": "不小于 0 的整数", "score": "0–100 的成绩", "bool": "是/否",

@@ -1,7 +1,6 @@
 """Validation stage: typed frames + findings for a month folder (SPEC §1, §5)."""
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -35,16 +34,7 @@ def _concat(parts: list[pd.DataFrame], dataset) -> pd.DataFrame:
     parts = [p for p in parts if len(p)]
     if not parts:
         return empty_frame(dataset)
-    if len(parts) == 1:
-        return parts[0].reset_index(drop=True)
-    with warnings.catch_warnings():
-        # a sheet without an optional column (打卡记录 by 打卡时间, beside one by 日期 + 时间) has it
-        # all blank: pandas 2 announces with a FutureWarning that such a column will count for the
-        # result's dtype, as pandas 3 does. kehu reads these columns by value (isna, to_datetime), so
-        # a month's results are the same under both (the sample month's results.json on pandas
-        # 2.3 and 3.1); the clerk's console is no place for the notice.
-        warnings.simplefilter("ignore", FutureWarning)
-        return pd.concat(parts, ignore_index=True)
+    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)
 
 
 def validate_month(folder: Path, month: Month, rules: dict, cache: TypedFileCache | None = None,
